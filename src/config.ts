@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const name = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, . _ -')
+    .default(fallback);
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number()
+    .int('must be an integer')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+/** Every setting the app reads. Names match the Function App's app settings in infra/. */
+export const settingsSchema = z.object({
+  PORT: int(7071, 1, 65535),
+  DATA_DIR: z.string().min(1).default('.data'),
+  QUEUE_BACKEND: z.enum(['local', 'servicebus']).optional(),
+  STORE_BACKEND: z.enum(['sqlite', 'cosmos']).optional(),
+  LOCAL_QUEUE_MAX_DELIVERIES: int(5, 1, 100),
+  SCORER_BATCH_SIZE: int(200, 1, 5000),
+
+  SERVICEBUS_QUEUE_NAME: name('events'),
+  ServiceBusConnection__fullyQualifiedNamespace: optionalText,
+  ServiceBusConnection: optionalText,
+
+  COSMOS_ENDPOINT: optionalText.pipe(z.url('must be a URL').optional()),
+  COSMOS_KEY: optionalText,
+  COSMOS_DATABASE: name('eventscoring'),
+  COSMOS_SCORES_CONTAINER: name('scores'),
+  COSMOS_ACTIVITY_CONTAINER: name('daily-activity'),
+  COSMOS_DEADLETTER_CONTAINER: name('deadletters'),
+  COSMOS_CREATE_IF_MISSING: bool.optional(),
+
+  AZURE_CLIENT_ID: optionalText,
+
+  MODEL_PATH: z.string().min(1).default('models/default.json'),
+  CHALLENGER_MODEL_PATH: optionalText,
+  MODEL_BLOB_ACCOUNT_URL: optionalText.pipe(z.url('must be a URL').optional()),
+  MODEL_BLOB_CONNECTION: optionalText,
+  MODEL_BLOB_CONTAINER: name('models'),
+  MODEL_BLOB_NAME: optionalText,
+  CHALLENGER_MODEL_BLOB_NAME: optionalText,
+  MODEL_REFRESH_SECONDS: int(60, 5, 86_400),
+
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export type Profile = 'local' | 'azure';
+
+export interface Config extends Omit<Settings, 'QUEUE_BACKEND' | 'STORE_BACKEND' | 'COSMOS_CREATE_IF_MISSING'> {
+  profile: Profile;
+  QUEUE_BACKEND: 'local' | 'servicebus';
+  STORE_BACKEND: 'sqlite' | 'cosmos';
+  COSMOS_CREATE_IF_MISSING: boolean;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/**
+ * Reads settings once. Locally everything has a default; on Azure the queue is Service Bus and the
+ * store is Cosmos DB, so their locations become required.
+ */
+export function loadConfig(env: Record<string, string | undefined>, profile: Profile): ConfigResult {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const setting = issue.path.map(String).join('.') || '(settings)';
+    const value = env[setting];
+    const shown = value === undefined ? 'is missing' : `is invalid (${JSON.stringify(value)})`;
+    return { ok: false, message: `Setting ${setting} ${shown}: ${issue.message}` };
+  }
+  const s = parsed.data;
+  const config: Config = {
+    ...s,
+    profile,
+    QUEUE_BACKEND: s.QUEUE_BACKEND ?? (profile === 'azure' ? 'servicebus' : 'local'),
+    STORE_BACKEND: s.STORE_BACKEND ?? (profile === 'azure' ? 'cosmos' : 'sqlite'),
+    COSMOS_CREATE_IF_MISSING: s.COSMOS_CREATE_IF_MISSING ?? (profile === 'local' || s.COSMOS_KEY !== undefined),
+  };
+  if (
+    config.QUEUE_BACKEND === 'servicebus' &&
+    !config.ServiceBusConnection__fullyQualifiedNamespace &&
+    !config.ServiceBusConnection
+  ) {
+    return {
+      ok: false,
+      message:
+        'Setting ServiceBusConnection__fullyQualifiedNamespace is missing: the Service Bus queue needs a namespace (or ServiceBusConnection, a connection string, for an emulator)',
+    };
+  }
+  if (config.STORE_BACKEND === 'cosmos' && !config.COSMOS_ENDPOINT) {
+    return { ok: false, message: 'Setting COSMOS_ENDPOINT is missing: the Cosmos DB store needs an account endpoint' };
+  }
+  if (config.MODEL_BLOB_NAME && !config.MODEL_BLOB_ACCOUNT_URL && !config.MODEL_BLOB_CONNECTION) {
+    return {
+      ok: false,
+      message: 'Setting MODEL_BLOB_ACCOUNT_URL is missing: MODEL_BLOB_NAME needs a storage account (or MODEL_BLOB_CONNECTION)',
+    };
+  }
+  return { ok: true, config };
+}

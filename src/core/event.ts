@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+export const MAX_EVENT_BYTES = 32 * 1024;
+export const MAX_BATCH_EVENTS = 1000;
+export const MAX_FUTURE_MS = 60 * 60 * 1000;
+export const MAX_PROPERTIES = 50;
+
+const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp with an offset' });
+
+export const propertyValueSchema = z.union([
+  z.string().max(1024, 'must be at most 1024 characters'),
+  z.number().refine(Number.isFinite, 'must be a finite number'),
+  z.boolean(),
+  z.null(),
+]);
+
+export const propertiesSchema = z
+  .record(
+    z
+      .string()
+      .min(1, 'property names must not be empty')
+      .max(64, 'property names must be at most 64 characters'),
+    propertyValueSchema,
+  )
+  .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, {
+    message: `must have at most ${MAX_PROPERTIES} keys`,
+  });
+
+/** One event as a client sends it. */
+export const eventSchema = z.strictObject({
+  eventId: z.uuid('must be a UUID').optional(),
+  userId: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters')
+    .regex(/^[A-Za-z0-9_.:@-]+$/, 'may contain only A-Z a-z 0-9 _ . : @ -'),
+  type: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .regex(/^[a-z0-9_.:-]+$/, 'may contain only a-z 0-9 _ . : -'),
+  occurredAt: timestamp.optional(),
+  amount: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
+  properties: propertiesSchema.optional(),
+});
+export type ClientEvent = z.infer<typeof eventSchema>;
+
+/** The batch envelope; events are validated one by one so each gets its own result. */
+export const batchSchema = z.strictObject({
+  sentAt: timestamp.optional(),
+  events: z
+    .array(z.unknown())
+    .min(1, 'must contain at least 1 event')
+    .max(MAX_BATCH_EVENTS, `must contain at most ${MAX_BATCH_EVENTS} events`),
+});
+
+/** An event after ingest: id assigned, time normalised to UTC and skew-corrected. What the queue carries. */
+export const acceptedEventSchema = z.strictObject({
+  eventId: z.uuid(),
+  userId: eventSchema.shape.userId,
+  type: eventSchema.shape.type,
+  occurredAt: z.iso.datetime(),
+  receivedAt: z.iso.datetime(),
+  amount: eventSchema.shape.amount,
+  properties: eventSchema.shape.properties,
+});
+export type AcceptedEvent = z.infer<typeof acceptedEventSchema>;
+
+/** What the store holds: the event plus its score. */
+export interface ScoredEvent extends AcceptedEvent {
+  day: string;
+  score: number;
+  model: { name: string; version: string };
+  reasons?: { feature: string; contribution: number }[];
+  challenger?: { name: string; version: string; score: number };
+  scoredAt: string;
+}
+
+export interface FieldError {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: base === '' ? key : `${base}.${key}`,
+        code: 'unrecognized_key',
+        message: `unknown field "${key}"`,
+      }));
+    }
+    return [{ path: base === '' ? '(root)' : base, code: issue.code, message: issue.message }];
+  });
+}

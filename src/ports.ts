@@ -1,0 +1,92 @@
+import type { AcceptedEvent, ScoredEvent } from './core/event.js';
+
+/** Outcome of handing events to the queue: ok means durably accepted. */
+export type SendResult = { ok: true; messages: number } | { ok: false; reason: string; retryAfterSeconds: number };
+
+/** Where ingest hands accepted events. Implementations: local SQLite queue, Service Bus. */
+export interface EventQueue {
+  send(events: readonly AcceptedEvent[], context?: { traceparent?: string }): Promise<SendResult>;
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Keyset position in a user's newest-first list. */
+export interface ScoreCursor {
+  occurredAt: string;
+  eventId: string;
+}
+
+export interface UserScoresQuery {
+  userId: string;
+  limit: number;
+  /** Inclusive lower bound on occurredAt, ISO UTC. */
+  from?: string;
+  /** Exclusive upper bound on occurredAt, ISO UTC. */
+  to?: string;
+  after?: ScoreCursor;
+}
+
+export interface ScorePage {
+  items: ScoredEvent[];
+  /** Present when more items follow. */
+  next?: ScoreCursor;
+}
+
+export interface WriteResult {
+  /** Documents newly stored. */
+  written: number;
+  /** Documents whose eventId was stored already (redelivery). */
+  alreadyStored: number;
+  /** Requests made to the store (for cost and bench figures). */
+  requests: number;
+  /** Throttled (429) responses that were retried. */
+  throttled: number;
+}
+
+export interface DailyActiveUsers {
+  day: string;
+  activeUsers: number;
+}
+
+/** Where scored events live. Implementations: embedded SQLite, Cosmos DB. */
+export interface ScoreStore {
+  /** Idempotent: a document whose eventId is already stored is left as it is. Throws on failures worth a retry. */
+  write(docs: readonly ScoredEvent[]): Promise<WriteResult>;
+  userScores(query: UserScoresQuery): Promise<ScorePage>;
+  /** One entry per day from `from` to `to` inclusive, zeros included, ascending. */
+  dailyActiveUsers(from: string, to: string): Promise<DailyActiveUsers[]>;
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DeadLetter {
+  key: string;
+  reason: string;
+  body: unknown;
+}
+
+/** Where messages that can never be scored are set aside with their reason. */
+export interface DeadLetterSink {
+  put(items: readonly DeadLetter[]): Promise<void>;
+}
+
+export interface Reason {
+  feature: string;
+  contribution: number;
+}
+
+/** A loaded, validated model ready to score. */
+export interface Scorer {
+  readonly name: string;
+  readonly version: string;
+  score(event: AcceptedEvent): { score: number; reasons: Reason[] };
+}
+
+/** Supplies the current models; swaps them when a new valid version appears. */
+export interface ModelSource {
+  champion(): Scorer | undefined;
+  challenger(): Scorer | undefined;
+  /** ok false when no valid champion is loaded; detail says why. */
+  status(): { ok: boolean; detail: string };
+  close(): Promise<void>;
+}
