@@ -90,3 +90,20 @@ export interface ModelSource {
   status(): { ok: boolean; detail: string };
   close(): Promise<void>;
 }
+
+/** Custom events and metrics (Application Insights in Azure, nothing locally). */
+export interface Telemetry {
+  trackEvent(name: string, properties?: Record<string, string | number | boolean>): void;
+  trackMetric(name: string, value: number, properties?: Record<string, string | number | boolean>): void;
+}
+
+export const noTelemetry: Telemetry = {
+  trackEvent: () => undefined,
+  trackMetric: () => undefined,
+};
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
