@@ -1,0 +1,143 @@
+import { EventEmitter } from 'node:events';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { AcceptedEvent } from '../../core/event.js';
+import type { DeadLetter, DeadLetterSink, EventQueue, SendResult } from '../../ports.js';
+import { openDatabase } from './openDatabase.js';
+
+export interface ClaimedMessage {
+  id: number;
+  body: string;
+  deliveries: number;
+  traceparent: string | null;
+}
+
+export interface QueueStats {
+  pending: number;
+  poisoned: number;
+  deadLettered: number;
+}
+
+/** The embedded queue: many events per message, at-least-once, with a poison table. */
+export interface SqliteQueue extends EventQueue {
+  readonly deadLetters: DeadLetterSink;
+  /** Leases up to `max` visible messages for `lockMs`; they come back if not completed in time. */
+  receive(max: number, lockMs: number): ClaimedMessage[];
+  complete(ids: readonly number[]): void;
+  /** Makes messages visible again, or moves those that reached the delivery limit to the poison table. */
+  abandon(messages: readonly ClaimedMessage[], reason: string): void;
+  stats(): QueueStats;
+  /** Emits 'message' after each send, so a consumer can wake without polling. */
+  readonly events: EventEmitter;
+}
+
+export function createSqliteQueue(path: string, options: { maxDeliveries: number; now?: () => number }): SqliteQueue {
+  const now = options.now ?? Date.now;
+  const db: DatabaseSync = openDatabase(path);
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS messages (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      body TEXT NOT NULL,
+      traceparent TEXT,
+      enqueued_at INTEGER NOT NULL,
+      visible_at INTEGER NOT NULL,
+      deliveries INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS messages_visible ON messages (visible_at, id);
+    CREATE TABLE IF NOT EXISTS poison (
+      id INTEGER PRIMARY KEY,
+      body TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      deliveries INTEGER NOT NULL,
+      failed_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS dead_letters (
+      key TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      body TEXT NOT NULL,
+      at INTEGER NOT NULL
+    );
+  `);
+  const insert = db.prepare('INSERT INTO messages (body, traceparent, enqueued_at, visible_at) VALUES (?, ?, ?, ?)');
+  const claim = db.prepare(`
+    UPDATE messages SET visible_at = ?, deliveries = deliveries + 1
+    WHERE id IN (SELECT id FROM messages WHERE visible_at <= ? ORDER BY visible_at, id LIMIT ?)
+    RETURNING id, body, deliveries, traceparent`);
+  const remove = db.prepare('DELETE FROM messages WHERE id = ?');
+  const release = db.prepare('UPDATE messages SET visible_at = ? WHERE id = ?');
+  const poison = db.prepare(
+    'INSERT OR REPLACE INTO poison (id, body, reason, deliveries, failed_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const deadLetter = db.prepare('INSERT INTO dead_letters (key, reason, body, at) VALUES (?, ?, ?, ?)');
+  const counts = db.prepare(`SELECT
+    (SELECT COUNT(*) FROM messages) AS pending,
+    (SELECT COUNT(*) FROM poison) AS poisoned,
+    (SELECT COUNT(*) FROM dead_letters) AS deadLettered`);
+  const events = new EventEmitter();
+  let closed = false;
+
+  const inTransaction = (work: () => void) => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  };
+  const run = (statement: StatementSync, ...args: (string | number | null)[]) => statement.run(...args);
+
+  return {
+    events,
+    async send(batch: readonly AcceptedEvent[], context): Promise<SendResult> {
+      if (batch.length === 0) return { ok: true, messages: 0 };
+      try {
+        const t = now();
+        run(insert, JSON.stringify(batch), context?.traceparent ?? null, t, t);
+      } catch (err) {
+        return { ok: false, reason: `local queue write failed: ${(err as Error).message}`, retryAfterSeconds: 1 };
+      }
+      events.emit('message');
+      return { ok: true, messages: 1 };
+    },
+    receive(max, lockMs) {
+      const t = now();
+      return claim.all(t + lockMs, t, max) as unknown as ClaimedMessage[];
+    },
+    complete(ids) {
+      inTransaction(() => ids.forEach((id) => run(remove, id)));
+    },
+    abandon(messages, reason) {
+      const t = now();
+      inTransaction(() => {
+        for (const m of messages) {
+          if (m.deliveries >= options.maxDeliveries) {
+            run(poison, m.id, m.body, reason, m.deliveries, t);
+            run(remove, m.id);
+          } else {
+            // Back off a little more on each failed delivery so a broken store is not hammered.
+            run(release, t + Math.min(30_000, 250 * 2 ** m.deliveries), m.id);
+          }
+        }
+      });
+    },
+    deadLetters: {
+      async put(items: readonly DeadLetter[]) {
+        const t = now();
+        inTransaction(() => items.forEach((d) => run(deadLetter, d.key, d.reason, JSON.stringify(d.body) ?? 'null', t)));
+      },
+    },
+    stats() {
+      return counts.get() as unknown as QueueStats;
+    },
+    async check() {
+      if (closed) throw new Error('local queue is closed');
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

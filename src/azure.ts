@@ -1,0 +1,51 @@
+import { app, type HttpHandler } from '@azure/functions';
+import { functionTable, isHttpFunction, type QueueHandler } from './app.js';
+import { appRoot } from './appRoot.js';
+import { loadConfig } from './config.js';
+import { createDeps, type Built } from './createDeps.js';
+import { consoleLogger } from './local/consoleLogger.js';
+import { createTelemetry } from './telemetry.js';
+
+// NOTE: a bad setting fails the worker's load with this message, so the smoke test sees no functions
+// rather than functions that 500 on every call.
+const loaded = loadConfig(process.env, 'azure');
+if (!loaded.ok) throw new Error(loaded.message);
+const config = loaded.config;
+
+let deps: Promise<Built> | undefined;
+// Clients and SDKs are built on the first invocation, not at import: registration stays cheap for cold start.
+function getDeps(): Promise<Built> {
+  deps ??= (async () => {
+    const telemetry = await createTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, consoleLogger);
+    return createDeps(config, { logger: consoleLogger, telemetry, baseDir: appRoot() });
+  })().catch((err: unknown) => {
+    deps = undefined;
+    throw err;
+  });
+  return deps;
+}
+
+function lazy<H>(create: (d: Built) => H): () => Promise<H> {
+  let handler: H | undefined;
+  return async () => (handler ??= create(await getDeps()));
+}
+
+for (const definition of functionTable) {
+  if (isHttpFunction(definition)) {
+    const handler = lazy<HttpHandler>(definition.create);
+    app.http(definition.name, {
+      methods: definition.trigger.methods,
+      route: definition.trigger.route,
+      authLevel: definition.trigger.authLevel,
+      handler: async (request, context) => (await handler())(request, context),
+    });
+  } else {
+    const handler = lazy<QueueHandler>(definition.create);
+    app.serviceBusQueue(definition.name, {
+      connection: definition.trigger.connection,
+      queueName: definition.trigger.queueName,
+      cardinality: definition.trigger.cardinality,
+      handler: async (messages, context) => (await handler())(messages as unknown[], context),
+    });
+  }
+}

@@ -1,0 +1,66 @@
+const DIGIT_0 = 48;
+
+function digits(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const OFFSET_OR_DATE_ONLY = /(?:Z|[+-]\d{2}:?\d{2})$|^\d{4}-\d{2}-\d{2}$/i;
+
+/** Milliseconds of a timestamp that states its offset; NaN otherwise (no guessing at local time). */
+function parseWithOffset(s: string): number {
+  return OFFSET_OR_DATE_ONLY.test(s) ? Date.parse(s) : NaN;
+}
+
+/**
+ * `YYYY-MM-DDTHH…Z` is what ingest writes, so it is read from the characters without allocating;
+ * anything else goes through Date.parse.
+ */
+function isCanonicalUtc(s: string): boolean {
+  return (
+    s.length >= 17 &&
+    s.charCodeAt(4) === 45 &&
+    s.charCodeAt(7) === 45 &&
+    s.charCodeAt(10) === 84 &&
+    s.charCodeAt(13) === 58 &&
+    s.charCodeAt(s.length - 1) === 90
+  );
+}
+
+/** UTC hour 0-23 of an ISO timestamp, or -1 when it cannot be read. */
+export function utcHour(s: string): number {
+  if (isCanonicalUtc(s)) {
+    const h = digits(s, 11, 2);
+    return h >= 0 && h <= 23 ? h : -1;
+  }
+  const ms = parseWithOffset(s);
+  return Number.isNaN(ms) ? -1 : new Date(ms).getUTCHours();
+}
+
+/** UTC day of week, Monday = 0 … Sunday = 6 (pandas `dt.dayofweek`), or -1 when it cannot be read. */
+export function utcWeekday(s: string): number {
+  if (isCanonicalUtc(s)) {
+    const y = digits(s, 0, 4);
+    const m = digits(s, 5, 2);
+    const d = digits(s, 8, 2);
+    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
+    return (((daysFromCivil(y, m, d) + 3) % 7) + 7) % 7;
+  }
+  const ms = parseWithOffset(s);
+  return Number.isNaN(ms) ? -1 : (new Date(ms).getUTCDay() + 6) % 7;
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { appRoot } from '../appRoot.js';
+import { loadConfig } from '../config.js';
+import { createTelemetry } from '../telemetry.js';
+import { consoleLogger } from './consoleLogger.js';
+import { startLocalHost } from './startLocalHost.js';
+
+const loaded = loadConfig(process.env, 'local');
+if (!loaded.ok) {
+  console.error(`Cannot start: ${loaded.message}`);
+  process.exit(1);
+}
+const config = loaded.config;
+const baseDir = appRoot();
+const logger = consoleLogger;
+const telemetry = await createTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
+const host = await startLocalHost(config, { logger, telemetry, baseDir, host: process.env.HOST ?? '127.0.0.1' }).catch(
+  (err: unknown) => {
+    console.error(`Cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);
+
+const model = host.deps.models.champion();
+console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queue, ${config.STORE_BACKEND} store)
+  POST ${host.url}/api/events
+  GET  ${host.url}/api/users/{userId}/scores
+  GET  ${host.url}/api/stats/dau
+  GET  ${host.url}/api/health
+  model: ${model ? `${model.name}@${model.version}` : `none (${host.deps.models.status().detail})`}
+  data:  ${config.QUEUE_BACKEND === 'local' || config.STORE_BACKEND === 'sqlite' ? join(baseDir, config.DATA_DIR) : 'in Azure'}
+Ctrl+C stops.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    host.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
