@@ -21,7 +21,14 @@ const TYPE = 1;
 const OCCURRED_AT = 2;
 const PROPERTY = 3;
 
-const OPS = { identity: IDENTITY, log1p: LOG1P, presence: PRESENCE, oneHot: ONE_HOT, hourOfDay: HOUR, dayOfWeek: WEEKDAY };
+const OPS = {
+  identity: IDENTITY,
+  log1p: LOG1P,
+  presence: PRESENCE,
+  oneHot: ONE_HOT,
+  hourOfDay: HOUR,
+  dayOfWeek: WEEKDAY,
+};
 
 const TAU = 2 * Math.PI;
 const HOUR_SIN = Float64Array.from({ length: 24 }, (_, h) => Math.sin((TAU * h) / 24));

@@ -23,8 +23,18 @@ const base = { name: text, source };
 export const featureSchema = z.discriminatedUnion(
   'transform',
   [
-    z.strictObject({ ...base, transform: z.literal('identity'), clip: clip.optional(), missing: finite }),
-    z.strictObject({ ...base, transform: z.literal('log1p'), clip: clip.optional(), missing: finite }),
+    z.strictObject({
+      ...base,
+      transform: z.literal('identity'),
+      clip: clip.optional(),
+      missing: finite,
+    }),
+    z.strictObject({
+      ...base,
+      transform: z.literal('log1p'),
+      clip: clip.optional(),
+      missing: finite,
+    }),
     z.strictObject({ ...base, transform: z.literal('presence') }),
     z.strictObject({
       ...base,
@@ -43,7 +53,9 @@ export const featureSchema = z.discriminatedUnion(
       missing: z.int().min(0).max(6).optional(),
     }),
   ],
-  { error: 'unknown transform (expected identity, log1p, presence, oneHot, hourOfDay or dayOfWeek)' },
+  {
+    error: 'unknown transform (expected identity, log1p, presence, oneHot, hourOfDay or dayOfWeek)',
+  },
 );
 export type Feature = z.infer<typeof featureSchema>;
 
@@ -51,8 +63,12 @@ const metricsSchema = z.record(z.string(), finite);
 
 export const modelFileSchema = z.strictObject({
   format: z.literal(MODEL_FORMAT, { error: `must be "${MODEL_FORMAT}"` }),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, . _ -'),
-  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,62}$/, 'must be 1-63 letters, digits, . _ + -'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, . _ -'),
+  version: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,62}$/, 'must be 1-63 letters, digits, . _ + -'),
   createdAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }),
   description: z.string().optional(),
   features: z.array(featureSchema).min(1, 'must declare at least one feature'),
@@ -63,7 +79,9 @@ export const modelFileSchema = z.strictObject({
     classes_: z.tuple([z.union([finite, text]), z.union([finite, text])], {
       error: 'must hold exactly two classes (binary classifier)',
     }),
-    coef_: z.tuple([z.array(finite)], { error: 'must be one row of coefficients (binary classifier)' }),
+    coef_: z.tuple([z.array(finite)], {
+      error: 'must be one row of coefficients (binary classifier)',
+    }),
     intercept_: z.tuple([finite], { error: 'must be one intercept (binary classifier)' }),
   }),
   training: z
@@ -104,19 +122,23 @@ function consistencyError(model: ModelFile): string | undefined {
     switch (f.transform) {
       case 'identity':
       case 'log1p':
-        if (!NUMERIC_SOURCES(f.source)) return `${at}: ${f.transform} needs a numeric source (amount or properties.<key>), not ${f.source}`;
+        if (!NUMERIC_SOURCES(f.source))
+          return `${at}: ${f.transform} needs a numeric source (amount or properties.<key>), not ${f.source}`;
         if (f.transform === 'log1p' && !(f.clip?.min !== undefined && f.clip.min > -1))
           return `${at}: log1p needs clip.min > -1 so that every input gives a finite value`;
         break;
       case 'oneHot':
-        if (!TEXT_SOURCES(f.source)) return `${at}: oneHot needs type or properties.<key>, not ${f.source}`;
-        if (new Set(f.categories).size !== f.categories.length) return `${at}: categories must be unique`;
+        if (!TEXT_SOURCES(f.source))
+          return `${at}: oneHot needs type or properties.<key>, not ${f.source}`;
+        if (new Set(f.categories).size !== f.categories.length)
+          return `${at}: categories must be unique`;
         if (f.missing !== undefined && !f.categories.includes(f.missing))
           return `${at}: missing "${f.missing}" is not one of the categories`;
         break;
       case 'hourOfDay':
       case 'dayOfWeek':
-        if (!TIME_SOURCES(f.source)) return `${at}: ${f.transform} needs occurredAt or properties.<key>, not ${f.source}`;
+        if (!TIME_SOURCES(f.source))
+          return `${at}: ${f.transform} needs occurredAt or properties.<key>, not ${f.source}`;
         break;
       case 'presence':
         break;
@@ -130,14 +152,18 @@ function consistencyError(model: ModelFile): string | undefined {
   if (differs >= 0)
     return `featureNames[${differs}] is "${model.featureNames[differs]}" but features expand to "${expanded[differs]}" there`;
   const coef = model.classifier.coef_[0];
-  if (coef.length !== n) return `classifier.coef_[0] has ${coef.length} coefficients but featureNames has ${n}`;
+  if (coef.length !== n)
+    return `classifier.coef_[0] has ${coef.length} coefficients but featureNames has ${n}`;
   if (model.scaler) {
-    if (model.scaler.mean_.length !== n) return `scaler.mean_ has ${model.scaler.mean_.length} values but featureNames has ${n}`;
-    if (model.scaler.scale_.length !== n) return `scaler.scale_ has ${model.scaler.scale_.length} values but featureNames has ${n}`;
+    if (model.scaler.mean_.length !== n)
+      return `scaler.mean_ has ${model.scaler.mean_.length} values but featureNames has ${n}`;
+    if (model.scaler.scale_.length !== n)
+      return `scaler.scale_ has ${model.scaler.scale_.length} values but featureNames has ${n}`;
     const bad = model.scaler.scale_.findIndex((s) => !(s > 0));
     if (bad >= 0) return `scaler.scale_[${bad}] must be greater than 0`;
   }
-  if (model.classifier.classes_[0] === model.classifier.classes_[1]) return 'classifier.classes_ must be two different classes';
+  if (model.classifier.classes_[0] === model.classifier.classes_[1])
+    return 'classifier.classes_ must be two different classes';
   return undefined;
 }
 

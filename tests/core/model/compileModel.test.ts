@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+
+import type { AcceptedEvent } from '../../../src/core/event.js';
+import { compileModel } from '../../../src/core/model/compileModel.js';
+import { parseModel, type ModelFile } from '../../../src/core/model/modelSchema.js';
+
+const event = (over: Partial<AcceptedEvent> = {}): AcceptedEvent => ({
+  eventId: '00000000-0000-4000-8000-000000000000',
+  userId: 'u1',
+  type: 'view',
+  occurredAt: '2026-11-24T18:30:00.000Z',
+  receivedAt: '2026-11-24T18:30:01.000Z',
+  ...over,
+});
+
+function model(over: Partial<ModelFile> = {}): ModelFile {
+  const file = {
+    format: 'logistic-regression/v1',
+    name: 'm',
+    version: '1',
+    createdAt: '2026-01-01T00:00:00Z',
+    features: [
+      { name: 'amount', source: 'amount', transform: 'identity', missing: 0 },
+      { name: 'type', source: 'type', transform: 'oneHot', categories: ['click', 'purchase'] },
+    ],
+    featureNames: ['amount', 'type=click', 'type=purchase'],
+    scaler: null,
+    classifier: {
+      type: 'LogisticRegression',
+      classes_: [0, 1],
+      coef_: [[0.5, 1, 2]],
+      intercept_: [-1],
+    },
+    ...over,
+  };
+  const parsed = parseModel(file);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.model;
+}
+
+describe('compileModel', () => {
+  it('scores like predict_proba[:, 1] for hand-computed logits', () => {
+    const scorer = compileModel(model());
+    // z = -1 + 0.5·2 + 2 = 2 → 1 / (1 + e^-2)
+    expect(scorer.score(event({ amount: 2, type: 'purchase' })).score).toBeCloseTo(
+      0.8807970779778823,
+      12,
+    );
+    // z = -1 → e^-1 / (1 + e^-1)
+    expect(scorer.score(event()).score).toBeCloseTo(0.2689414213699951, 12);
+  });
+
+  it('applies the scaler before the coefficients', () => {
+    const scorer = compileModel(
+      model({ scaler: { mean_: [10, 0.5, 0.5], scale_: [4, 0.5, 0.5] } }),
+    );
+    // x = (14, 0, 1) → scaled (1, -1, 1); z = -1 + 0.5 - 1 + 2 = 0.5
+    const { score, reasons } = scorer.score(event({ amount: 14, type: 'purchase' }));
+    expect(score).toBeCloseTo(0.6224593312018546, 12);
+    expect(reasons).toEqual([
+      { feature: 'type=purchase', contribution: 2 },
+      { feature: 'type=click', contribution: -1 },
+      { feature: 'amount', contribution: 0.5 },
+    ]);
+  });
+
+  it('stays finite and exact at extreme logits', () => {
+    const scorer = compileModel(model());
+    expect(scorer.score(event({ amount: 1602 })).score).toBe(1); // z = 800
+    expect(scorer.score(event({ amount: -1598 })).score).toBe(0); // z = -800
+    // z = -40: e^-40 / (1 + e^-40), far below 1e-9 but not zero
+    const tiny = scorer.score(event({ amount: -78 })).score;
+    expect(tiny).toBeGreaterThan(0);
+    expect(tiny).toBeCloseTo(4.248354255291589e-18, 30);
+  });
+});
