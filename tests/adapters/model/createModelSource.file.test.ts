@@ -11,7 +11,13 @@ import type { Logger, Telemetry } from '../../../src/ports.js';
 
 const settings = (over: Partial<ModelSettings> = {}): ModelSettings => ({
   MODEL_PATH: 'models/default.json',
+  CHALLENGER_MODEL_PATH: undefined,
+  MODEL_BLOB_ACCOUNT_URL: undefined,
+  MODEL_BLOB_CONNECTION: undefined,
   MODEL_BLOB_CONTAINER: 'models',
+  MODEL_BLOB_NAME: undefined,
+  CHALLENGER_MODEL_BLOB_NAME: undefined,
+  AZURE_CLIENT_ID: undefined,
   MODEL_REFRESH_SECONDS: 60,
   ...over,
 });
