@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteQueue, type SqliteQueue } from '../../../src/adapters/sqlite/sqliteQueue.js';
+import type { AcceptedEvent } from '../../../src/core/event.js';
+
+const ev = (i: number): AcceptedEvent => ({
+  eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  userId: `u${i}`,
+  type: 't',
+  occurredAt: '2026-11-24T00:00:00.000Z',
+  receivedAt: '2026-11-24T00:00:00.000Z',
+});
+
+describe('sqliteQueue', () => {
+  let dir: string;
+  let clock: number;
+  let queue: SqliteQueue;
+  const open = () => createSqliteQueue(join(dir, 'queue.db'), { maxDeliveries: 3, now: () => clock });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'queue-'));
+    clock = 1_000_000;
+    queue = open();
+  });
+  afterEach(async () => {
+    await queue.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('carries many events in one message, with the trace context', async () => {
+    expect(await queue.send([ev(1), ev(2), ev(3)], { traceparent: 'tp' })).toEqual({ ok: true, messages: 1 });
+    const [m] = queue.receive(10, 1000);
+    expect(JSON.parse(m!.body)).toEqual([ev(1), ev(2), ev(3)]);
+    expect(m).toMatchObject({ deliveries: 1, traceparent: 'tp' });
+  });
+
+  it('survives a restart', async () => {
+    await queue.send([ev(1)]);
+    await queue.close();
+    queue = open();
+    expect(queue.receive(10, 1000)).toHaveLength(1);
+  });
+
+  it('hides a leased message until the lease ends, then redelivers it (at least once)', async () => {
+    await queue.send([ev(1)]);
+    expect(queue.receive(10, 1000)).toHaveLength(1);
+    expect(queue.receive(10, 1000)).toHaveLength(0);
+    clock += 1001;
+    const again = queue.receive(10, 1000);
+    expect(again.map((m) => m.deliveries)).toEqual([2]);
+    queue.complete(again.map((m) => m.id));
+    clock += 5000;
+    expect(queue.receive(10, 1000)).toHaveLength(0);
+  });
+
+  it('moves a message to the poison table after the delivery limit, with its reason', async () => {
+    await queue.send([ev(1)]);
+    for (let i = 0; i < 3; i++) {
+      const got = queue.receive(10, 1000);
+      expect(got).toHaveLength(1);
+      queue.abandon(got, 'store down');
+      clock += 60_000;
+    }
+    expect(queue.receive(10, 1000)).toHaveLength(0);
+    expect(queue.stats()).toEqual({ pending: 0, poisoned: 1, deadLettered: 0 });
+  });
+
+  it('keeps dead letters with their reason', async () => {
+    await queue.deadLetters.put([{ key: 'k', reason: 'invalid_message: userId', body: { a: 1 } }]);
+    expect(queue.stats().deadLettered).toBe(1);
+  });
+
+  it('delivers in order and respects the maximum', async () => {
+    for (let i = 0; i < 5; i++) await queue.send([ev(i)]);
+    const first = queue.receive(3, 1000);
+    expect(first.map((m) => JSON.parse(m.body)[0].userId)).toEqual(['u0', 'u1', 'u2']);
+    expect(queue.receive(3, 1000)).toHaveLength(2);
+  });
+
+  it('reports a failed write as a value, not an exception', async () => {
+    await queue.close();
+    const result = await queue.send([ev(1)]);
+    expect(result).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+    await expect(queue.check()).rejects.toThrow(/closed/);
+    queue = open();
+  });
+});
