@@ -8,7 +8,12 @@ import { createUserScoresHandler } from './functions/userScores.js';
 
 export interface HttpFunction {
   name: string;
-  trigger: { type: 'http'; methods: HttpMethod[]; route: string; authLevel: 'anonymous' | 'function' };
+  trigger: {
+    type: 'http';
+    methods: HttpMethod[];
+    route: string;
+    authLevel: 'anonymous' | 'function';
+  };
   create: (deps: Deps) => HttpHandler;
 }
 
@@ -38,7 +43,12 @@ export const functionTable: readonly FunctionDefinition[] = [
   },
   {
     name: 'userScores',
-    trigger: { type: 'http', methods: ['GET'], route: 'users/{userId}/scores', authLevel: 'function' },
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'users/{userId}/scores',
+      authLevel: 'function',
+    },
     create: createUserScoresHandler,
   },
   {
@@ -63,4 +73,5 @@ export const functionTable: readonly FunctionDefinition[] = [
   },
 ];
 
-export const isHttpFunction = (f: FunctionDefinition): f is HttpFunction => f.trigger.type === 'http';
+export const isHttpFunction = (f: FunctionDefinition): f is HttpFunction =>
+  f.trigger.type === 'http';

@@ -16,7 +16,10 @@ let deps: Promise<Built> | undefined;
 // Clients and SDKs are built on the first invocation, not at import: registration stays cheap for cold start.
 function getDeps(): Promise<Built> {
   deps ??= (async () => {
-    const telemetry = await createTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, consoleLogger);
+    const telemetry = await createTelemetry(
+      config.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      consoleLogger,
+    );
     return createDeps(config, { logger: consoleLogger, telemetry, baseDir: appRoot() });
   })().catch((err: unknown) => {
     deps = undefined;

@@ -20,7 +20,7 @@ const int = (fallback: number, min: number, max: number) =>
 
 /** Every setting the app reads. Names match the Function App's app settings in infra/. */
 export const settingsSchema = z.object({
-  PORT: int(7071, 1, 65535),
+  PORT: int(7071, 0, 65535),
   DATA_DIR: z.string().min(1).default('.data'),
   QUEUE_BACKEND: z.enum(['local', 'servicebus']).optional(),
   STORE_BACKEND: z.enum(['sqlite', 'cosmos']).optional(),
@@ -57,7 +57,10 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export type Profile = 'local' | 'azure';
 
-export interface Config extends Omit<Settings, 'QUEUE_BACKEND' | 'STORE_BACKEND' | 'COSMOS_CREATE_IF_MISSING'> {
+export interface Config extends Omit<
+  Settings,
+  'QUEUE_BACKEND' | 'STORE_BACKEND' | 'COSMOS_CREATE_IF_MISSING'
+> {
   profile: Profile;
   QUEUE_BACKEND: 'local' | 'servicebus';
   STORE_BACKEND: 'sqlite' | 'cosmos';
@@ -70,7 +73,10 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; message: 
  * Reads settings once. Locally everything has a default; on Azure the queue is Service Bus and the
  * store is Cosmos DB, so their locations become required.
  */
-export function loadConfig(env: Record<string, string | undefined>, profile: Profile): ConfigResult {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  profile: Profile,
+): ConfigResult {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -85,7 +91,8 @@ export function loadConfig(env: Record<string, string | undefined>, profile: Pro
     profile,
     QUEUE_BACKEND: s.QUEUE_BACKEND ?? (profile === 'azure' ? 'servicebus' : 'local'),
     STORE_BACKEND: s.STORE_BACKEND ?? (profile === 'azure' ? 'cosmos' : 'sqlite'),
-    COSMOS_CREATE_IF_MISSING: s.COSMOS_CREATE_IF_MISSING ?? (profile === 'local' || s.COSMOS_KEY !== undefined),
+    COSMOS_CREATE_IF_MISSING:
+      s.COSMOS_CREATE_IF_MISSING ?? (profile === 'local' || s.COSMOS_KEY !== undefined),
   };
   if (
     config.QUEUE_BACKEND === 'servicebus' &&
@@ -99,12 +106,16 @@ export function loadConfig(env: Record<string, string | undefined>, profile: Pro
     };
   }
   if (config.STORE_BACKEND === 'cosmos' && !config.COSMOS_ENDPOINT) {
-    return { ok: false, message: 'Setting COSMOS_ENDPOINT is missing: the Cosmos DB store needs an account endpoint' };
+    return {
+      ok: false,
+      message: 'Setting COSMOS_ENDPOINT is missing: the Cosmos DB store needs an account endpoint',
+    };
   }
   if (config.MODEL_BLOB_NAME && !config.MODEL_BLOB_ACCOUNT_URL && !config.MODEL_BLOB_CONNECTION) {
     return {
       ok: false,
-      message: 'Setting MODEL_BLOB_ACCOUNT_URL is missing: MODEL_BLOB_NAME needs a storage account (or MODEL_BLOB_CONNECTION)',
+      message:
+        'Setting MODEL_BLOB_ACCOUNT_URL is missing: MODEL_BLOB_NAME needs a storage account (or MODEL_BLOB_CONNECTION)',
     };
   }
   return { ok: true, config };

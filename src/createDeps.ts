@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import type { SqliteQueue } from './adapters/sqlite/sqliteQueue.js';
@@ -14,20 +14,26 @@ export interface Built extends Deps {
  * Wiring in one place: builds every client and adapter once from the config. Adapters are imported
  * on demand so a process loads only the SDKs its backends need (cold start on Flex Consumption).
  */
-export async function createDeps(config: Config, base: { logger: Logger; telemetry: Telemetry; baseDir: string }): Promise<Built> {
+export async function createDeps(
+  config: Config,
+  base: { logger: Logger; telemetry: Telemetry; baseDir: string },
+): Promise<Built> {
   const closers: (() => Promise<void>)[] = [];
-  const dataDir = join(base.baseDir, config.DATA_DIR);
+  const dataDir = resolve(base.baseDir, config.DATA_DIR);
   try {
     let queue: EventQueue;
     let localQueue: SqliteQueue | undefined;
     let deadLetters: DeadLetterSink | undefined;
     if (config.QUEUE_BACKEND === 'local') {
       const { createSqliteQueue } = await import('./adapters/sqlite/sqliteQueue.js');
-      localQueue = createSqliteQueue(join(dataDir, 'queue.db'), { maxDeliveries: config.LOCAL_QUEUE_MAX_DELIVERIES });
+      localQueue = createSqliteQueue(join(dataDir, 'queue.db'), {
+        maxDeliveries: config.LOCAL_QUEUE_MAX_DELIVERIES,
+      });
       queue = localQueue;
       deadLetters = localQueue.deadLetters;
     } else {
-      const { createServiceBusClient } = await import('./adapters/servicebus/createServiceBusClient.js');
+      const { createServiceBusClient } =
+        await import('./adapters/servicebus/createServiceBusClient.js');
       const { createServiceBusQueue } = await import('./adapters/servicebus/serviceBusQueue.js');
       const client = createServiceBusClient(config);
       queue = createServiceBusQueue(client, config.SERVICEBUS_QUEUE_NAME);
@@ -42,7 +48,8 @@ export async function createDeps(config: Config, base: { logger: Logger; telemet
     } else {
       const { createCosmosClient } = await import('./adapters/cosmos/createCosmosClient.js');
       const { createCosmosStore } = await import('./adapters/cosmos/cosmosStore.js');
-      const { createCosmosDeadLetterSink } = await import('./adapters/cosmos/cosmosDeadLetterSink.js');
+      const { createCosmosDeadLetterSink } =
+        await import('./adapters/cosmos/cosmosDeadLetterSink.js');
       const client = createCosmosClient(config);
       closers.push(async () => client.dispose());
       store = await createCosmosStore(client, {
@@ -52,12 +59,18 @@ export async function createDeps(config: Config, base: { logger: Logger; telemet
         deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
         createIfMissing: config.COSMOS_CREATE_IF_MISSING,
       });
-      deadLetters ??= createCosmosDeadLetterSink(client.database(config.COSMOS_DATABASE).container(config.COSMOS_DEADLETTER_CONTAINER));
+      deadLetters ??= createCosmosDeadLetterSink(
+        client.database(config.COSMOS_DATABASE).container(config.COSMOS_DEADLETTER_CONTAINER),
+      );
     }
     closers.push(() => store.close());
 
     const { createModelSource } = await import('./adapters/model/createModelSource.js');
-    const models = await createModelSource(config, { logger: base.logger, telemetry: base.telemetry, baseDir: base.baseDir });
+    const models = await createModelSource(config, {
+      logger: base.logger,
+      telemetry: base.telemetry,
+      baseDir: base.baseDir,
+    });
     closers.push(() => models.close());
 
     return {

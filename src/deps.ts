@@ -1,5 +1,12 @@
 import type { Config } from './config.js';
-import type { DeadLetterSink, EventQueue, Logger, ModelSource, ScoreStore, Telemetry } from './ports.js';
+import type {
+  DeadLetterSink,
+  EventQueue,
+  Logger,
+  ModelSource,
+  ScoreStore,
+  Telemetry,
+} from './ports.js';
 
 /** Everything the functions need, built once per process by createDeps. */
 export interface Deps {

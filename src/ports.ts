@@ -1,7 +1,8 @@
 import type { AcceptedEvent, ScoredEvent } from './core/event.js';
 
 /** Outcome of handing events to the queue: ok means durably accepted. */
-export type SendResult = { ok: true; messages: number } | { ok: false; reason: string; retryAfterSeconds: number };
+export type SendResult =
+  { ok: true; messages: number } | { ok: false; reason: string; retryAfterSeconds: number };
 
 /** Where ingest hands accepted events. Implementations: local SQLite queue, Service Bus. */
 export interface EventQueue {
@@ -101,7 +102,12 @@ export interface TelemetryContext {
 
 export interface Telemetry {
   trackEvent(name: string, properties?: TelemetryProperties, context?: TelemetryContext): void;
-  trackMetric(name: string, value: number, properties?: TelemetryProperties, context?: TelemetryContext): void;
+  trackMetric(
+    name: string,
+    value: number,
+    properties?: TelemetryProperties,
+    context?: TelemetryContext,
+  ): void;
 }
 
 export const noTelemetry: Telemetry = {

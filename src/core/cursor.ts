@@ -10,7 +10,9 @@ export function encodeCursor(cursor: ScoreCursor): string {
 
 export function decodeCursor(token: string): ScoreCursor | undefined {
   try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    const parsed = cursorSchema.safeParse(
+      JSON.parse(Buffer.from(token, 'base64url').toString('utf8')),
+    );
     return parsed.success ? { occurredAt: parsed.data[0], eventId: parsed.data[1] } : undefined;
   } catch {
     return undefined;

@@ -18,7 +18,12 @@ export function decodeBody(
 ): Decoded {
   const type = headers.contentType?.trim();
   if (type && !JSON_TYPE.test(type)) {
-    return { ok: false, status: 415, code: 'unsupported_media_type', message: `Content-Type must be application/json, not ${type}` };
+    return {
+      ok: false,
+      status: 415,
+      code: 'unsupported_media_type',
+      message: `Content-Type must be application/json, not ${type}`,
+    };
   }
   const encoding = headers.contentEncoding?.trim().toLowerCase() || 'identity';
   let bytes: Uint8Array = raw;
@@ -26,25 +31,42 @@ export function decodeBody(
     try {
       bytes = gunzipSync(raw, { maxOutputLength: MAX_BODY_BYTES });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge('after gzip decoding');
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        return tooLarge('after gzip decoding');
       return { ok: false, status: 400, code: 'invalid_gzip', message: 'body is not valid gzip' };
     }
   } else if (encoding !== 'identity') {
-    return { ok: false, status: 415, code: 'unsupported_encoding', message: `Content-Encoding must be gzip or identity, not ${encoding}` };
+    return {
+      ok: false,
+      status: 415,
+      code: 'unsupported_encoding',
+      message: `Content-Encoding must be gzip or identity, not ${encoding}`,
+    };
   }
   if (bytes.byteLength > MAX_BODY_BYTES) return tooLarge('');
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (text.trim() === '') return { ok: false, status: 400, code: 'empty_body', message: 'body is empty' };
+  if (text.trim() === '')
+    return { ok: false, status: 400, code: 'empty_body', message: 'body is empty' };
   try {
     return { ok: true, value: JSON.parse(text) as unknown, bytes: bytes.byteLength };
   } catch (err) {
     const detail = (err as Error).message;
     const where = /position \d+/.test(detail) ? '' : ` at position ${text.length}`;
-    return { ok: false, status: 400, code: 'invalid_json', message: `malformed JSON: ${detail}${where}` };
+    return {
+      ok: false,
+      status: 400,
+      code: 'invalid_json',
+      message: `malformed JSON: ${detail}${where}`,
+    };
   }
 }
 
 function tooLarge(when: string): Decoded {
   const suffix = when ? ` ${when}` : '';
-  return { ok: false, status: 413, code: 'payload_too_large', message: `body must be at most ${MAX_BODY_BYTES} bytes${suffix}` };
+  return {
+    ok: false,
+    status: 413,
+    code: 'payload_too_large',
+    message: `body must be at most ${MAX_BODY_BYTES} bytes${suffix}`,
+  };
 }

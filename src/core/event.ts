@@ -5,7 +5,10 @@ export const MAX_BATCH_EVENTS = 1000;
 export const MAX_FUTURE_MS = 60 * 60 * 1000;
 export const MAX_PROPERTIES = 50;
 
-const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp with an offset' });
+const timestamp = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO-8601 timestamp with an offset',
+});
 
 export const propertyValueSchema = z.union([
   z.string().max(1024, 'must be at most 1024 characters'),

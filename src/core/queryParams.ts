@@ -14,7 +14,10 @@ const dayOrTimestamp = z.string().transform((text, ctx) => {
   if (day !== undefined) return new Date(day).toISOString();
   const ts = z.iso.datetime({ offset: true }).safeParse(text);
   if (ts.success) return new Date(ts.data).toISOString();
-  ctx.addIssue({ code: 'custom', message: 'must be YYYY-MM-DD or an ISO-8601 timestamp with an offset' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be YYYY-MM-DD or an ISO-8601 timestamp with an offset',
+  });
   return z.NEVER;
 });
 
@@ -33,7 +36,8 @@ const userScoresSchema = z
       .string()
       .transform((token, ctx) => {
         const cursor = decodeCursor(token);
-        if (cursor === undefined) ctx.addIssue({ code: 'custom', message: 'is not a token this API issued' });
+        if (cursor === undefined)
+          ctx.addIssue({ code: 'custom', message: 'is not a token this API issued' });
         return cursor as ScoreCursor;
       })
       .optional(),
@@ -46,12 +50,22 @@ const userScoresSchema = z
 export type UserScoresParams = z.output<typeof userScoresSchema>;
 
 /** Route and query parameters of GET users/{userId}/scores; other query keys (such as `code`) are ignored. */
-export function parseUserScoresParams(userId: string | undefined, query: URLSearchParams): Parsed<UserScoresParams> {
-  const parsed = userScoresSchema.safeParse({ userId, ...pick(query, ['limit', 'from', 'to', 'continuationToken']) });
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+export function parseUserScoresParams(
+  userId: string | undefined,
+  query: URLSearchParams,
+): Parsed<UserScoresParams> {
+  const parsed = userScoresSchema.safeParse({
+    userId,
+    ...pick(query, ['limit', 'from', 'to', 'continuationToken']),
+  });
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, errors: toFieldErrors(parsed.error) };
 }
 
-const day = z.string().refine((t) => parseDay(t) !== undefined, 'must be a calendar day YYYY-MM-DD');
+const day = z
+  .string()
+  .refine((t) => parseDay(t) !== undefined, 'must be a calendar day YYYY-MM-DD');
 
 export interface DauParams {
   from: string;
@@ -60,13 +74,28 @@ export interface DauParams {
 
 /** Query of GET stats/dau: inclusive day range, at most 366 days, by default the 30 days ending today (UTC). */
 export function parseDauParams(query: URLSearchParams, now: number): Parsed<DauParams> {
-  const parsed = z.object({ from: day.optional(), to: day.optional() }).safeParse(pick(query, ['from', 'to']));
+  const parsed = z
+    .object({ from: day.optional(), to: day.optional() })
+    .safeParse(pick(query, ['from', 'to']));
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const to = parsed.data.to ?? (parsed.data.from ? minDay(addDays(parsed.data.from, DEFAULT_DAU_DAYS - 1), toDay(now)) : toDay(now));
+  const to =
+    parsed.data.to ??
+    (parsed.data.from
+      ? minDay(addDays(parsed.data.from, DEFAULT_DAU_DAYS - 1), toDay(now))
+      : toDay(now));
   const from = parsed.data.from ?? addDays(to, -(DEFAULT_DAU_DAYS - 1));
-  if (from > to) return { ok: false, errors: [{ path: 'from', code: 'invalid_range', message: 'must not be after to' }] };
+  if (from > to)
+    return {
+      ok: false,
+      errors: [{ path: 'from', code: 'invalid_range', message: 'must not be after to' }],
+    };
   if (addDays(from, MAX_DAU_DAYS - 1) < to) {
-    return { ok: false, errors: [{ path: 'to', code: 'too_big', message: `range must span at most ${MAX_DAU_DAYS} days` }] };
+    return {
+      ok: false,
+      errors: [
+        { path: 'to', code: 'too_big', message: `range must span at most ${MAX_DAU_DAYS} days` },
+      ],
+    };
   }
   return { ok: true, value: { from, to } };
 }

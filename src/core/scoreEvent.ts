@@ -21,7 +21,8 @@ export function scoreEvent(
   }
   const event = parsed.data;
   const { score, reasons } = models.champion.score(event);
-  if (!Number.isFinite(score)) return deadLetter(`unscorable: model ${models.champion.version} gave ${score}`);
+  if (!Number.isFinite(score))
+    return deadLetter(`unscorable: model ${models.champion.version} gave ${score}`);
   const doc: ScoredEvent = {
     ...event,
     day: toDay(event.occurredAt),
@@ -32,7 +33,12 @@ export function scoreEvent(
   };
   if (models.challenger) {
     const c = models.challenger.score(event).score;
-    if (Number.isFinite(c)) doc.challenger = { name: models.challenger.name, version: models.challenger.version, score: c };
+    if (Number.isFinite(c))
+      doc.challenger = {
+        name: models.challenger.name,
+        version: models.challenger.version,
+        score: c,
+      };
   }
   return ok(doc);
 }

@@ -44,7 +44,13 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
   if (!isObject(body)) {
     return {
       kind: 'invalidBody',
-      errors: [{ path: '(root)', code: 'invalid_type', message: 'body must be an event object or a batch { "events": [...] }' }],
+      errors: [
+        {
+          path: '(root)',
+          code: 'invalid_type',
+          message: 'body must be an event object or a batch { "events": [...] }',
+        },
+      ],
     };
   }
   let raws: unknown[];
@@ -72,7 +78,13 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
         index,
         eventId: rawId,
         status: 'rejected',
-        errors: [{ path: '(root)', code: 'too_big', message: `event must be at most ${MAX_EVENT_BYTES} bytes serialised` }],
+        errors: [
+          {
+            path: '(root)',
+            code: 'too_big',
+            message: `event must be at most ${MAX_EVENT_BYTES} bytes serialised`,
+          },
+        ],
       });
       continue;
     }
@@ -83,9 +95,17 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
       // occurredAt := receivedAt − (sentAt − occurredAt): the client's clock error cancels out.
       occurredMs = Date.parse(parsed.data.occurredAt) - skewMs;
       if (!(occurredMs >= MIN_TIME_MS)) {
-        errors.push({ path: 'occurredAt', code: 'out_of_range', message: 'after skew correction, must be in years 0000-9999' });
+        errors.push({
+          path: 'occurredAt',
+          code: 'out_of_range',
+          message: 'after skew correction, must be in years 0000-9999',
+        });
       } else if (occurredMs > deps.now + MAX_FUTURE_MS) {
-        errors.push({ path: 'occurredAt', code: 'too_far_in_future', message: 'must be at most 1 hour after the time received' });
+        errors.push({
+          path: 'occurredAt',
+          code: 'too_far_in_future',
+          message: 'must be at most 1 hour after the time received',
+        });
       }
     }
     if (!parsed.success || errors.length > 0) {

@@ -9,14 +9,22 @@ type Check = { status: 'ok' | 'down'; detail?: string };
 /** GET /api/health: 200 when queue, store and model are usable, else 503 naming what is down. */
 export function createHealthHandler(deps: Deps) {
   return async function health(): Promise<HttpResponseInit> {
-    const [queue, store] = await Promise.all([probe(() => deps.queue.check()), probe(() => deps.store.check())]);
+    const [queue, store] = await Promise.all([
+      probe(() => deps.queue.check()),
+      probe(() => deps.store.check()),
+    ]);
     const modelStatus = deps.models.status();
     const champion = deps.models.champion();
     const model: Check = modelStatus.ok
-      ? { status: 'ok', detail: champion ? `${champion.name}@${champion.version}` : modelStatus.detail }
+      ? {
+          status: 'ok',
+          detail: champion ? `${champion.name}@${champion.version}` : modelStatus.detail,
+        }
       : { status: 'down', detail: modelStatus.detail };
     const checks = { queue, store, model };
-    const down = Object.entries(checks).filter(([, c]) => c.status === 'down').map(([name]) => name);
+    const down = Object.entries(checks)
+      .filter(([, c]) => c.status === 'down')
+      .map(([name]) => name);
     return down.length === 0
       ? json(200, { status: 'ok', checks })
       : json(503, { status: 'down', down, checks });
@@ -26,7 +34,10 @@ export function createHealthHandler(deps: Deps) {
 async function probe(check: () => Promise<void>): Promise<Check> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([check(), timeout]);

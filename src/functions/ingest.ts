@@ -6,7 +6,10 @@ import { json, problem } from './respond.js';
 
 /** POST /api/events: validate each event, hand the valid ones to the queue, answer per event. */
 export function createIngestHandler(deps: Deps) {
-  return async function ingest(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return async function ingest(
+    request: HttpRequest,
+    context: InvocationContext,
+  ): Promise<HttpResponseInit> {
     const now = deps.now();
     const decoded = decodeBody(new Uint8Array(await request.arrayBuffer()), {
       contentType: request.headers.get('content-type'),
@@ -14,9 +17,18 @@ export function createIngestHandler(deps: Deps) {
     });
     if (!decoded.ok) return problem(decoded.status, decoded.code, decoded.message);
 
-    const validation = validateEvents(decoded.value, { now, newId: deps.newId, bodyBytes: decoded.bytes });
+    const validation = validateEvents(decoded.value, {
+      now,
+      newId: deps.newId,
+      bodyBytes: decoded.bytes,
+    });
     if (validation.kind === 'invalidBody') {
-      return problem(400, 'invalid_body', `invalid body: ${validation.errors[0]?.path}: ${validation.errors[0]?.message}`, validation.errors);
+      return problem(
+        400,
+        'invalid_body',
+        `invalid body: ${validation.errors[0]?.path}: ${validation.errors[0]?.message}`,
+        validation.errors,
+      );
     }
     const { accepted, results } = validation;
     const rejected = results.filter((r) => r.status === 'rejected').length;
@@ -24,15 +36,29 @@ export function createIngestHandler(deps: Deps) {
     deps.telemetry.trackMetric('IngestEventsRejected', rejected);
     if (accepted.length === 0) return json(400, { accepted: 0, rejected, duplicates, results });
 
-    const traceparent = request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
+    const traceparent =
+      request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
     const started = performance.now();
     const sent = await deps.queue.send(accepted, { traceparent });
-    deps.telemetry.trackMetric('QueueSendMs', performance.now() - started, { ok: sent.ok }, { traceparent });
+    deps.telemetry.trackMetric(
+      'QueueSendMs',
+      performance.now() - started,
+      { ok: sent.ok },
+      { traceparent },
+    );
     if (!sent.ok) {
-      deps.logger.warn(`ingest: queue unavailable, ${accepted.length} events refused: ${sent.reason}`);
-      return problem(503, 'queue_unavailable', 'the queue did not take the events; nothing was accepted, retry the whole request', undefined, {
-        'retry-after': String(sent.retryAfterSeconds),
-      });
+      deps.logger.warn(
+        `ingest: queue unavailable, ${accepted.length} events refused: ${sent.reason}`,
+      );
+      return problem(
+        503,
+        'queue_unavailable',
+        'the queue did not take the events; nothing was accepted, retry the whole request',
+        undefined,
+        {
+          'retry-after': String(sent.retryAfterSeconds),
+        },
+      );
     }
     deps.telemetry.trackMetric('IngestEventsAccepted', accepted.length, {}, { traceparent });
     return json(202, { accepted: accepted.length, rejected, duplicates, results });

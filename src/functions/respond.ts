@@ -1,17 +1,33 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { FieldError } from '../core/event.js';
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, jsonBody: body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } };
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
+  return {
+    status,
+    jsonBody: body,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  };
 }
 
 /** The one error shape of every 4xx/5xx: a code, a message, and the fields at fault. */
-export function problem(status: number, code: string, message: string, errors?: FieldError[], headers?: Record<string, string>) {
+export function problem(
+  status: number,
+  code: string,
+  message: string,
+  errors?: FieldError[],
+  headers?: Record<string, string>,
+) {
   return json(status, { error: { code, message, ...(errors ? { errors } : {}) } }, headers);
 }
 
 export function badParams(errors: FieldError[]): HttpResponseInit {
   const first = errors[0];
-  const message = first ? `invalid parameter ${first.path}: ${first.message}` : 'invalid parameters';
+  const message = first
+    ? `invalid parameter ${first.path}: ${first.message}`
+    : 'invalid parameters';
   return problem(400, 'invalid_parameter', message, errors);
 }

@@ -22,7 +22,7 @@ export function createScorerHandler(deps: Deps) {
     const challenger = deps.models.challenger();
     const ids = metadataArray(context, 'messageIdArray');
     const traceparents = metadataArray(context, 'applicationPropertiesArray').map((p) =>
-      p && typeof p === 'object' && 'traceparent' in p ? String((p as { traceparent: unknown }).traceparent) : undefined,
+      p && typeof p === 'object' && 'traceparent' in p ? String(p.traceparent) : undefined,
     );
 
     const scoredAt = new Date(deps.now()).toISOString();
@@ -32,22 +32,40 @@ export function createScorerHandler(deps: Deps) {
     messages.forEach((body, i) => {
       const outcome = scoreEvent(body, { champion, challenger }, scoredAt);
       if (outcome.kind === 'ok') docs.push(outcome.value);
-      else dead.push({ key: String(ids[i] ?? `${context.invocationId}:${i}`), reason: outcome.reason, body });
+      else
+        dead.push({
+          key: typeof ids[i] === 'string' ? ids[i] : `${context.invocationId}:${i}`,
+          reason: outcome.reason,
+          body,
+        });
     });
     const scoringMs = performance.now() - started;
-    deps.telemetry.trackMetric('ScoringMs', scoringMs, { modelVersion: champion.version, events: docs.length }, { traceparent: traceparents[0] });
+    deps.telemetry.trackMetric(
+      'ScoringMs',
+      scoringMs,
+      { modelVersion: champion.version, events: docs.length },
+      { traceparent: traceparents[0] },
+    );
 
     if (dead.length > 0) {
       await deps.deadLetters.put(dead);
       for (const d of dead) {
-        deps.telemetry.trackEvent('MessageDeadLettered', { reason: d.reason.split(':')[0] ?? d.reason, key: d.key });
+        deps.telemetry.trackEvent('MessageDeadLettered', {
+          reason: d.reason.split(':')[0] ?? d.reason,
+          key: d.key,
+        });
       }
-      deps.logger.warn(`scorer: ${dead.length} message(s) dead-lettered, first: ${dead[0]?.reason}`);
+      deps.logger.warn(
+        `scorer: ${dead.length} message(s) dead-lettered, first: ${dead[0]?.reason}`,
+      );
     }
     if (docs.length === 0) return;
     const writeStarted = performance.now();
     const result = await deps.store.write(docs);
-    deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted, { documents: docs.length, requests: result.requests });
+    deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted, {
+      documents: docs.length,
+      requests: result.requests,
+    });
     if (result.throttled > 0) deps.telemetry.trackMetric('StoreThrottles', result.throttled);
   };
 }

@@ -11,6 +11,10 @@ export function createUserScoresHandler(deps: Deps) {
     if (!params.ok) return badParams(params.errors);
     const { userId, limit, from, to, continuationToken } = params.value;
     const page = await deps.store.userScores({ userId, limit, from, to, after: continuationToken });
-    return json(200, { userId, items: page.items, continuationToken: page.next ? encodeCursor(page.next) : null });
+    return json(200, {
+      userId,
+      items: page.items,
+      continuationToken: page.next ? encodeCursor(page.next) : null,
+    });
   };
 }

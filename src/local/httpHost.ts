@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+import {
+  HttpRequest,
+  InvocationContext,
+  type HttpHandler,
+  type HttpResponseInit,
+} from '@azure/functions';
 import type { HttpFunction } from '../app.js';
 import { MAX_BODY_BYTES } from '../core/decodeBody.js';
 import type { Logger } from '../ports.js';
@@ -34,7 +39,10 @@ export function compileRoute(template: string): { pattern: RegExp; paramNames: s
  * Serves the HTTP functions of the table on node:http the way the Functions host would: it builds
  * an @azure/functions HttpRequest and InvocationContext per call and writes the HttpResponseInit back.
  */
-export function createHttpHost(functions: { definition: HttpFunction; handler: HttpHandler }[], logger: Logger): Server {
+export function createHttpHost(
+  functions: { definition: HttpFunction; handler: HttpHandler }[],
+  logger: Logger,
+): Server {
   const routes: Route[] = functions.map(({ definition, handler }) => ({
     name: definition.name,
     methods: definition.trigger.methods,
@@ -45,7 +53,11 @@ export function createHttpHost(functions: { definition: HttpFunction; handler: H
   return createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       logger.error(`local host: ${(err as Error).stack ?? String(err)}`);
-      if (!res.headersSent) send(res, { status: 500, jsonBody: { error: { code: 'internal', message: 'internal error' } } });
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          jsonBody: { error: { code: 'internal', message: 'internal error' } },
+        });
       else res.destroy();
     });
   });
@@ -55,22 +67,37 @@ export function createHttpHost(functions: { definition: HttpFunction; handler: H
     const matches = routes
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
       .filter((m) => m.match !== null);
-    if (matches.length === 0) return send(res, errorBody(404, 'not_found', `no function at ${url.pathname}`));
+    if (matches.length === 0)
+      return send(res, errorBody(404, 'not_found', `no function at ${url.pathname}`));
     const found = matches.find((m) => m.route.methods.includes(req.method ?? 'GET'));
     if (!found) {
       const allowed = matches.flatMap((m) => m.route.methods).join(', ');
-      return send(res, { ...errorBody(405, 'method_not_allowed', `use ${allowed}`), headers: { allow: allowed } });
+      return send(res, {
+        ...errorBody(405, 'method_not_allowed', `use ${allowed}`),
+        headers: { allow: allowed },
+      });
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
       req.resume();
-      return send(res, errorBody(413, 'payload_too_large', `body must be at most ${MAX_BODY_BYTES} bytes`), true);
+      return send(
+        res,
+        errorBody(413, 'payload_too_large', `body must be at most ${MAX_BODY_BYTES} bytes`),
+        true,
+      );
     }
     const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === undefined) return send(res, errorBody(413, 'payload_too_large', `body must be at most ${MAX_BODY_BYTES} bytes`), true);
+    if (body === undefined)
+      return send(
+        res,
+        errorBody(413, 'payload_too_large', `body must be at most ${MAX_BODY_BYTES} bytes`),
+        true,
+      );
 
     const params: Record<string, string> = {};
-    found.route.paramNames.forEach((name, i) => (params[name] = decodeURIComponent(found.match![i + 1]!)));
+    found.route.paramNames.forEach(
+      (name, i) => (params[name] = decodeURIComponent(found.match![i + 1]!)),
+    );
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
@@ -85,7 +112,8 @@ export function createHttpHost(functions: { definition: HttpFunction; handler: H
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: found.route.name,
-      logHandler: (level, ...args) => (level === 'error' ? logger.error(args.join(' ')) : undefined),
+      logHandler: (level, ...args) =>
+        level === 'error' ? logger.error(args.join(' ')) : undefined,
     });
     send(res, await found.route.handler(request, context));
   }
@@ -108,7 +136,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 
 function send(res: ServerResponse, response: HttpResponseInit, close = false): void {
   const headers: Record<string, string> = {};
-  if (response.headers) new Headers(response.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (headers[k] = v));
+  if (response.headers) new Headers(response.headers).forEach((v, k) => (headers[k] = v));
   let payload: string | Uint8Array | undefined;
   if (response.jsonBody !== undefined) {
     payload = JSON.stringify(response.jsonBody);

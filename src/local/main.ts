@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { appRoot } from '../appRoot.js';
 import { loadConfig } from '../config.js';
 import { createTelemetry } from '../telemetry.js';
@@ -14,12 +14,15 @@ const config = loaded.config;
 const baseDir = appRoot();
 const logger = consoleLogger;
 const telemetry = await createTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
-const host = await startLocalHost(config, { logger, telemetry, baseDir, host: process.env.HOST ?? '127.0.0.1' }).catch(
-  (err: unknown) => {
-    console.error(`Cannot start: ${(err as Error).message}`);
-    process.exit(1);
-  },
-);
+const host = await startLocalHost(config, {
+  logger,
+  telemetry,
+  baseDir,
+  host: process.env.HOST ?? '127.0.0.1',
+}).catch((err: unknown) => {
+  console.error(`Cannot start: ${(err as Error).message}`);
+  process.exit(1);
+});
 
 const model = host.deps.models.champion();
 console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queue, ${config.STORE_BACKEND} store)
@@ -28,7 +31,7 @@ console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queu
   GET  ${host.url}/api/stats/dau
   GET  ${host.url}/api/health
   model: ${model ? `${model.name}@${model.version}` : `none (${host.deps.models.status().detail})`}
-  data:  ${config.QUEUE_BACKEND === 'local' || config.STORE_BACKEND === 'sqlite' ? join(baseDir, config.DATA_DIR) : 'in Azure'}
+  data:  ${config.QUEUE_BACKEND === 'local' || config.STORE_BACKEND === 'sqlite' ? resolve(baseDir, config.DATA_DIR) : 'in Azure'}
 Ctrl+C stops.`);
 
 let stopping = false;

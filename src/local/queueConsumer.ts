@@ -67,7 +67,13 @@ export function startQueueConsumer(
       }
     }
     if (unreadable.length > 0) {
-      await queue.deadLetters.put(unreadable.map((m) => ({ key: `local-message-${m.id}`, reason: 'invalid_message: body is not a JSON array of events', body: m.body })));
+      await queue.deadLetters.put(
+        unreadable.map((m) => ({
+          key: `local-message-${m.id}`,
+          reason: 'invalid_message: body is not a JSON array of events',
+          body: m.body,
+        })),
+      );
     }
     const handled = messages.filter((m) => !unreadable.includes(m));
     try {
@@ -136,5 +142,10 @@ function parseBody(body: string): unknown[] | undefined {
 }
 
 function eventIdOf(event: unknown): string | undefined {
-  return event && typeof event === 'object' && 'eventId' in event && typeof event.eventId === 'string' ? event.eventId : undefined;
+  return event &&
+    typeof event === 'object' &&
+    'eventId' in event &&
+    typeof event.eventId === 'string'
+    ? event.eventId
+    : undefined;
 }

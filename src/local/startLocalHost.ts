@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { HttpHandler } from '@azure/functions';
 import { functionTable, isHttpFunction, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps, type Built } from '../createDeps.js';
@@ -23,7 +22,7 @@ export async function startLocalHost(
   const deps = await createDeps(config, base);
   const http = functionTable.filter(isHttpFunction);
   const server = createHttpHost(
-    http.map((definition) => ({ definition, handler: definition.create(deps) as HttpHandler })),
+    http.map((definition) => ({ definition, handler: definition.create(deps) })),
     base.logger,
   );
   await new Promise<void>((resolve, reject) => {
@@ -33,7 +32,9 @@ export async function startLocalHost(
   const { port } = server.address() as AddressInfo;
 
   let consumer: QueueConsumer | undefined;
-  const scorer = functionTable.find((f): f is QueueFunction => f.trigger.type === 'serviceBusQueue');
+  const scorer = functionTable.find(
+    (f): f is QueueFunction => f.trigger.type === 'serviceBusQueue',
+  );
   if (deps.localQueue && scorer) {
     consumer = startQueueConsumer(deps.localQueue, scorer.create(deps), deps, {
       maxMessages: Math.max(1, Math.ceil(config.SCORER_BATCH_SIZE / 100)),

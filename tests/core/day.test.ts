@@ -23,7 +23,12 @@ describe('parseDay', () => {
 
 describe('daysBetween / addDays', () => {
   it('lists every day inclusive, across month and year ends', () => {
-    expect(daysBetween('2026-12-30', '2027-01-02')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
+    expect(daysBetween('2026-12-30', '2027-01-02')).toEqual([
+      '2026-12-30',
+      '2026-12-31',
+      '2027-01-01',
+      '2027-01-02',
+    ]);
     expect(daysBetween('2026-01-01', '2026-01-01')).toEqual(['2026-01-01']);
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');

@@ -34,8 +34,16 @@ describe('scoreEvent', () => {
   });
 
   it('adds the challenger score beside the champion', () => {
-    const out = scoreEvent(event, { champion: scorer('1', 0.25), challenger: scorer('2', 0.75) }, AT);
-    expect(out.kind === 'ok' && out.value.challenger).toEqual({ name: 'm', version: '2', score: 0.75 });
+    const out = scoreEvent(
+      event,
+      { champion: scorer('1', 0.25), challenger: scorer('2', 0.75) },
+      AT,
+    );
+    expect(out.kind === 'ok' && out.value.challenger).toEqual({
+      name: 'm',
+      version: '2',
+      score: 0.75,
+    });
   });
 
   it('accepts a JSON string body', () => {
@@ -50,6 +58,9 @@ describe('scoreEvent', () => {
   });
 
   it('dead-letters a score that is not a number', () => {
-    expect(scoreEvent(event, { champion: scorer('1', NaN) }, AT)).toMatchObject({ kind: 'deadLetter', reason: expect.stringMatching(/^unscorable/) });
+    expect(scoreEvent(event, { champion: scorer('1', NaN) }, AT)).toMatchObject({
+      kind: 'deadLetter',
+      reason: expect.stringMatching(/^unscorable/),
+    });
   });
 });

@@ -18,7 +18,9 @@ function events(v: Validation) {
 describe('validateEvents', () => {
   it('accepts a single event and fills id, occurredAt and receivedAt', () => {
     const v = events(validateEvents({ userId: 'u1', type: 'page_view' }, deps()));
-    expect(v.results).toEqual([{ index: 0, eventId: expect.stringMatching(/^00000000-/), status: 'accepted' }]);
+    expect(v.results).toEqual([
+      { index: 0, eventId: expect.stringMatching(/^00000000-/), status: 'accepted' },
+    ]);
     expect(v.accepted[0]).toMatchObject({
       userId: 'u1',
       type: 'page_view',
@@ -33,12 +35,16 @@ describe('validateEvents', () => {
   });
 
   it('normalises an offset timestamp to UTC', () => {
-    const v = events(validateEvents({ userId: 'u', type: 't', occurredAt: '2026-11-24T08:30:00+05:30' }, deps()));
+    const v = events(
+      validateEvents({ userId: 'u', type: 't', occurredAt: '2026-11-24T08:30:00+05:30' }, deps()),
+    );
     expect(v.accepted[0]?.occurredAt).toBe('2026-11-24T03:00:00.000Z');
   });
 
   it('rejects a timestamp without an offset', () => {
-    const v = events(validateEvents({ userId: 'u', type: 't', occurredAt: '2026-11-24T08:30:00' }, deps()));
+    const v = events(
+      validateEvents({ userId: 'u', type: 't', occurredAt: '2026-11-24T08:30:00' }, deps()),
+    );
     expect(v.results[0]?.errors?.[0]).toMatchObject({ path: 'occurredAt' });
   });
 
@@ -46,7 +52,10 @@ describe('validateEvents', () => {
     // Client clock 10 minutes fast: sent "12:10", event 2 minutes before sending.
     const v = events(
       validateEvents(
-        { sentAt: '2026-11-24T12:10:00Z', events: [{ userId: 'u', type: 't', occurredAt: '2026-11-24T12:08:00Z' }] },
+        {
+          sentAt: '2026-11-24T12:10:00Z',
+          events: [{ userId: 'u', type: 't', occurredAt: '2026-11-24T12:08:00Z' }],
+        },
         deps(),
       ),
     );
@@ -56,12 +65,20 @@ describe('validateEvents', () => {
   it('rejects events more than an hour in the future, after skew correction', () => {
     const later = new Date(NOW + 61 * 60_000).toISOString();
     const v = events(validateEvents({ userId: 'u', type: 't', occurredAt: later }, deps()));
-    expect(v.results[0]).toMatchObject({ status: 'rejected', errors: [{ path: 'occurredAt', code: 'too_far_in_future' }] });
+    expect(v.results[0]).toMatchObject({
+      status: 'rejected',
+      errors: [{ path: 'occurredAt', code: 'too_far_in_future' }],
+    });
     const justInside = new Date(NOW + 59 * 60_000).toISOString();
-    expect(events(validateEvents({ userId: 'u', type: 't', occurredAt: justInside }, deps())).accepted).toHaveLength(1);
+    expect(
+      events(validateEvents({ userId: 'u', type: 't', occurredAt: justInside }, deps())).accepted,
+    ).toHaveLength(1);
     // The same "future" time is fine when sentAt shows the client clock is 2 hours fast.
     const skewed = validateEvents(
-      { sentAt: new Date(NOW + 2 * 3600_000).toISOString(), events: [{ userId: 'u', type: 't', occurredAt: later }] },
+      {
+        sentAt: new Date(NOW + 2 * 3600_000).toISOString(),
+        events: [{ userId: 'u', type: 't', occurredAt: later }],
+      },
       deps(),
     );
     expect(events(skewed).accepted).toHaveLength(1);
@@ -76,7 +93,9 @@ describe('validateEvents', () => {
   });
 
   it('reports every problem of an event at once', () => {
-    const v = events(validateEvents({ userId: 'bad user!', type: 'Page View', amount: 'ten' }, deps()));
+    const v = events(
+      validateEvents({ userId: 'bad user!', type: 'Page View', amount: 'ten' }, deps()),
+    );
     expect(v.results[0]?.errors?.map((e) => e.path).sort()).toEqual(['amount', 'type', 'userId']);
   });
 
@@ -86,9 +105,17 @@ describe('validateEvents', () => {
     ['type 65 chars', { userId: 'u', type: 'a'.repeat(65) }, 'type'],
     ['type uppercase', { userId: 'u', type: 'Click' }, 'type'],
     ['eventId not a UUID', { eventId: 'abc', userId: 'u', type: 't' }, 'eventId'],
-    ['property value too long', { userId: 'u', type: 't', properties: { k: 'x'.repeat(1025) } }, 'properties.k'],
+    [
+      'property value too long',
+      { userId: 'u', type: 't', properties: { k: 'x'.repeat(1025) } },
+      'properties.k',
+    ],
     ['nested property', { userId: 'u', type: 't', properties: { k: { a: 1 } } }, 'properties.k'],
-    ['property key too long', { userId: 'u', type: 't', properties: { ['k'.repeat(65)]: 1 } }, 'properties.' + 'k'.repeat(65)],
+    [
+      'property key too long',
+      { userId: 'u', type: 't', properties: { ['k'.repeat(65)]: 1 } },
+      'properties.' + 'k'.repeat(65),
+    ],
   ])('rejects %s', (_name, event, path) => {
     const v = events(validateEvents(event, deps()));
     expect(v.results[0]?.status).toBe('rejected');
@@ -96,9 +123,14 @@ describe('validateEvents', () => {
   });
 
   it('accepts the limits exactly', () => {
-    const properties = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i % 2 ? 'v' : null]));
+    const properties = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`k${i}`, i % 2 ? 'v' : null]),
+    );
     const v = events(
-      validateEvents({ userId: 'a'.repeat(128), type: 'b'.repeat(64), amount: -1.5, properties }, deps()),
+      validateEvents(
+        { userId: 'a'.repeat(128), type: 'b'.repeat(64), amount: -1.5, properties },
+        deps(),
+      ),
     );
     expect(v.accepted).toHaveLength(1);
   });
@@ -110,8 +142,15 @@ describe('validateEvents', () => {
   });
 
   it('rejects an event over 32 KiB serialised', () => {
-    const properties = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(1000)]));
-    const body = { events: [{ userId: 'u', type: 't', properties }, { userId: 'u', type: 't' }] };
+    const properties = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(1000)]),
+    );
+    const body = {
+      events: [
+        { userId: 'u', type: 't', properties },
+        { userId: 'u', type: 't' },
+      ],
+    };
     const v = events(validateEvents(body, deps(JSON.stringify(body).length)));
     expect(v.results.map((r) => r.status)).toEqual(['rejected', 'accepted']);
     expect(v.results[0]?.errors?.[0]?.code).toBe('too_big');
@@ -119,7 +158,10 @@ describe('validateEvents', () => {
 
   it('gives each event of a mixed batch its own result', () => {
     const v = events(
-      validateEvents({ events: [{ userId: 'u', type: 't' }, { userId: 'u' }, 42, { userId: 'v', type: 'x' }] }, deps()),
+      validateEvents(
+        { events: [{ userId: 'u', type: 't' }, { userId: 'u' }, 42, { userId: 'v', type: 'x' }] },
+        deps(),
+      ),
     );
     expect(v.results.map((r) => [r.index, r.status])).toEqual([
       [0, 'accepted'],
@@ -132,7 +174,15 @@ describe('validateEvents', () => {
 
   it('accepts a repeated eventId once and reports the repeat as a duplicate', () => {
     const v = events(
-      validateEvents({ events: [{ eventId: ID, userId: 'u', type: 't' }, { eventId: ID, userId: 'u', type: 't' }] }, deps()),
+      validateEvents(
+        {
+          events: [
+            { eventId: ID, userId: 'u', type: 't' },
+            { eventId: ID, userId: 'u', type: 't' },
+          ],
+        },
+        deps(),
+      ),
     );
     expect(v.accepted).toHaveLength(1);
     expect(v.results[1]).toEqual({ index: 1, eventId: ID, status: 'duplicate', duplicateOf: 0 });
@@ -140,7 +190,11 @@ describe('validateEvents', () => {
 
   it.each([
     ['empty events', { events: [] }, 'events'],
-    ['1001 events', { events: Array.from({ length: 1001 }, () => ({ userId: 'u', type: 't' })) }, 'events'],
+    [
+      '1001 events',
+      { events: Array.from({ length: 1001 }, () => ({ userId: 'u', type: 't' })) },
+      'events',
+    ],
     ['unknown batch field', { events: [{ userId: 'u', type: 't' }], extra: 1 }, 'extra'],
     ['bad sentAt', { events: [{ userId: 'u', type: 't' }], sentAt: 'yesterday' }, 'sentAt'],
   ])('rejects the whole body for %s', (_name, body, path) => {

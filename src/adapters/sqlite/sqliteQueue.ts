@@ -30,7 +30,10 @@ export interface SqliteQueue extends EventQueue {
   readonly events: EventEmitter;
 }
 
-export function createSqliteQueue(path: string, options: { maxDeliveries: number; now?: () => number }): SqliteQueue {
+export function createSqliteQueue(
+  path: string,
+  options: { maxDeliveries: number; now?: () => number },
+): SqliteQueue {
   const now = options.now ?? Date.now;
   const db: DatabaseSync = openDatabase(path);
   db.exec(`
@@ -57,7 +60,9 @@ export function createSqliteQueue(path: string, options: { maxDeliveries: number
       at INTEGER NOT NULL
     );
   `);
-  const insert = db.prepare('INSERT INTO messages (body, traceparent, enqueued_at, visible_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO messages (body, traceparent, enqueued_at, visible_at) VALUES (?, ?, ?, ?)',
+  );
   const claim = db.prepare(`
     UPDATE messages SET visible_at = ?, deliveries = deliveries + 1
     WHERE id IN (SELECT id FROM messages WHERE visible_at <= ? ORDER BY visible_at, id LIMIT ?)
@@ -67,7 +72,9 @@ export function createSqliteQueue(path: string, options: { maxDeliveries: number
   const poison = db.prepare(
     'INSERT OR REPLACE INTO poison (id, body, reason, deliveries, failed_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const deadLetter = db.prepare('INSERT INTO dead_letters (key, reason, body, at) VALUES (?, ?, ?, ?)');
+  const deadLetter = db.prepare(
+    'INSERT INTO dead_letters (key, reason, body, at) VALUES (?, ?, ?, ?)',
+  );
   const counts = db.prepare(`SELECT
     (SELECT COUNT(*) FROM messages) AS pending,
     (SELECT COUNT(*) FROM poison) AS poisoned,
@@ -85,7 +92,8 @@ export function createSqliteQueue(path: string, options: { maxDeliveries: number
       throw err;
     }
   };
-  const run = (statement: StatementSync, ...args: (string | number | null)[]) => statement.run(...args);
+  const run = (statement: StatementSync, ...args: (string | number | null)[]) =>
+    statement.run(...args);
 
   return {
     events,
@@ -95,7 +103,11 @@ export function createSqliteQueue(path: string, options: { maxDeliveries: number
         const t = now();
         run(insert, JSON.stringify(batch), context?.traceparent ?? null, t, t);
       } catch (err) {
-        return { ok: false, reason: `local queue write failed: ${(err as Error).message}`, retryAfterSeconds: 1 };
+        return {
+          ok: false,
+          reason: `local queue write failed: ${(err as Error).message}`,
+          retryAfterSeconds: 1,
+        };
       }
       events.emit('message');
       return { ok: true, messages: 1 };
@@ -124,7 +136,11 @@ export function createSqliteQueue(path: string, options: { maxDeliveries: number
     deadLetters: {
       async put(items: readonly DeadLetter[]) {
         const t = now();
-        inTransaction(() => items.forEach((d) => run(deadLetter, d.key, d.reason, JSON.stringify(d.body) ?? 'null', t)));
+        inTransaction(() =>
+          items.forEach((d) =>
+            run(deadLetter, d.key, d.reason, JSON.stringify(d.body) ?? 'null', t),
+          ),
+        );
       },
     },
     stats() {

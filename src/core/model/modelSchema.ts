@@ -6,10 +6,9 @@ const finite = z.number({ error: 'must be a finite number' });
 const text = z.string().min(1, 'must not be empty');
 
 /** Where a feature reads its input: a top-level event field or one key of `properties`. */
-const source = z.union(
-  [z.enum(['amount', 'type', 'occurredAt']), z.string().regex(/^properties\.[^.]+$/)],
-  { error: 'must be amount, type, occurredAt or properties.<key>' },
-);
+const source = z.string().refine((s) => /^(?:amount|type|occurredAt|properties\.[^.]+)$/.test(s), {
+  message: 'must be amount, type, occurredAt or properties.<key>',
+});
 
 const clip = z
   .strictObject({ min: finite.optional(), max: finite.optional() })
@@ -195,7 +194,8 @@ export function parseModelText(textContent: string): ParseModelResult {
     const hint = /\b(NaN|-?Infinity)\b/.test(textContent)
       ? ' (NaN and Infinity are not JSON: export with allow_nan=False after checking the model)'
       : '';
-    return { ok: false, error: `not valid JSON: ${(error as Error).message}${hint}` };
+    const reason = (error as Error).message.replace(/\s+/g, ' ');
+    return { ok: false, error: `not valid JSON: ${reason}${hint}` };
   }
   return parseModel(json);
 }

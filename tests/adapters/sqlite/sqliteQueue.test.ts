@@ -17,7 +17,8 @@ describe('sqliteQueue', () => {
   let dir: string;
   let clock: number;
   let queue: SqliteQueue;
-  const open = () => createSqliteQueue(join(dir, 'queue.db'), { maxDeliveries: 3, now: () => clock });
+  const open = () =>
+    createSqliteQueue(join(dir, 'queue.db'), { maxDeliveries: 3, now: () => clock });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'queue-'));
@@ -30,7 +31,10 @@ describe('sqliteQueue', () => {
   });
 
   it('carries many events in one message, with the trace context', async () => {
-    expect(await queue.send([ev(1), ev(2), ev(3)], { traceparent: 'tp' })).toEqual({ ok: true, messages: 1 });
+    expect(await queue.send([ev(1), ev(2), ev(3)], { traceparent: 'tp' })).toEqual({
+      ok: true,
+      messages: 1,
+    });
     const [m] = queue.receive(10, 1000);
     expect(JSON.parse(m!.body)).toEqual([ev(1), ev(2), ev(3)]);
     expect(m).toMatchObject({ deliveries: 1, traceparent: 'tp' });

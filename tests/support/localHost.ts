@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appRoot } from '../../src/appRoot.js';
+import { loadConfig } from '../../src/config.js';
+import { startLocalHost, type LocalHost } from '../../src/local/startLocalHost.js';
+import { noTelemetry, type Logger } from '../../src/ports.js';
+
+export const quietLogger: Logger & { lines: string[] } = {
+  lines: [],
+  info(m) {
+    this.lines.push(m);
+  },
+  warn(m) {
+    this.lines.push(m);
+  },
+  error(m) {
+    this.lines.push(m);
+  },
+};
+
+/** Starts the local host on a free port with its data in a fresh temp folder (or the one given). */
+export async function startTestHost(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'scoring-e2e-')),
+): Promise<LocalHost & { dataDir: string; removeData(): void }> {
+  const loaded = loadConfig({ PORT: '0', DATA_DIR: dataDir, ...env }, 'local');
+  if (!loaded.ok) throw new Error(loaded.message);
+  const host = await startLocalHost(loaded.config, {
+    logger: quietLogger,
+    telemetry: noTelemetry,
+    baseDir: appRoot(),
+  });
+  return { ...host, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/** Polls until `check` returns a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,72 @@
+import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
+import type { AcceptedEvent } from '../../src/core/event.js';
+import { loadConfig } from '../../src/config.js';
+import type { Deps } from '../../src/deps.js';
+import type {
+  DeadLetter,
+  EventQueue,
+  ModelSource,
+  Scorer,
+  SendResult,
+  Telemetry,
+} from '../../src/ports.js';
+
+export interface Recorded {
+  sent: { events: readonly AcceptedEvent[]; traceparent?: string | undefined }[];
+  deadLetters: DeadLetter[];
+  metrics: { name: string; value: number; traceparent?: string | undefined }[];
+  events: { name: string; properties?: Record<string, unknown> }[];
+}
+
+export const fixedScorer = (version = '1.0.0', score = 0.4): Scorer => ({
+  name: 'test-model',
+  version,
+  score: () => ({ score, reasons: [{ feature: 'bias', contribution: -0.4 }] }),
+});
+
+/** Deps for function tests: a real in-memory SQLite store, a queue and sinks that record, a fixed clock. */
+export function testDeps(
+  overrides: { sendResult?: SendResult; scorer?: Scorer | undefined } = {},
+): Deps & { recorded: Recorded } {
+  const loaded = loadConfig({}, 'local');
+  if (!loaded.ok) throw new Error(loaded.message);
+  const recorded: Recorded = { sent: [], deadLetters: [], metrics: [], events: [] };
+  const queue: EventQueue = {
+    async send(events, context) {
+      const result = overrides.sendResult ?? { ok: true, messages: 1 };
+      if (result.ok) recorded.sent.push({ events, traceparent: context?.traceparent });
+      return result;
+    },
+    check: async () => undefined,
+    close: async () => undefined,
+  };
+  const scorer = 'scorer' in overrides ? overrides.scorer : fixedScorer();
+  const models: ModelSource = {
+    champion: () => scorer,
+    challenger: () => undefined,
+    status: () =>
+      scorer
+        ? { ok: true, detail: 'loaded' }
+        : { ok: false, detail: 'models/none.json does not exist' },
+    close: async () => undefined,
+  };
+  const telemetry: Telemetry = {
+    trackEvent: (name, properties) => recorded.events.push({ name, properties }),
+    trackMetric: (name, value, _p, context) =>
+      recorded.metrics.push({ name, value, traceparent: context?.traceparent }),
+  };
+  let id = 0;
+  return {
+    config: loaded.config,
+    queue,
+    store: createSqliteStore(':memory:'),
+    models,
+    deadLetters: { put: async (items) => void recorded.deadLetters.push(...items) },
+    telemetry,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    now: () => Date.parse('2026-11-24T12:00:00Z'),
+    newId: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`,
+    close: async () => undefined,
+    recorded,
+  };
+}
