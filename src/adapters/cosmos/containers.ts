@@ -1,0 +1,59 @@
+import {
+  type ContainerDefinition,
+  PartitionKeyDefinitionVersion,
+  PartitionKeyKind,
+} from '@azure/cosmos';
+
+export type ContainerShape = Required<Pick<ContainerDefinition, 'partitionKey' | 'indexingPolicy'>>;
+
+const hashPartitionKey = (path: string) => ({
+  paths: [path],
+  kind: PartitionKeyKind.Hash,
+  version: PartitionKeyDefinitionVersion.V2,
+});
+
+/*
+ * Each container indexes only what its queries filter or sort on. The partition key path is
+ * included because the queries also filter on it and Cosmos DB does not index it by itself; id and
+ * _ts are always indexed.
+ */
+
+/** Scored events: one document per event, id = eventId, a logical partition per user. */
+export const scoresContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/userId'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [{ path: '/userId/?' }, { path: '/occurredAt/?' }],
+    excludedPaths: [{ path: '/*' }],
+    // Serves ORDER BY c.occurredAt DESC, c.id DESC, the keyset order of a user's list.
+    compositeIndexes: [
+      [
+        { path: '/occurredAt', order: 'descending' },
+        { path: '/id', order: 'descending' },
+      ],
+    ],
+  },
+};
+
+/** Daily activity: { id: userId, day, userId }, a logical partition per day, counted with COUNT(1). */
+export const activityContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/day'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [{ path: '/day/?' }],
+    excludedPaths: [{ path: '/*' }],
+  },
+};
+
+/** Dead letters: { id: key, day, reason, body, at }, only ever read by people, by day. */
+export const deadLetterContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/day'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [],
+    excludedPaths: [{ path: '/*' }],
+  },
+};

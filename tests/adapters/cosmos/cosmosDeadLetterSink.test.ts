@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Container, CosmosClient } from '@azure/cosmos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { deadLetterContainer } from '../../../src/adapters/cosmos/containers.js';
+import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
+import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
+import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
+import { toDay } from '../../../src/core/day.js';
+import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+
+let server: CosmosTestServer;
+let client: CosmosClient;
+let container: Container;
+
+beforeAll(async () => {
+  server = await startCosmosServer();
+  client = createCosmosClient(
+    { COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
+    { agent: server.agent },
+  );
+  container = await openContainer(
+    client,
+    `test-${randomUUID()}`,
+    'deadletters',
+    deadLetterContainer,
+    true,
+  );
+});
+afterAll(async () => {
+  client.dispose();
+  await server.close();
+});
+
+describe('createCosmosDeadLetterSink', () => {
+  it('stores each dead letter under its key, partitioned by the day it was put', async () => {
+    const sink = createCosmosDeadLetterSink(container);
+    const before = Date.now();
+    await sink.put([
+      { key: 'm-1', reason: 'invalid_event', body: { userId: '' } },
+      { key: 'm-2', reason: 'unparseable', body: 'not json' },
+    ]);
+    const day = toDay(before);
+    const { resource } = await container.item('m-1', day).read<Record<string, unknown>>();
+    expect(resource).toMatchObject({
+      id: 'm-1',
+      day,
+      reason: 'invalid_event',
+      body: { userId: '' },
+    });
+    expect(Date.parse(String(resource?.at))).toBeGreaterThanOrEqual(before);
+    const second = await container.item('m-2', day).read<Record<string, unknown>>();
+    expect(second.resource?.body).toBe('not json');
+  });
+
+  it('takes the same key twice, as a redelivered message would bring it', async () => {
+    const sink = createCosmosDeadLetterSink(container);
+    await sink.put([{ key: 'm-3', reason: 'first', body: 1 }]);
+    await sink.put([{ key: 'm-3', reason: 'second', body: 2 }]);
+    const { resource } = await container
+      .item('m-3', toDay(Date.now()))
+      .read<Record<string, unknown>>();
+    expect(resource?.reason).toBe('second');
+  });
+
+  it('puts nothing for an empty list', async () => {
+    await expect(createCosmosDeadLetterSink(container).put([])).resolves.toBeUndefined();
+  });
+});
