@@ -63,7 +63,7 @@ export function createServiceBusQueue(
         const progress = sent > 0 ? ` after ${sent} of ${events.length} messages were sent` : '';
         return {
           ok: false,
-          reason: `Service Bus send failed${progress}: ${describe(error)}`,
+          reason: `Service Bus send failed${progress}: ${describeError(error)}`,
           retryAfterSeconds: isBusy(error)
             ? Math.max(retryAfterSeconds, BUSY_RETRY_AFTER_SECONDS)
             : retryAfterSeconds,
@@ -111,7 +111,7 @@ function lastError(error: unknown): unknown {
   return error instanceof AggregateError && error.errors.length > 0 ? error.errors.at(-1) : error;
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   const last = lastError(error);
   if (isServiceBusError(last)) return `${last.code}: ${last.message}`;
   return last instanceof Error ? `${last.name}: ${last.message}` : String(last);
