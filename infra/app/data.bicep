@@ -1,0 +1,165 @@
+param location string
+param tags object
+param accountName string
+param databaseName string
+param scoresContainerName string
+param activityContainerName string
+param deadLetterContainerName string
+@description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
+param dataTtlSeconds int
+@description('defaultTtl of dead letters, in seconds.')
+param deadLetterTtlSeconds int
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: accountName
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    capabilities: [
+      {
+        name: 'EnableServerless'
+      }
+    ]
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    // Entra tokens only (sqlRoleAssignments in rbac.bicep); containers are made here, not by the app
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+  }
+}
+
+// One document per scored event, a logical partition per user, newest first via the composite index
+resource scores 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: scoresContainerName
+  properties: {
+    resource: {
+      id: scoresContainerName
+      partitionKey: {
+        paths: [
+          '/userId'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: dataTtlSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/userId/?'
+          }
+          {
+            path: '/occurredAt/?'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        compositeIndexes: [
+          [
+            {
+              path: '/occurredAt'
+              order: 'descending'
+            }
+            {
+              path: '/id'
+              order: 'descending'
+            }
+          ]
+        ]
+      }
+    }
+  }
+}
+
+// One document per user and day, a logical partition per day, counted for daily active users
+resource activity 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: activityContainerName
+  properties: {
+    resource: {
+      id: activityContainerName
+      partitionKey: {
+        paths: [
+          '/day'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: dataTtlSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/day/?'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Messages that can never be scored, with their reason; read by people, by day
+resource deadLetters 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: deadLetterContainerName
+  properties: {
+    resource: {
+      id: deadLetterContainerName
+      partitionKey: {
+        paths: [
+          '/day'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: deadLetterTtlSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+output accountName string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

@@ -1,0 +1,205 @@
+targetScope = 'resourceGroup'
+
+@minLength(1)
+@maxLength(16)
+@description('Environment name (dev, prod): part of every resource name and tag.')
+param environmentName string
+
+@description('Region of every resource. Flex Consumption must be offered there.')
+param location string = resourceGroup().location
+
+@allowed([512, 2048, 4096])
+@description('Memory of each Flex Consumption instance, in MB. CPU grows with it.')
+param instanceMemoryMB int = 2048
+
+@minValue(1)
+@maxValue(1000)
+@description('Upper bound on Flex Consumption instances: caps cost and the load put on Cosmos DB.')
+param maximumInstanceCount int = 40
+
+@description('Service Bus duplicate detection window (ISO 8601). A resend of the same eventId within it is dropped.')
+param duplicateDetectionWindow string = 'PT10M'
+
+@minValue(1)
+@maxValue(2000)
+@description('Deliveries of one message before Service Bus dead-letters it.')
+param maxDeliveryCount int = 10
+
+@description('Peek-lock duration (ISO 8601, at most PT5M): covers one scorer batch several times over.')
+param lockDuration string = 'PT1M'
+
+@description('Time an unscored message may wait in the queue before it is dead-lettered (ISO 8601).')
+param messageTimeToLive string = 'P14D'
+
+@minValue(-1)
+@description('Cosmos DB defaultTtl, in seconds, of scores and daily activity: -1 keeps documents until deleted.')
+param dataTtlSeconds int = -1
+
+@minValue(-1)
+@description('Cosmos DB defaultTtl, in seconds, of dead letters.')
+param deadLetterTtlSeconds int = 2592000
+
+@description('Blob (in the models container) holding the champion model the app loads.')
+param modelBlobName string = 'champion.json'
+
+@minValue(5)
+@maxValue(86400)
+@description('How often the app checks the model blob for a new version, in seconds.')
+param modelRefreshSeconds int = 60
+
+@minValue(30)
+@maxValue(730)
+@description('Log Analytics retention, in days.')
+param logRetentionDays int = 30
+
+@description('Log Analytics daily ingestion cap in GB (-1: none). A cap stops telemetry, not the app.')
+param logDailyQuotaGb int = -1
+
+@description('Object id of the principal that uploads models (the pipeline\'s service principal). Empty: none.')
+param modelPublisherPrincipalId string = deployer().objectId
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var tags = { environment: environmentName, application: 'event-scoring' }
+
+// Names the code also knows (defaults in src/config.ts, shapes in src/adapters/cosmos/containers.ts):
+// tests/infra/consistency.test.ts keeps them equal.
+var queueName = 'events'
+var cosmosDatabaseName = 'eventscoring'
+var scoresContainerName = 'scores'
+var activityContainerName = 'daily-activity'
+var deadLetterContainerName = 'deadletters'
+var modelContainerName = 'models'
+
+var functionAppName = '${abbrs.webSitesFunctions}api-${environmentName}-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+
+// The one identity the app uses for every service: host storage, Service Bus, Cosmos DB, the model blob, App Insights
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${abbrs.managedIdentityUserAssignedIdentities}api-${environmentName}-${resourceToken}'
+  location: location
+  tags: tags
+}
+
+// Log Analytics workspace and workspace-based Application Insights, local (key) auth off
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${environmentName}-${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${environmentName}-${resourceToken}'
+    retentionInDays: logRetentionDays
+    dailyQuotaGb: logDailyQuotaGb
+  }
+}
+
+// Storage: the host's account (AzureWebJobsStorage, deployment package) and the model account, shared keys off
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: tags
+    hostStorageName: '${abbrs.storageStorageAccounts}${resourceToken}'
+    modelStorageName: '${abbrs.storageStorageAccounts}model${resourceToken}'
+    deploymentContainerName: deploymentContainerName
+    modelContainerName: modelContainerName
+  }
+}
+
+// Service Bus Standard namespace and the events queue (duplicate detection on eventId), local auth off
+module messaging 'app/messaging.bicep' = {
+  name: 'messaging'
+  params: {
+    location: location
+    tags: tags
+    namespaceName: '${abbrs.serviceBusNamespaces}${environmentName}-${resourceToken}'
+    queueName: queueName
+    duplicateDetectionWindow: duplicateDetectionWindow
+    maxDeliveryCount: maxDeliveryCount
+    lockDuration: lockDuration
+    messageTimeToLive: messageTimeToLive
+  }
+}
+
+// Cosmos DB serverless account, the database and its three containers, local auth off
+module data 'app/data.bicep' = {
+  name: 'data'
+  params: {
+    location: location
+    tags: tags
+    accountName: '${abbrs.documentDBDatabaseAccounts}${environmentName}-${resourceToken}'
+    databaseName: cosmosDatabaseName
+    scoresContainerName: scoresContainerName
+    activityContainerName: activityContainerName
+    deadLetterContainerName: deadLetterContainerName
+    dataTtlSeconds: dataTtlSeconds
+    deadLetterTtlSeconds: deadLetterTtlSeconds
+  }
+}
+
+// Flex Consumption plan and the Function App (Node 22), identity-based settings only
+module api 'app/api.bicep' = {
+  name: 'api'
+  params: {
+    location: location
+    tags: tags
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${environmentName}-${resourceToken}'
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    storageAccountName: storage.outputs.hostStorageName
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    appSettings: {
+      QUEUE_BACKEND: 'servicebus'
+      STORE_BACKEND: 'cosmos'
+      ServiceBusConnection__fullyQualifiedNamespace: messaging.outputs.fullyQualifiedNamespace
+      ServiceBusConnection__credential: 'managedidentity'
+      ServiceBusConnection__clientId: identity.properties.clientId
+      SERVICEBUS_QUEUE_NAME: queueName
+      COSMOS_ENDPOINT: data.outputs.endpoint
+      COSMOS_DATABASE: cosmosDatabaseName
+      COSMOS_SCORES_CONTAINER: scoresContainerName
+      COSMOS_ACTIVITY_CONTAINER: activityContainerName
+      COSMOS_DEADLETTER_CONTAINER: deadLetterContainerName
+      COSMOS_CREATE_IF_MISSING: 'false'
+      MODEL_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint
+      MODEL_BLOB_CONTAINER: modelContainerName
+      MODEL_BLOB_NAME: modelBlobName
+      MODEL_REFRESH_SECONDS: string(modelRefreshSeconds)
+    }
+  }
+}
+
+// Data-plane role assignments for the app's identity (and the model publisher)
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  params: {
+    principalId: identity.properties.principalId
+    modelPublisherPrincipalId: modelPublisherPrincipalId
+    hostStorageName: storage.outputs.hostStorageName
+    modelStorageName: storage.outputs.modelStorageName
+    modelContainerName: modelContainerName
+    serviceBusNamespaceName: messaging.outputs.namespaceName
+    queueName: queueName
+    cosmosAccountName: data.outputs.accountName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+output FUNCTION_APP_NAME string = api.outputs.name
+output FUNCTION_APP_HOSTNAME string = api.outputs.defaultHostName
+output FUNCTION_APP_URL string = 'https://${api.outputs.defaultHostName}'
+output RESOURCE_GROUP string = resourceGroup().name
+output IDENTITY_CLIENT_ID string = identity.properties.clientId
+output SERVICEBUS_NAMESPACE string = messaging.outputs.fullyQualifiedNamespace
+output SERVICEBUS_QUEUE_NAME string = queueName
+output COSMOS_ENDPOINT string = data.outputs.endpoint
+output COSMOS_ACCOUNT_NAME string = data.outputs.accountName
+output MODEL_STORAGE_ACCOUNT string = storage.outputs.modelStorageName
+output MODEL_BLOB_CONTAINER string = modelContainerName
+output MODEL_BLOB_NAME string = modelBlobName
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
