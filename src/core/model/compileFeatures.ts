@@ -1,6 +1,6 @@
 import type { AcceptedEvent } from '../event.js';
 import { columnNames, type Feature } from './modelSchema.js';
-import { utcHour, utcWeekday } from './utcClock.js';
+import { utcHourAndWeekday } from './utcClock.js';
 
 export interface FeaturePlan {
   /** Column names in coefficient order. */
@@ -31,6 +31,8 @@ const OPS = {
 };
 
 const TAU = 2 * Math.PI;
+// Counts and seconds are mostly small integers; a table of Math.log1p's own results skips the call.
+const LOG1P_INTS = Float64Array.from({ length: 4096 }, (_, v) => Math.log1p(v));
 const HOUR_SIN = Float64Array.from({ length: 24 }, (_, h) => Math.sin((TAU * h) / 24));
 const HOUR_COS = Float64Array.from({ length: 24 }, (_, h) => Math.cos((TAU * h) / 24));
 const DAY_SIN = Float64Array.from({ length: 7 }, (_, d) => Math.sin((TAU * d) / 7));
@@ -64,7 +66,9 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
   const hi = new Float64Array(n).fill(Infinity);
   const missing = new Float64Array(n);
   const width = new Int32Array(n);
-  const categories: (Map<string, number> | undefined)[] = [];
+  // All one-hot categories in one array; feature i's start at first[i]. A scan beats a Map for a few.
+  const first = new Int32Array(n);
+  const categories: string[] = [];
   const columns: string[] = [];
 
   for (const [i, f] of features.entries()) {
@@ -75,7 +79,7 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
     const names = columnNames(f);
     width[i] = names.length;
     columns.push(...names);
-    categories.push(undefined);
+    first[i] = categories.length;
     missing[i] = -1;
     switch (f.transform) {
       case 'identity':
@@ -85,7 +89,7 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
         missing[i] = f.missing;
         break;
       case 'oneHot':
-        categories[i] = new Map(f.categories.map((c, k) => [c, k]));
+        categories.push(...f.categories);
         missing[i] = f.missing === undefined ? -1 : f.categories.indexOf(f.missing);
         break;
       case 'hourOfDay':
@@ -98,6 +102,9 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
   }
 
   function extract(event: AcceptedEvent, out: Float64Array): void {
+    const props = event.properties;
+    let timeText: string | undefined;
+    let time = -1;
     for (let i = 0; i < n; i++) {
       const s = src[i]!;
       const raw: unknown =
@@ -107,7 +114,7 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
             ? event.type
             : s === OCCURRED_AT
               ? event.occurredAt
-              : event.properties?.[key[i]!];
+              : props?.[key[i]!];
       const c = col[i]!;
       switch (op[i]) {
         case IDENTITY:
@@ -120,7 +127,12 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
                 : missing[i]!;
           if (v < lo[i]!) v = lo[i]!;
           if (v > hi[i]!) v = hi[i]!;
-          out[c] = op[i] === LOG1P ? Math.log1p(v) : v;
+          out[c] =
+            op[i] !== LOG1P
+              ? v
+              : (v | 0) === v && v >= 0 && v < 4096
+                ? LOG1P_INTS[v]!
+                : Math.log1p(v);
           break;
         }
         case PRESENCE:
@@ -130,15 +142,30 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
           const w = width[i]!;
           for (let k = 0; k < w; k++) out[c + k] = 0;
           const t = asText(raw);
-          const k = t === undefined ? missing[i]! : (categories[i]!.get(t) ?? -1);
+          let k = t === undefined ? missing[i]! : -1;
+          if (t !== undefined) {
+            const from = first[i]!;
+            for (let m = 0; m < w; m++) {
+              if (categories[from + m] === t) {
+                k = m;
+                break;
+              }
+            }
+          }
           if (k >= 0) out[c + k] = 1;
           break;
         }
         case HOUR:
         case WEEKDAY: {
           const isHour = op[i] === HOUR;
-          const at = typeof raw === 'string' ? (isHour ? utcHour(raw) : utcWeekday(raw)) : -1;
-          const v = at >= 0 ? at : missing[i]!;
+          if (typeof raw === 'string') {
+            if (raw !== timeText) {
+              timeText = raw;
+              time = utcHourAndWeekday(raw);
+            }
+          }
+          const read = typeof raw !== 'string' || time < 0 ? -1 : isHour ? time >> 3 : time & 7;
+          const v = read >= 0 ? read : missing[i]!;
           out[c] = v < 0 ? 0 : isHour ? HOUR_SIN[v]! : DAY_SIN[v]!;
           out[c + 1] = v < 0 ? 0 : isHour ? HOUR_COS[v]! : DAY_COS[v]!;
           break;

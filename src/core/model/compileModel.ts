@@ -27,8 +27,7 @@ export function compileModel(model: ModelFile): CompiledModel {
   const scale = model.scaler ? Float64Array.from(model.scaler.scale_) : new Float64Array(n).fill(1);
   const x = new Float64Array(n);
   const contribution = new Float64Array(n);
-  const topIndex = new Int32Array(REASON_COUNT);
-  const topSize = new Float64Array(REASON_COUNT);
+  const columns = plan.columns;
 
   function logit(event: AcceptedEvent): number {
     plan.extract(event, x);
@@ -37,35 +36,52 @@ export function compileModel(model: ModelFile): CompiledModel {
     return z;
   }
 
+  const reason = (j: number): Reason => ({ feature: columns[j]!, contribution: contribution[j]! });
+
   function score(event: AcceptedEvent): { score: number; reasons: Reason[] } {
     plan.extract(event, x);
     let z = intercept;
-    topIndex.fill(-1);
-    topSize.fill(0);
+    // The three largest |contributions|, kept in locals: cheaper than sorting or a heap.
+    let i0 = -1;
+    let i1 = -1;
+    let i2 = -1;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
     for (let j = 0; j < n; j++) {
       const c = (coef[j]! * (x[j]! - mean[j]!)) / scale[j]!;
       contribution[j] = c;
       z += c;
-      const size = Math.abs(c);
-      if (size > topSize[REASON_COUNT - 1]!) {
-        let k = REASON_COUNT - 1;
-        while (k > 0 && size > topSize[k - 1]!) {
-          topSize[k] = topSize[k - 1]!;
-          topIndex[k] = topIndex[k - 1]!;
-          k--;
+      const size = c < 0 ? -c : c;
+      if (size > s2) {
+        if (size > s1) {
+          i2 = i1;
+          s2 = s1;
+          if (size > s0) {
+            i1 = i0;
+            s1 = s0;
+            i0 = j;
+            s0 = size;
+          } else {
+            i1 = j;
+            s1 = size;
+          }
+        } else {
+          i2 = j;
+          s2 = size;
         }
-        topSize[k] = size;
-        topIndex[k] = j;
       }
     }
-    const reasons: Reason[] = [];
-    for (let k = 0; k < REASON_COUNT; k++) {
-      const j = topIndex[k]!;
-      if (j < 0) break;
-      reasons.push({ feature: plan.columns[j]!, contribution: contribution[j]! });
-    }
+    const reasons =
+      i0 < 0
+        ? []
+        : i1 < 0
+          ? [reason(i0)]
+          : i2 < 0
+            ? [reason(i0), reason(i1)]
+            : [reason(i0), reason(i1), reason(i2)];
     return { score: sigmoid(z), reasons };
   }
 
-  return { name: model.name, version: model.version, columns: plan.columns, logit, score };
+  return { name: model.name, version: model.version, columns, logit, score };
 }

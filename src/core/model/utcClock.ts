@@ -42,25 +42,33 @@ function isCanonicalUtc(s: string): boolean {
   );
 }
 
-/** UTC hour 0-23 of an ISO timestamp, or -1 when it cannot be read. */
-export function utcHour(s: string): number {
+/**
+ * UTC hour (0-23) and day of week (Monday = 0 … Sunday = 6, pandas `dt.dayofweek`) of an ISO
+ * timestamp packed as hour · 8 + weekday, so one read serves both features; -1 when unreadable.
+ */
+export function utcHourAndWeekday(s: string): number {
   if (isCanonicalUtc(s)) {
     const h = digits(s, 11, 2);
-    return h >= 0 && h <= 23 ? h : -1;
-  }
-  const ms = parseWithOffset(s);
-  return Number.isNaN(ms) ? -1 : new Date(ms).getUTCHours();
-}
-
-/** UTC day of week, Monday = 0 … Sunday = 6 (pandas `dt.dayofweek`), or -1 when it cannot be read. */
-export function utcWeekday(s: string): number {
-  if (isCanonicalUtc(s)) {
     const y = digits(s, 0, 4);
     const m = digits(s, 5, 2);
     const d = digits(s, 8, 2);
-    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
-    return (((daysFromCivil(y, m, d) + 3) % 7) + 7) % 7;
+    if (h < 0 || h > 23 || y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
+    return h * 8 + ((((daysFromCivil(y, m, d) + 3) % 7) + 7) % 7);
   }
   const ms = parseWithOffset(s);
-  return Number.isNaN(ms) ? -1 : (new Date(ms).getUTCDay() + 6) % 7;
+  if (Number.isNaN(ms)) return -1;
+  const date = new Date(ms);
+  return date.getUTCHours() * 8 + ((date.getUTCDay() + 6) % 7);
+}
+
+/** UTC hour 0-23, or -1 when the text cannot be read. */
+export function utcHour(s: string): number {
+  const packed = utcHourAndWeekday(s);
+  return packed < 0 ? -1 : packed >> 3;
+}
+
+/** UTC day of week, Monday = 0, or -1 when the text cannot be read. */
+export function utcWeekday(s: string): number {
+  const packed = utcHourAndWeekday(s);
+  return packed < 0 ? -1 : packed & 7;
 }

@@ -73,4 +73,13 @@ describe('compileModel', () => {
     expect(tiny).toBeGreaterThan(0);
     expect(tiny).toBeCloseTo(4.248354255291589e-18, 30);
   });
+
+  it('gives fewer reasons when fewer columns contribute, never a zero one', () => {
+    const scorer = compileModel(model());
+    expect(scorer.score(event({ type: 'click' })).reasons).toEqual([
+      { feature: 'type=click', contribution: 1 },
+    ]);
+    expect(scorer.score(event()).reasons).toEqual([]);
+    expect(scorer.logit(event({ amount: 4, type: 'click' }))).toBe(2);
+  });
 });
