@@ -1,4 +1,4 @@
-import { app, type HttpHandler } from '@azure/functions';
+import azf, { type HttpHandler } from '@azure/functions';
 import { functionTable, isHttpFunction, type QueueHandler } from './app.js';
 import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
@@ -36,7 +36,7 @@ function lazy<H>(create: (d: Built) => H): () => Promise<H> {
 for (const definition of functionTable) {
   if (isHttpFunction(definition)) {
     const handler = lazy<HttpHandler>(definition.create);
-    app.http(definition.name, {
+    azf.app.http(definition.name, {
       methods: definition.trigger.methods,
       route: definition.trigger.route,
       authLevel: definition.trigger.authLevel,
@@ -44,7 +44,7 @@ for (const definition of functionTable) {
     });
   } else {
     const handler = lazy<QueueHandler>(definition.create);
-    app.serviceBusQueue(definition.name, {
+    azf.app.serviceBusQueue(definition.name, {
       connection: definition.trigger.connection,
       queueName: definition.trigger.queueName,
       cardinality: definition.trigger.cardinality,

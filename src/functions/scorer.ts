@@ -28,32 +28,32 @@ export function createScorerHandler(deps: Deps) {
     const scoredAt = new Date(deps.now()).toISOString();
     const started = performance.now();
     const docs: ScoredEvent[] = [];
-    const dead: DeadLetter[] = [];
+    const docIndexes: number[] = [];
+    const dead: (DeadLetter & { index: number })[] = [];
     messages.forEach((body, i) => {
       const outcome = scoreEvent(body, { champion, challenger }, scoredAt);
-      if (outcome.kind === 'ok') docs.push(outcome.value);
-      else
+      if (outcome.kind === 'ok') {
+        docs.push(outcome.value);
+        docIndexes.push(i);
+      } else
         dead.push({
           key: typeof ids[i] === 'string' ? ids[i] : `${context.invocationId}:${i}`,
           reason: outcome.reason,
           body,
+          index: i,
         });
     });
     const scoringMs = performance.now() - started;
-    deps.telemetry.trackMetric(
-      'ScoringMs',
-      scoringMs,
-      { modelVersion: champion.version, events: docs.length },
-      { traceparent: traceparents[0] },
-    );
+    deps.telemetry.trackMetric('ScoringMs', scoringMs, { modelVersion: champion.version });
 
     if (dead.length > 0) {
-      await deps.deadLetters.put(dead);
+      await deps.deadLetters.put(dead.map(({ index: _index, ...d }) => d));
       for (const d of dead) {
-        deps.telemetry.trackEvent('MessageDeadLettered', {
-          reason: d.reason.split(':')[0] ?? d.reason,
-          key: d.key,
-        });
+        deps.telemetry.trackEvent(
+          'MessageDeadLettered',
+          { reason: d.reason.split(':')[0] ?? d.reason, detail: d.reason, key: d.key },
+          { traceparent: traceparents[d.index] },
+        );
       }
       deps.logger.warn(
         `scorer: ${dead.length} message(s) dead-lettered, first: ${dead[0]?.reason}`,
@@ -62,12 +62,26 @@ export function createScorerHandler(deps: Deps) {
     if (docs.length === 0) return;
     const writeStarted = performance.now();
     const result = await deps.store.write(docs);
-    deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted, {
-      documents: docs.length,
-      requests: result.requests,
-    });
+    deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted);
+    deps.telemetry.trackMetric('StoreRequests', result.requests);
+    deps.telemetry.trackMetric('StoredDocuments', result.written);
     if (result.throttled > 0) deps.telemetry.trackMetric('StoreThrottles', result.throttled);
+    // One event per ingest request in the batch: metrics are aggregated per minute and carry no
+    // operation id, so this is what ties the scored events to the POST that sent them.
+    for (const [traceparent, count] of countBy(docIndexes.map((i) => traceparents[i]))) {
+      deps.telemetry.trackEvent(
+        'EventsScored',
+        { count, modelVersion: champion.version },
+        { traceparent },
+      );
+    }
   };
+}
+
+function countBy<T>(items: T[]): Map<T, number> {
+  const counts = new Map<T, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return counts;
 }
 
 function metadataArray(context: InvocationContext, key: string): unknown[] {

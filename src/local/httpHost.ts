@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import {
-  HttpRequest,
-  InvocationContext,
-  type HttpHandler,
-  type HttpResponseInit,
-} from '@azure/functions';
+import azf, { type HttpHandler, type HttpResponseInit } from '@azure/functions';
 import type { HttpFunction } from '../app.js';
 import { MAX_BODY_BYTES } from '../core/decodeBody.js';
 import type { Logger } from '../ports.js';
@@ -102,14 +97,14 @@ export function createHttpHost(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const request = new HttpRequest({
+    const request = new azf.HttpRequest({
       method: req.method ?? 'GET',
       url: url.href,
       headers,
       params,
       body: body.length > 0 ? { bytes: body } : undefined,
     });
-    const context = new InvocationContext({
+    const context = new azf.InvocationContext({
       invocationId: randomUUID(),
       functionName: found.route.name,
       logHandler: (level, ...args) =>

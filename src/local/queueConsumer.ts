@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvocationContext } from '@azure/functions';
+import azf from '@azure/functions';
 import type { QueueHandler } from '../app.js';
 import type { ClaimedMessage, SqliteQueue } from '../adapters/sqlite/sqliteQueue.js';
 import type { Logger, ModelSource } from '../ports.js';
@@ -78,7 +78,7 @@ export function startQueueConsumer(
     const handled = messages.filter((m) => !unreadable.includes(m));
     try {
       if (bodies.length > 0) {
-        const context = new InvocationContext({
+        const context = new azf.InvocationContext({
           invocationId: randomUUID(),
           functionName: 'scorer',
           triggerMetadata: {

@@ -45,7 +45,12 @@ describe('scorer', () => {
       model: { name: 'test-model', version: '1.0.0' },
       day: '2026-11-24',
     });
-    expect(deps.recorded.metrics.find((m) => m.name === 'ScoringMs')?.traceparent).toBe(
+    expect(deps.recorded.events.find((e) => e.name === 'EventsScored')).toEqual({
+      name: 'EventsScored',
+      properties: { count: 2, modelVersion: '1.0.0' },
+      traceparent: TRACEPARENT,
+    });
+    expect(deps.recorded.events.find((e) => e.name === 'MessageDeadLettered')?.traceparent).toBe(
       TRACEPARENT,
     );
   });

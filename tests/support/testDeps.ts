@@ -15,7 +15,11 @@ export interface Recorded {
   sent: { events: readonly AcceptedEvent[]; traceparent?: string | undefined }[];
   deadLetters: DeadLetter[];
   metrics: { name: string; value: number; traceparent?: string | undefined }[];
-  events: { name: string; properties?: Record<string, unknown> }[];
+  events: {
+    name: string;
+    properties?: Record<string, unknown>;
+    traceparent?: string | undefined;
+  }[];
 }
 
 export const fixedScorer = (version = '1.0.0', score = 0.4): Scorer => ({
@@ -51,7 +55,8 @@ export function testDeps(
     close: async () => undefined,
   };
   const telemetry: Telemetry = {
-    trackEvent: (name, properties) => recorded.events.push({ name, properties }),
+    trackEvent: (name, properties, context) =>
+      recorded.events.push({ name, properties, traceparent: context?.traceparent }),
     trackMetric: (name, value, _p, context) =>
       recorded.metrics.push({ name, value, traceparent: context?.traceparent }),
   };

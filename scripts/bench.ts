@@ -1,0 +1,179 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request, Agent } from 'node:http';
+
+/**
+ * npm run bench: figures for the README, measured side by side in one run on this machine.
+ * Servers run in child processes; this process only generates load.
+ */
+const BATCH = 100;
+const CONCURRENCY = 16;
+const serverScript = fileURLToPath(new URL('./benchServer.js', import.meta.url));
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+  stats(): Promise<{ storeRequests: number; storedDocuments: number }>;
+  stop(): Promise<void>;
+}
+
+async function startServer(
+  mode: 'bare' | 'local',
+  env: Record<string, string> = {},
+): Promise<Server> {
+  const child = fork(serverScript, [mode], {
+    env: { ...process.env, ...env },
+    execArgv: ['--disable-warning=ExperimentalWarning'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return {
+    port,
+    child,
+    stats: () =>
+      new Promise((resolve) => {
+        child.once('message', (m: { stats: { storeRequests: number; storedDocuments: number } }) =>
+          resolve(m.stats),
+        );
+        child.send('stats');
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function makeBatch(day: string, userOf: (i: number) => string): Buffer {
+  const events = Array.from({ length: BATCH }, (_, i) => ({
+    eventId: randomUUID(),
+    userId: userOf(i),
+    type: i % 10 === 0 ? 'purchase' : 'page_view',
+    occurredAt: `${day}T${String(8 + (i % 12)).padStart(2, '0')}:15:00Z`,
+    ...(i % 10 === 0 ? { amount: 20 + i } : {}),
+    properties: { device: i % 3 ? 'mobile' : 'desktop', path: `/products/${i}` },
+  }));
+  return Buffer.from(JSON.stringify({ events }));
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function post(port: number, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/events',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Sends `bodies` with CONCURRENCY requests in flight; returns events per second. */
+async function load(port: number, bodies: Buffer[]): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const status = await post(port, bodies[next++]!);
+        if (status !== 202) throw new Error(`status ${status}`);
+      }
+    }),
+  );
+  return (bodies.length * BATCH) / ((performance.now() - started) / 1000);
+}
+
+async function getJson<T>(port: number, path: string): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return (await res.json()) as T;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function ingestRatio(rounds: number, requests: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+  const bare = await startServer('bare');
+  const local = await startServer('local', { DATA_DIR: dataDir });
+  const day = new Date().toISOString().slice(0, 10);
+  const bodies = Array.from({ length: requests }, () => makeBatch(day, (i) => `user-${i % 500}`));
+  const bareRates: number[] = [];
+  const localRates: number[] = [];
+  await load(bare.port, bodies.slice(0, 50));
+  await load(local.port, bodies.slice(0, 50));
+  for (let r = 0; r < rounds; r++) {
+    bareRates.push(await load(bare.port, bodies));
+    localRates.push(await load(local.port, bodies));
+  }
+  await Promise.all([bare.stop(), local.stop()]);
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    bare: median(bareRates),
+    local: median(localRates),
+    ratio: median(localRates) / median(bareRates),
+  };
+}
+
+async function endToEnd(total: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
+  const local = await startServer('local', { DATA_DIR: dataDir });
+  const day = '2026-01-15';
+  let user = 0;
+  const bodies = Array.from({ length: total / BATCH }, () => makeBatch(day, () => `e2e-${user++}`));
+  const started = performance.now();
+  const ingestRate = await load(local.port, bodies);
+  const accepted = performance.now();
+  for (;;) {
+    const dau = await getJson<{ series: { activeUsers: number }[] }>(
+      local.port,
+      `/api/stats/dau?from=${day}&to=${day}`,
+    );
+    if (dau.series[0]!.activeUsers >= total) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const queryable = performance.now();
+  const stats = await local.stats();
+  await local.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    seconds: (queryable - started) / 1000,
+    ingestSeconds: (accepted - started) / 1000,
+    ingestRate,
+    requestsPerEvent: stats.storeRequests / stats.storedDocuments,
+    storeRequests: stats.storeRequests,
+  };
+}
+
+console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+const ingest = await ingestRatio(3, 400);
+console.log(
+  `Ingest, batches of ${BATCH}, ${CONCURRENCY} in flight (median of 3 rounds of 40,000 events):\n` +
+    `  bare node:http JSON parse  ${fmt(ingest.bare)} events/s\n` +
+    `  local host ingest          ${fmt(ingest.local)} events/s\n` +
+    `  ratio                      ${ingest.ratio.toFixed(2)} (goal >= 0.60)`,
+);
+const e2e = await endToEnd(100_000);
+console.log(
+  `100,000 events POST -> queryable (embedded queue + SQLite store): ${e2e.seconds.toFixed(1)} s ` +
+    `(all accepted after ${e2e.ingestSeconds.toFixed(1)} s, ${fmt(e2e.ingestRate)} events/s while the scorer ran)\n` +
+    `  store requests per event: ${e2e.requestsPerEvent.toFixed(4)} (${fmt(e2e.storeRequests)} write transactions)`,
+);
