@@ -4,9 +4,6 @@ import { compileFeatures } from './compileFeatures.js';
 import type { ModelFile } from './modelSchema.js';
 import { sigmoid } from './sigmoid.js';
 
-/** How many contributions `score` returns as reasons. */
-export const REASON_COUNT = 3;
-
 export interface CompiledModel extends Scorer {
   readonly columns: readonly string[];
   /** The decision function (log-odds of classes_[1]) alone: no reasons, no allocation. */
@@ -15,7 +12,8 @@ export interface CompiledModel extends Scorer {
 
 /**
  * Turns a validated model file into a scorer. The score is scikit-learn's predict_proba[:, 1]:
- * sigmoid(intercept + Σ coef·(x − mean)/scale). Buffers are reused between calls, which is safe
+ * sigmoid(intercept + Σ coef·(x − mean)/scale); the reasons are the (up to) three largest
+ * |coef·(x − mean)/scale|, zeros left out. Buffers are reused between calls, which is safe
  * because scoring is synchronous.
  */
 export function compileModel(model: ModelFile): CompiledModel {

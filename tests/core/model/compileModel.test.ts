@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import type { AcceptedEvent } from '../../../src/core/event.js';
@@ -81,5 +83,96 @@ describe('compileModel', () => {
     ]);
     expect(scorer.score(event()).reasons).toEqual([]);
     expect(scorer.logit(event({ amount: 4, type: 'click' }))).toBe(2);
+  });
+
+  it('scores the shipped model like a by-hand reference (pipeline.predict_proba written out)', () => {
+    const parsed = parseModel(
+      JSON.parse(readFileSync(new URL('../../../models/default.json', import.meta.url), 'utf8')),
+    );
+    if (!parsed.ok) throw new Error(parsed.error);
+    const { scaler, classifier, featureNames } = parsed.model;
+    const tau = 2 * Math.PI;
+    const cases: [AcceptedEvent, number[]][] = [
+      [
+        event({
+          type: 'add_to_cart',
+          amount: 49.99,
+          properties: {
+            device: 'tablet',
+            referrer: 'email',
+            sessionSeconds: 300,
+            pageViews: 7,
+            itemsInCart: 25,
+            discountPct: 10,
+            returning: true,
+            coupon: 'SAVE10',
+          },
+        }),
+        // amount, present, type ×4, hour ×2 (18h), weekday ×2 (Tuesday = 1), device ×2, referrer ×2,
+        // session, pages, items (clipped to 20), discount, returning, coupon
+        [
+          Math.log1p(49.99),
+          1,
+          0,
+          0,
+          1,
+          0,
+          Math.sin((tau * 18) / 24),
+          Math.cos((tau * 18) / 24),
+          Math.sin(tau / 7),
+          Math.cos(tau / 7),
+          0,
+          1,
+          0,
+          1,
+          Math.log1p(300),
+          Math.log1p(7),
+          20,
+          10,
+          1,
+          1,
+        ],
+      ],
+      [
+        event({ occurredAt: '2026-11-29T00:05:00.000Z' }), // Sunday = 6, 0h; device missing → mobile
+        [
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          1,
+          Math.sin((tau * 6) / 7),
+          Math.cos((tau * 6) / 7),
+          1,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+        ],
+      ],
+    ];
+    const scorer = compileModel(parsed.model);
+    for (const [e, x] of cases) {
+      const contributions = x.map(
+        (v, j) => (classifier.coef_[0][j]! * (v - scaler!.mean_[j]!)) / scaler!.scale_[j]!,
+      );
+      const z = contributions.reduce((sum, c) => sum + c, classifier.intercept_[0]);
+      const { score, reasons } = scorer.score(e);
+      expect(Math.abs(score - 1 / (1 + Math.exp(-z)))).toBeLessThan(1e-12);
+      const top = featureNames
+        .map((feature, j) => ({ feature, contribution: contributions[j]! }))
+        .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+        .slice(0, 3);
+      expect(reasons.map((r) => r.feature)).toEqual(top.map((r) => r.feature));
+      reasons.forEach((r, k) => expect(r.contribution).toBeCloseTo(top[k]!.contribution, 12));
+    }
   });
 });
