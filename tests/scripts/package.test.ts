@@ -20,6 +20,7 @@ import {
   loadFunctions,
   packageApp,
   type PackageResult,
+  PLACEHOLDER_ENV,
 } from '../../scripts/package.js';
 import { crc32, createZip, readZip } from '../../scripts/zip.js';
 
@@ -69,8 +70,9 @@ app.serviceBusQueue('scorer', { connection: 'ServiceBusConnection', queueName: '
   cardinality: 'many', autoCompleteMessages: true, handler: async () => undefined });
 `;
 
-function tempEntry(source: string): string {
+function tempEntry(source: string, siblings: Record<string, string> = {}): string {
   const dir = tempDir('entry-');
+  for (const [name, text] of Object.entries(siblings)) writeFileSync(path.join(dir, name), text);
   // Lets the unbundled entry resolve packages the way dist/src/azure.js does in the repo.
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const file = path.join(dir, 'entry.mjs');
@@ -179,6 +181,33 @@ describe('packageApp', () => {
     expect(() => loadFunctions(broken)).toThrow(/failed/);
   });
 
+  it('splits each dynamic import into a chunk the unzipped package still finds', async () => {
+    const lazyEntry = tempEntry(
+      `${TEMP_ENTRY}\nexport const later = () => import('./lazy.mjs');\n`,
+      { 'lazy.mjs': `export const big = '${'x'.repeat(10000)}';\n` },
+    );
+    const split = await packageApp({ root, entry: lazyEntry, outDir: tempDir('pkg-split-') });
+    expect(split.chunks).toBeGreaterThanOrEqual(1);
+    expect(split.files.filter((f) => f.startsWith('dist/chunks/'))).toHaveLength(split.chunks);
+    expect(split.totalBundleBytes).toBeGreaterThan(split.bundleBytes + 10000);
+    const dir = extract(readFileSync(split.zipPath));
+    const probe = path.join(dir, 'probe.mjs');
+    writeFileSync(
+      probe,
+      "const { later } = await import('./dist/app.js'); const m = await later(); if (m.big.length !== 10000) process.exit(3);\n",
+    );
+    expect(loadFunctions(probe, { cwd: dir }).functions).toHaveLength(2);
+
+    const single = await packageApp({
+      root,
+      entry: lazyEntry,
+      outDir: tempDir('pkg-single-'),
+      splitting: false,
+    });
+    expect(single.chunks).toBe(0);
+    expect(single.files.some((f) => f.startsWith('dist/chunks/'))).toBe(false);
+  });
+
   it('ships an external package with its production dependencies', async () => {
     const withZod = await packageApp({
       root,
@@ -212,13 +241,7 @@ describe.skipIf(!existsSync(appEntry))('the real Function App package', () => {
   it('registers the five functions from the bundle', async () => {
     const packaged = await packageApp({ root, outDir: tempDir('pkg-app-') });
     const dir = extract(readFileSync(packaged.zipPath));
-    const loaded = loadFunctions(path.join(dir, BUNDLE_PATH), {
-      cwd: dir,
-      env: {
-        ServiceBusConnection__fullyQualifiedNamespace: '127.0.0.1',
-        COSMOS_ENDPOINT: 'https://127.0.0.1:8081/',
-      },
-    });
+    const loaded = loadFunctions(path.join(dir, BUNDLE_PATH), { cwd: dir, env: PLACEHOLDER_ENV });
     expect(loaded.functions.map((f) => f.name).sort()).toEqual([
       'dau',
       'health',
