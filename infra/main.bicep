@@ -42,6 +42,9 @@ param deadLetterTtlSeconds int = 2592000
 @description('Blob (in the models container) holding the champion model the app loads.')
 param modelBlobName string = 'champion.json'
 
+@description('Blob of a challenger model scored alongside the champion; empty for none.')
+param challengerModelBlobName string = ''
+
 @minValue(5)
 @maxValue(86400)
 @description('How often the app checks the model blob for a new version, in seconds.')
@@ -169,6 +172,7 @@ module api 'app/api.bicep' = {
       MODEL_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint
       MODEL_BLOB_CONTAINER: modelContainerName
       MODEL_BLOB_NAME: modelBlobName
+      CHALLENGER_MODEL_BLOB_NAME: challengerModelBlobName
       MODEL_REFRESH_SECONDS: string(modelRefreshSeconds)
     }
   }
