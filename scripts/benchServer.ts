@@ -43,6 +43,7 @@ if (mode === 'bare') {
     logger: silent,
     telemetry,
     baseDir: appRoot(),
+    scorer: process.env.BENCH_SCORER === 'inline' ? 'inline' : 'worker',
   });
   report(Number(new URL(host.url).port));
 } else {

@@ -25,7 +25,7 @@ export const settingsSchema = z.object({
   QUEUE_BACKEND: z.enum(['local', 'servicebus']).optional(),
   STORE_BACKEND: z.enum(['sqlite', 'cosmos']).optional(),
   LOCAL_QUEUE_MAX_DELIVERIES: int(5, 1, 100),
-  SCORER_BATCH_SIZE: int(200, 1, 5000),
+  SCORER_BATCH_SIZE: int(1000, 1, 5000),
 
   SERVICEBUS_QUEUE_NAME: name('events'),
   ServiceBusConnection__fullyQualifiedNamespace: optionalText,

@@ -18,6 +18,7 @@ const host = await startLocalHost(config, {
   logger,
   telemetry,
   baseDir,
+  scorer: 'worker',
   host: process.env.HOST ?? '127.0.0.1',
 }).catch((err: unknown) => {
   console.error(`Cannot start: ${(err as Error).message}`);

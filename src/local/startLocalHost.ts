@@ -5,6 +5,7 @@ import { createDeps, type Built } from '../createDeps.js';
 import type { Logger, Telemetry } from '../ports.js';
 import { createHttpHost } from './httpHost.js';
 import { startQueueConsumer, type QueueConsumer } from './queueConsumer.js';
+import { startScorerWorker, type ScorerWorker } from './workerConsumer.js';
 
 export interface LocalHost {
   url: string;
@@ -17,7 +18,14 @@ export interface LocalHost {
 /** npm start without the Functions host: the function table on node:http plus the scorer off the local queue. */
 export async function startLocalHost(
   config: Config,
-  base: { logger: Logger; telemetry: Telemetry; baseDir: string; host?: string },
+  base: {
+    logger: Logger;
+    telemetry: Telemetry;
+    baseDir: string;
+    host?: string;
+    /** 'worker' runs the scorer on its own thread (npm start, from dist); 'inline' on this one (tests). */
+    scorer?: 'inline' | 'worker';
+  },
 ): Promise<LocalHost> {
   const deps = await createDeps(config, base);
   const http = functionTable.filter(isHttpFunction);
@@ -35,12 +43,20 @@ export async function startLocalHost(
   const scorer = functionTable.find(
     (f): f is QueueFunction => f.trigger.type === 'serviceBusQueue',
   );
+  const options = {
+    maxMessages: Math.max(1, Math.ceil(config.SCORER_BATCH_SIZE / 100)),
+    lockMs: 60_000,
+    idleMs: 500,
+  };
+  let worker: ScorerWorker | undefined;
   if (deps.localQueue && scorer) {
-    consumer = startQueueConsumer(deps.localQueue, scorer.create(deps), deps, {
-      maxMessages: Math.max(1, Math.ceil(config.SCORER_BATCH_SIZE / 100)),
-      lockMs: 60_000,
-      idleMs: 500,
-    });
+    if (base.scorer === 'worker') worker = await startScorerWorker(config, base.baseDir);
+    consumer = startQueueConsumer(
+      deps.localQueue,
+      worker?.handler ?? scorer.create(deps),
+      deps,
+      options,
+    );
   }
   return {
     url: `http://${base.host ?? '127.0.0.1'}:${port}`,
@@ -50,6 +66,7 @@ export async function startLocalHost(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await consumer?.stop();
+      await worker?.stop();
       await deps.close();
     },
   };

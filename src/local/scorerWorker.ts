@@ -1,0 +1,61 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import azf from '@azure/functions';
+import { functionTable, type QueueFunction } from '../app.js';
+import type { Config } from '../config.js';
+import { createDeps } from '../createDeps.js';
+import { createTelemetry } from '../telemetry.js';
+import { consoleLogger } from './consoleLogger.js';
+
+export type ToWorker =
+  | { type: 'invoke'; id: number; messages: unknown[]; triggerMetadata: Record<string, unknown> }
+  | { type: 'stop' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; error?: string }
+  | { type: 'stopped' }
+  | { type: 'failed'; message: string };
+
+export interface ScorerWorkerData {
+  config: Config;
+  baseDir: string;
+}
+
+// The scorer function of `npm start` on its own thread, so scoring and store writes use the second
+// core. Like a Functions worker it only runs the handler: the main thread owns the queue and hands
+// it batches, so the two never contend for the queue file's write lock.
+const port = parentPort!;
+const { config, baseDir } = workerData as ScorerWorkerData;
+try {
+  const telemetry = await createTelemetry(
+    config.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    consoleLogger,
+  );
+  const deps = await createDeps(config, { logger: consoleLogger, telemetry, baseDir });
+  const scorer = functionTable.find(
+    (f): f is QueueFunction => f.trigger.type === 'serviceBusQueue',
+  )!;
+  const handler = scorer.create(deps);
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'invoke') {
+      const context = new azf.InvocationContext({
+        functionName: scorer.name,
+        triggerMetadata: message.triggerMetadata,
+        logHandler: () => undefined,
+      });
+      handler(message.messages, context).then(
+        () => port.postMessage({ type: 'result', id: message.id } satisfies FromWorker),
+        (err: unknown) =>
+          port.postMessage({
+            type: 'result',
+            id: message.id,
+            error: (err as Error).message,
+          } satisfies FromWorker),
+      );
+    } else {
+      void deps.close().then(() => port.postMessage({ type: 'stopped' } satisfies FromWorker));
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+} catch (err) {
+  port.postMessage({ type: 'failed', message: (err as Error).message } satisfies FromWorker);
+}
