@@ -95,22 +95,34 @@ export function createSqliteQueue(
   const run = (statement: StatementSync, ...args: (string | number | null)[]) =>
     statement.run(...args);
 
+  // Group commit: the sends of one turn of the event loop share a transaction, and each caller's
+  // promise resolves only after that commit, so "accepted" still means written.
+  let waiting: { body: string; traceparent: string | null; resolve: (r: SendResult) => void }[] =
+    [];
+  const flush = () => {
+    const items = waiting;
+    waiting = [];
+    try {
+      const t = now();
+      inTransaction(() => items.forEach((item) => run(insert, item.body, item.traceparent, t, t)));
+    } catch (err) {
+      const reason = `local queue write failed: ${(err as Error).message}`;
+      items.forEach((item) => item.resolve({ ok: false, reason, retryAfterSeconds: 1 }));
+      return;
+    }
+    items.forEach((item) => item.resolve({ ok: true, messages: 1 }));
+    events.emit('message');
+  };
+
   return {
     events,
-    async send(batch: readonly AcceptedEvent[], context): Promise<SendResult> {
-      if (batch.length === 0) return { ok: true, messages: 0 };
-      try {
-        const t = now();
-        run(insert, JSON.stringify(batch), context?.traceparent ?? null, t, t);
-      } catch (err) {
-        return {
-          ok: false,
-          reason: `local queue write failed: ${(err as Error).message}`,
-          retryAfterSeconds: 1,
-        };
-      }
-      events.emit('message');
-      return { ok: true, messages: 1 };
+    send(batch: readonly AcceptedEvent[], context): Promise<SendResult> {
+      if (batch.length === 0) return Promise.resolve({ ok: true, messages: 0 });
+      const body = JSON.stringify(batch);
+      return new Promise<SendResult>((resolve) => {
+        waiting.push({ body, traceparent: context?.traceparent ?? null, resolve });
+        if (waiting.length === 1) setImmediate(flush);
+      });
     },
     receive(max, lockMs) {
       const t = now();

@@ -40,6 +40,18 @@ describe('sqliteQueue', () => {
     expect(m).toMatchObject({ deliveries: 1, traceparent: 'tp' });
   });
 
+  it('commits concurrent sends together and resolves each only once written', async () => {
+    const results = await Promise.all([
+      queue.send([ev(1)]),
+      queue.send([ev(2)]),
+      queue.send([ev(3)]),
+    ]);
+    expect(results).toEqual([1, 2, 3].map(() => ({ ok: true, messages: 1 })));
+    expect(
+      queue.receive(10, 1000).map((m) => (JSON.parse(m.body) as { userId: string }[])[0]?.userId),
+    ).toEqual(['u1', 'u2', 'u3']);
+  });
+
   it('survives a restart', async () => {
     await queue.send([ev(1)]);
     await queue.close();
