@@ -77,7 +77,11 @@ export function loadConfig(
   env: Record<string, string | undefined>,
   profile: Profile,
 ): ConfigResult {
-  const parsed = settingsSchema.safeParse(env);
+  // An empty value means unset, as in app settings and local.settings.json templates.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const setting = issue.path.map(String).join('.') || '(settings)';

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, settingsSchema } from '../src/config.js';
+
+const example = (
+  JSON.parse(readFileSync('local.settings.example.json', 'utf8')) as {
+    Values: Record<string, string>;
+  }
+).Values;
+
+describe('loadConfig', () => {
+  it('runs locally on defaults alone', () => {
+    const loaded = loadConfig({}, 'local');
+    expect(loaded).toMatchObject({
+      ok: true,
+      config: {
+        PORT: 7071,
+        QUEUE_BACKEND: 'local',
+        STORE_BACKEND: 'sqlite',
+        MODEL_PATH: 'models/default.json',
+      },
+    });
+  });
+
+  it('lists every setting in local.settings.example.json, and the example loads', () => {
+    expect(Object.keys(settingsSchema.shape).filter((key) => !(key in example))).toEqual([]);
+    expect(loadConfig(example, 'local').ok).toBe(true);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ QUEUE_BACKEND: '', PORT: ' ' }, 'local')).toMatchObject({
+      ok: true,
+      config: { QUEUE_BACKEND: 'local', PORT: 7071 },
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^Setting PORT is invalid \("eighty"\)/],
+    [{ PORT: '70000' }, /^Setting PORT .*at most 65535/],
+    [{ QUEUE_BACKEND: 'kafka' }, /^Setting QUEUE_BACKEND is invalid/],
+    [{ COSMOS_ENDPOINT: 'not a url' }, /^Setting COSMOS_ENDPOINT is invalid/],
+    [{ SERVICEBUS_QUEUE_NAME: 'bad name!' }, /^Setting SERVICEBUS_QUEUE_NAME/],
+    [{ STORE_BACKEND: 'cosmos' }, /^Setting COSMOS_ENDPOINT is missing/],
+    [{ MODEL_BLOB_NAME: 'champion.json' }, /^Setting MODEL_BLOB_ACCOUNT_URL is missing/],
+  ])('stops on %o with one message naming the setting', (env, message) => {
+    const loaded = loadConfig(env, 'local');
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) expect(loaded.message).toMatch(message);
+  });
+
+  it('requires the Service Bus namespace and the Cosmos endpoint on Azure', () => {
+    const base = {
+      ServiceBusConnection__fullyQualifiedNamespace: 'sb-x.servicebus.windows.net',
+      COSMOS_ENDPOINT: 'https://cosmos-x.documents.azure.com:443/',
+    };
+    expect(loadConfig(base, 'azure')).toMatchObject({
+      ok: true,
+      config: {
+        QUEUE_BACKEND: 'servicebus',
+        STORE_BACKEND: 'cosmos',
+        COSMOS_CREATE_IF_MISSING: false,
+      },
+    });
+    const noNamespace = loadConfig({ COSMOS_ENDPOINT: base.COSMOS_ENDPOINT }, 'azure');
+    expect(!noNamespace.ok && noNamespace.message).toMatch(
+      /ServiceBusConnection__fullyQualifiedNamespace is missing/,
+    );
+    const noCosmos = loadConfig({ ServiceBusConnection__fullyQualifiedNamespace: 'x' }, 'azure');
+    expect(!noCosmos.ok && noCosmos.message).toMatch(/COSMOS_ENDPOINT is missing/);
+  });
+});
