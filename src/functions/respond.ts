@@ -31,3 +31,24 @@ export function badParams(errors: FieldError[]): HttpResponseInit {
     : 'invalid parameters';
   return problem(400, 'invalid_parameter', message, errors);
 }
+
+/** Runs a store read; a store that fails answers 503 with Retry-After rather than a bare 500. */
+export async function fromStore(
+  deps: { logger: { warn(message: string): void } },
+  read: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
+  try {
+    return await read();
+  } catch (err) {
+    deps.logger.warn(`store read failed: ${(err as Error).message}`);
+    return problem(
+      503,
+      'store_unavailable',
+      'the score store did not answer; retry later',
+      undefined,
+      {
+        'retry-after': '5',
+      },
+    );
+  }
+}
