@@ -5,6 +5,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, Agent } from 'node:http';
+import { benchScoring } from './benchScoring.js';
+import { benchStartup, formatStartupBench } from './benchStartup.js';
 
 /**
  * npm run bench: figures for the README, measured side by side in one run on this machine.
@@ -14,10 +16,17 @@ const BATCH = 100;
 const CONCURRENCY = 16;
 const serverScript = fileURLToPath(new URL('./benchServer.js', import.meta.url));
 
+interface Stats {
+  storeRequests: number;
+  storedDocuments: number;
+  scoringMs: number;
+  storeWriteMs: number;
+}
+
 interface Server {
   port: number;
   child: ChildProcess;
-  stats(): Promise<{ storeRequests: number; storedDocuments: number }>;
+  stats(): Promise<Stats>;
   stop(): Promise<void>;
 }
 
@@ -39,9 +48,7 @@ async function startServer(
     child,
     stats: () =>
       new Promise((resolve) => {
-        child.once('message', (m: { stats: { storeRequests: number; storedDocuments: number } }) =>
-          resolve(m.stats),
-        );
+        child.once('message', (m: { stats: Stats }) => resolve(m.stats));
         child.send('stats');
       }),
     stop: () =>
@@ -159,6 +166,7 @@ async function endToEnd(total: number, scorer: 'worker' | 'inline') {
     ingestSeconds: (accepted - started) / 1000,
     ingestRate,
     requestsPerEvent: stats.storeRequests / stats.storedDocuments,
+    scoringShare: stats.scoringMs / (stats.scoringMs + stats.storeWriteMs),
     storeRequests: stats.storeRequests,
   };
 }
@@ -180,5 +188,12 @@ console.log(
 const counted = await endToEnd(20_000, 'inline');
 console.log(
   `Store requests per event (20,000 events, inline scorer): ${counted.requestsPerEvent.toFixed(4)} ` +
-    `(${fmt(counted.storeRequests)} write transactions)`,
+    `(${fmt(counted.storeRequests)} write transactions)\n` +
+    `  scorer time: ${(counted.scoringShare * 100).toFixed(0)}% scoring, ${((1 - counted.scoringShare) * 100).toFixed(0)}% store writes`,
 );
+const scoring = benchScoring();
+console.log(
+  `Scoring, ${scoring.features}-column model, one thread: ${fmt(scoring.logitEventsPerSecond)} events/s ` +
+    `(features + dot product), ${fmt(scoring.eventsPerSecond)} events/s with reasons (goal >= 2,000,000)`,
+);
+console.log(formatStartupBench(await benchStartup({ runs: 7 })));

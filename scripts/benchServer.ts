@@ -11,7 +11,7 @@ import type { Telemetry } from '../src/ports.js';
  * Prints {"port"} once listening; answers an IPC "stats" message with its counters.
  */
 const mode = process.argv[2];
-const counters = { storeRequests: 0, storedDocuments: 0 };
+const counters = { storeRequests: 0, storedDocuments: 0, scoringMs: 0, storeWriteMs: 0 };
 
 if (mode === 'bare') {
   const server = createServer((req, res) => {
@@ -32,6 +32,8 @@ if (mode === 'bare') {
     trackMetric: (name, value) => {
       if (name === 'StoreRequests') counters.storeRequests += value;
       if (name === 'StoredDocuments') counters.storedDocuments += value;
+      if (name === 'ScoringMs') counters.scoringMs += value;
+      if (name === 'StoreWriteMs') counters.storeWriteMs += value;
     },
   };
   const silent = {
