@@ -6,6 +6,9 @@ import { createDeps } from '../createDeps.js';
 import { createTelemetry } from '../telemetry.js';
 import { consoleLogger } from './consoleLogger.js';
 
+// The main thread already reported what it loaded; the worker speaks only of problems.
+const logger = { ...consoleLogger, info: () => undefined };
+
 export type ToWorker =
   | { type: 'invoke'; id: number; messages: unknown[]; triggerMetadata: Record<string, unknown> }
   | { type: 'stop' };
@@ -30,7 +33,7 @@ try {
     config.APPLICATIONINSIGHTS_CONNECTION_STRING,
     consoleLogger,
   );
-  const deps = await createDeps(config, { logger: consoleLogger, telemetry, baseDir });
+  const deps = await createDeps(config, { logger, telemetry, baseDir });
   const scorer = functionTable.find(
     (f): f is QueueFunction => f.trigger.type === 'serviceBusQueue',
   )!;

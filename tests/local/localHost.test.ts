@@ -251,3 +251,34 @@ describe('local host restart', () => {
     }
   });
 });
+
+describe('local host without a valid model', () => {
+  it('reports it in health, still accepts events, and leaves them queued', async () => {
+    const host = await startTestHost({ MODEL_PATH: 'models/does-not-exist.json' });
+    try {
+      const health = await fetch(`${host.url}/api/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({
+        down: ['model'],
+        checks: {
+          model: { status: 'down', detail: expect.stringContaining('does-not-exist.json') },
+        },
+      });
+      const res = await fetch(`${host.url}/api/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'waiting', type: 't' }),
+      });
+      expect(res.status).toBe(202);
+      await host.consumer!.drain();
+      expect(host.deps.localQueue!.stats()).toMatchObject({ pending: 1, poisoned: 0 });
+      const page = (await (
+        await fetch(`${host.url}/api/users/waiting/scores`)
+      ).json()) as ScoresPage;
+      expect(page.items).toEqual([]);
+    } finally {
+      await host.close();
+      host.removeData();
+    }
+  });
+});
