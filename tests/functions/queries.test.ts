@@ -1,4 +1,4 @@
-import { HttpRequest, InvocationContext } from '@azure/functions';
+import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { createDauHandler } from '../../src/functions/dau.js';
 import { createHealthHandler } from '../../src/functions/health.js';
@@ -20,11 +20,8 @@ describe('query functions', () => {
   it('answer 503 with Retry-After when the store is down, not 500', async () => {
     const deps = testDeps();
     const broken = { ...deps, store: downStore(deps.store) };
-    const scores = await createUserScoresHandler(broken)(
-      get('users/u1/scores', { userId: 'u1' }),
-      new InvocationContext(),
-    );
-    const dau = await createDauHandler(broken)(get('stats/dau'), new InvocationContext());
+    const scores = await createUserScoresHandler(broken)(get('users/u1/scores', { userId: 'u1' }));
+    const dau = await createDauHandler(broken)(get('stats/dau'));
     for (const res of [scores, dau]) {
       expect(res.status).toBe(503);
       expect(res.jsonBody).toMatchObject({ error: { code: 'store_unavailable' } });
@@ -33,10 +30,7 @@ describe('query functions', () => {
 
   it('health names what is down', async () => {
     const deps = testDeps({ scorer: undefined });
-    const res = await createHealthHandler({ ...deps, store: downStore(deps.store) })(
-      get('health'),
-      new InvocationContext(),
-    );
+    const res = await createHealthHandler({ ...deps, store: downStore(deps.store) })();
     expect(res.status).toBe(503);
     expect(res.jsonBody).toMatchObject({
       status: 'down',
@@ -50,7 +44,7 @@ describe('query functions', () => {
   });
 
   it('health is ok with the model named', async () => {
-    const res = await createHealthHandler(testDeps())(get('health'), new InvocationContext());
+    const res = await createHealthHandler(testDeps())();
     expect(res).toMatchObject({
       status: 200,
       jsonBody: { status: 'ok', checks: { model: { status: 'ok', detail: 'test-model@1.0.0' } } },
