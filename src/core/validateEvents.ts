@@ -5,8 +5,10 @@ import {
   MAX_FUTURE_MS,
   toFieldErrors,
   type AcceptedEvent,
+  type ClientEvent,
   type FieldError,
 } from './event.js';
+import { fastParseEvent, formatTimestamp, parseTimestamp } from './fastEvent.js';
 
 export type EventStatus = 'accepted' | 'rejected' | 'duplicate';
 
@@ -31,10 +33,42 @@ export interface ValidateDeps {
   bodyBytes: number;
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 const MIN_TIME_MS = Date.parse('0000-01-01T00:00:00Z');
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The client's eventId as sent, for a rejected event's result. */
+const rawIdOf = (raw: unknown): string | null =>
+  isObject(raw) && typeof raw.eventId === 'string' ? raw.eventId : null;
+
+/**
+ * `{ ...data without occurredAt, eventId, occurredAt, receivedAt }` without the object rest/spread, keys
+ * in the same order: a key present in `data` keeps its place (even with value undefined), eventId is
+ * appended when absent.
+ */
+function toAccepted(
+  data: ClientEvent,
+  hasEventId: boolean,
+  eventId: string,
+  occurredAt: string,
+  receivedAt: string,
+): AcceptedEvent {
+  // data's keys are in schema order (eventId, userId, type, occurredAt, amount, properties), from zod or fastParseEvent.
+  const event = (
+    hasEventId
+      ? { eventId, userId: data.userId, type: data.type }
+      : { userId: data.userId, type: data.type }
+  ) as Writable<AcceptedEvent>;
+  if ('amount' in data) event.amount = data.amount;
+  if ('properties' in data) event.properties = data.properties;
+  if (!hasEventId) event.eventId = eventId;
+  event.occurredAt = occurredAt;
+  event.receivedAt = receivedAt;
+  return event;
+}
 
 /**
  * Validates a parsed ingest body (one event, or a batch `{ sentAt?, events }`), giving each event its
@@ -72,11 +106,10 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
 
   for (let index = 0; index < raws.length; index++) {
     const raw = raws[index];
-    const rawId = isObject(raw) && typeof raw.eventId === 'string' ? raw.eventId : null;
     if (checkSize && Buffer.byteLength(JSON.stringify(raw) ?? '') > MAX_EVENT_BYTES) {
       results.push({
         index,
-        eventId: rawId,
+        eventId: rawIdOf(raw),
         status: 'rejected',
         errors: [
           {
@@ -88,39 +121,52 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
       });
       continue;
     }
-    const parsed = eventSchema.safeParse(raw);
-    const errors = parsed.success ? [] : toFieldErrors(parsed.error);
-    let occurredMs = deps.now;
-    if (parsed.success && parsed.data.occurredAt !== undefined) {
+    // The hand-written check accepts the common valid shapes; anything else (and every invalid event) goes through zod.
+    let data = fastParseEvent(raw);
+    let errors: FieldError[] | undefined;
+    if (data === undefined) {
+      const parsed = eventSchema.safeParse(raw);
+      if (parsed.success) data = parsed.data;
+      else errors = toFieldErrors(parsed.error);
+    }
+    if (data === undefined) {
+      results.push({ index, eventId: rawIdOf(raw), status: 'rejected', errors: errors ?? [] });
+      continue;
+    }
+    // Without occurredAt the event happened at receipt: occurredMs = now, so its ISO form is receivedAt.
+    let occurredAt = receivedAt;
+    if (data.occurredAt !== undefined) {
       // occurredAt := receivedAt − (sentAt − occurredAt): the client's clock error cancels out.
-      occurredMs = Date.parse(parsed.data.occurredAt) - skewMs;
+      const occurredMs = parseTimestamp(data.occurredAt) - skewMs;
+      let error: FieldError | undefined;
       if (!(occurredMs >= MIN_TIME_MS)) {
-        errors.push({
+        error = {
           path: 'occurredAt',
           code: 'out_of_range',
           message: 'after skew correction, must be in years 0000-9999',
-        });
+        };
       } else if (occurredMs > deps.now + MAX_FUTURE_MS) {
-        errors.push({
+        error = {
           path: 'occurredAt',
           code: 'too_far_in_future',
           message: 'must be at most 1 hour after the time received',
-        });
+        };
       }
+      if (error !== undefined) {
+        results.push({ index, eventId: rawIdOf(raw), status: 'rejected', errors: [error] });
+        continue;
+      }
+      occurredAt = formatTimestamp(occurredMs);
     }
-    if (!parsed.success || errors.length > 0) {
-      results.push({ index, eventId: rawId, status: 'rejected', errors });
-      continue;
-    }
-    const eventId = parsed.data.eventId ?? deps.newId();
+    const hasEventId = 'eventId' in data;
+    const eventId = data.eventId ?? deps.newId();
     const first = seen.get(eventId);
     if (first !== undefined) {
       results.push({ index, eventId, status: 'duplicate', duplicateOf: first });
       continue;
     }
     seen.set(eventId, index);
-    const { occurredAt: _ignored, ...rest } = parsed.data;
-    accepted.push({ ...rest, eventId, occurredAt: new Date(occurredMs).toISOString(), receivedAt });
+    accepted.push(toAccepted(data, hasEventId, eventId, occurredAt, receivedAt));
     results.push({ index, eventId, status: 'accepted' });
   }
   return { kind: 'events', accepted, results };
