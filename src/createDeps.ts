@@ -16,7 +16,13 @@ export interface Built extends Deps {
  */
 export async function createDeps(
   config: Config,
-  base: { logger: Logger; telemetry: Telemetry; baseDir: string },
+  base: {
+    logger: Logger;
+    telemetry: Telemetry;
+    baseDir: string;
+    /** 'external' when another thread checkpoints the local queue's WAL (the scorer worker). */
+    localQueueCheckpoints?: 'auto' | 'external';
+  },
 ): Promise<Built> {
   const closers: (() => Promise<void>)[] = [];
   const dataDir = resolve(base.baseDir, config.DATA_DIR);
@@ -28,6 +34,7 @@ export async function createDeps(
       const { createSqliteQueue } = await import('./adapters/sqlite/sqliteQueue.js');
       localQueue = createSqliteQueue(join(dataDir, 'queue.db'), {
         maxDeliveries: config.LOCAL_QUEUE_MAX_DELIVERIES,
+        autoCheckpoint: base.localQueueCheckpoints !== 'external',
       });
       queue = localQueue;
       deadLetters = localQueue.deadLetters;

@@ -38,6 +38,8 @@ try {
     (f): f is QueueFunction => f.trigger.type === 'serviceBusQueue',
   )!;
   const handler = scorer.create(deps);
+  // The main thread commits without checkpointing; this thread keeps its WAL short.
+  const checkpoints = setInterval(() => deps.localQueue?.checkpoint(), 500);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'invoke') {
       const context = new azf.InvocationContext({
@@ -55,6 +57,7 @@ try {
           } satisfies FromWorker),
       );
     } else {
+      clearInterval(checkpoints);
       void deps.close().then(() => port.postMessage({ type: 'stopped' } satisfies FromWorker));
     }
   });

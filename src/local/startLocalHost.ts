@@ -27,7 +27,10 @@ export async function startLocalHost(
     scorer?: 'inline' | 'worker';
   },
 ): Promise<LocalHost> {
-  const deps = await createDeps(config, base);
+  const deps = await createDeps(config, {
+    ...base,
+    localQueueCheckpoints: base.scorer === 'worker' ? 'external' : 'auto',
+  });
   const http = functionTable.filter(isHttpFunction);
   const server = createHttpHost(
     http.map((definition) => ({ definition, handler: definition.create(deps) })),

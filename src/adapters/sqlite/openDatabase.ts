@@ -6,7 +6,10 @@ import { DatabaseSync } from 'node:sqlite';
  * Opens (creating if needed) an SQLite file in WAL mode. synchronous=NORMAL: a commit survives a
  * process crash or restart; only an OS crash can lose the last commits. ':memory:' works for tests.
  */
-export function openDatabase(path: string): DatabaseSync {
+export function openDatabase(
+  path: string,
+  options: { autoCheckpoint?: boolean } = {},
+): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec(`
@@ -15,5 +18,8 @@ export function openDatabase(path: string): DatabaseSync {
     PRAGMA busy_timeout = 5000;
     PRAGMA foreign_keys = ON;
   `);
+  // Without automatic checkpoints a commit only appends to the WAL; another connection (the
+  // scorer thread's) then copies the WAL back into the database file with checkpoint().
+  if (options.autoCheckpoint === false) db.exec('PRAGMA wal_autocheckpoint = 0;');
   return db;
 }

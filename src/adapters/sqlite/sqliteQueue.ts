@@ -26,16 +26,18 @@ export interface SqliteQueue extends EventQueue {
   /** Makes messages visible again, or moves those that reached the delivery limit to the poison table. */
   abandon(messages: readonly ClaimedMessage[], reason: string): void;
   stats(): QueueStats;
+  /** Copies committed WAL pages into the database file without blocking writers. */
+  checkpoint(): void;
   /** Emits 'message' after each send, so a consumer can wake without polling. */
   readonly events: EventEmitter;
 }
 
 export function createSqliteQueue(
   path: string,
-  options: { maxDeliveries: number; now?: () => number },
+  options: { maxDeliveries: number; now?: () => number; autoCheckpoint?: boolean },
 ): SqliteQueue {
   const now = options.now ?? Date.now;
-  const db: DatabaseSync = openDatabase(path);
+  const db: DatabaseSync = openDatabase(path, { autoCheckpoint: options.autoCheckpoint });
   db.exec(`
     CREATE TABLE IF NOT EXISTS messages (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -154,6 +156,9 @@ export function createSqliteQueue(
           ),
         );
       },
+    },
+    checkpoint() {
+      db.exec('PRAGMA wal_checkpoint(PASSIVE);');
     },
     stats() {
       return counts.get() as unknown as QueueStats;

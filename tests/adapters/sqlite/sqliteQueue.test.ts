@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -101,5 +101,27 @@ describe('sqliteQueue', () => {
     expect(result).toMatchObject({ ok: false, retryAfterSeconds: 1 });
     await expect(queue.check()).rejects.toThrow(/closed/);
     queue = open();
+  });
+});
+
+describe('sqliteQueue checkpoints by another connection', () => {
+  it('keeps every message when the writer never checkpoints and a second connection does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'queue-ckpt-'));
+    const path = join(dir, 'queue.db');
+    const writer = createSqliteQueue(path, { maxDeliveries: 3, autoCheckpoint: false });
+    const checkpointer = createSqliteQueue(path, { maxDeliveries: 3 });
+    try {
+      for (let i = 0; i < 50; i++) {
+        await writer.send([ev(i)]);
+        if (i % 10 === 0) checkpointer.checkpoint();
+      }
+      checkpointer.checkpoint();
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+      expect(checkpointer.receive(100, 1000)).toHaveLength(50);
+    } finally {
+      await writer.close();
+      await checkpointer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
