@@ -11,6 +11,8 @@ import type { Telemetry } from '../src/ports.js';
  * Prints {"port"} once listening; answers an IPC "stats" message with its counters.
  */
 const mode = process.argv[2];
+// Exit cleanly on a signal so --cpu-prof can write its profile.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));
 const counters = { storeRequests: 0, storedDocuments: 0, scoringMs: 0, storeWriteMs: 0 };
 
 if (mode === 'bare') {
@@ -47,14 +49,19 @@ if (mode === 'bare') {
     baseDir: appRoot(),
     scorer: process.env.BENCH_SCORER === 'inline' ? 'inline' : 'worker',
   });
-  report(Number(new URL(host.url).port));
+  report(Number(new URL(host.url).port), async () => {
+    while (host.deps.localQueue && host.deps.localQueue.stats().pending > 0) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
 } else {
   throw new Error('usage: benchServer bare|local');
 }
 
-function report(port: number) {
+function report(port: number, drain: () => Promise<void> = async () => undefined) {
   process.send?.({ port });
   process.on('message', (m) => {
     if (m === 'stats') process.send?.({ stats: counters });
+    if (m === 'drain') void drain().then(() => process.send?.({ drained: true }));
   });
 }

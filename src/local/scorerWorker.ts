@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import azf from '@azure/functions';
 import { functionTable, type QueueFunction } from '../app.js';
@@ -27,6 +29,7 @@ export interface ScorerWorkerData {
 // core. Like a Functions worker it only runs the handler: the main thread owns the queue and hands
 // it batches, so the two never contend for the queue file's write lock.
 const port = parentPort!;
+lowerThreadPriority();
 const { config, baseDir } = workerData as ScorerWorkerData;
 try {
   const telemetry = await createTelemetry(
@@ -64,4 +67,17 @@ try {
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 } catch (err) {
   port.postMessage({ type: 'failed', message: (err as Error).message } satisfies FromWorker);
+}
+
+/**
+ * Scoring is background work: on Linux, where a thread has its own nice value, this thread yields
+ * the CPU to the ingest thread when both want it, and catches up when ingest is idle.
+ */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid)) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not allowed: run at normal priority.
+  }
 }
