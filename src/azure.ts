@@ -3,7 +3,7 @@ import { functionTable, isHttpFunction, type QueueHandler } from './app.js';
 import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
 import { createDeps, type Built } from './createDeps.js';
-import { consoleLogger } from './local/consoleLogger.js';
+import { consoleLogger } from './consoleLogger.js';
 import { createTelemetry } from './telemetry.js';
 
 // NOTE: a bad setting fails the worker's load with this message, so the smoke test sees no functions
@@ -52,3 +52,8 @@ for (const definition of functionTable) {
     });
   }
 }
+
+// On scale-in or recycle: send buffered telemetry and release clients.
+azf.app.hook.appTerminate(async () => {
+  if (deps) await (await deps.catch(() => undefined))?.close();
+});

@@ -80,13 +80,25 @@ export async function createDeps(
     });
     closers.push(() => models.close());
 
+    // Only the odd pairing of Service Bus with the embedded store leaves no sink yet: use the embedded queue file's.
+    if (deadLetters === undefined) {
+      const { createSqliteQueue } = await import('./adapters/sqlite/sqliteQueue.js');
+      const sink = createSqliteQueue(join(dataDir, 'queue.db'), {
+        maxDeliveries: config.LOCAL_QUEUE_MAX_DELIVERIES,
+      });
+      closers.push(() => sink.close());
+      deadLetters = sink.deadLetters;
+    }
+    const telemetry = base.telemetry;
+    if (telemetry.flush) closers.unshift(() => telemetry.flush!());
+
     return {
       config,
       queue,
       localQueue,
       store,
       models,
-      deadLetters: deadLetters!,
+      deadLetters,
       telemetry: base.telemetry,
       logger: base.logger,
       now: Date.now,

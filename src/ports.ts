@@ -101,6 +101,8 @@ export interface TelemetryContext {
 }
 
 export interface Telemetry {
+  /** Sends what is buffered (on shutdown); absent where nothing is buffered. */
+  flush?(): Promise<void>;
   trackEvent(name: string, properties?: TelemetryProperties, context?: TelemetryContext): void;
   trackMetric(
     name: string,

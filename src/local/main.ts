@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { appRoot } from '../appRoot.js';
 import { loadConfig } from '../config.js';
 import { createTelemetry } from '../telemetry.js';
-import { consoleLogger } from './consoleLogger.js';
+import { consoleLogger } from '../consoleLogger.js';
 import { startLocalHost } from './startLocalHost.js';
 
 const loaded = loadConfig(process.env, 'local');

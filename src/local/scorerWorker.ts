@@ -6,7 +6,7 @@ import { functionTable, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps } from '../createDeps.js';
 import { createTelemetry } from '../telemetry.js';
-import { consoleLogger } from './consoleLogger.js';
+import { consoleLogger } from '../consoleLogger.js';
 
 // The main thread already reported what it loaded; the worker speaks only of problems.
 const logger = { ...consoleLogger, info: () => undefined };

@@ -1,4 +1,4 @@
-import type { Logger } from '../ports.js';
+import type { Logger } from './ports.js';
 
 export const consoleLogger: Logger = {
   info: (message) => console.log(message),
