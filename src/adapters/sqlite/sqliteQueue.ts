@@ -27,7 +27,7 @@ export interface SqliteQueue extends EventQueue {
   abandon(messages: readonly ClaimedMessage[], reason: string): void;
   stats(): QueueStats;
   /** Copies committed WAL pages into the database file without blocking writers. */
-  checkpoint(): void;
+  checkpoint(): { walFrames: number; checkpointed: number };
   /** Emits 'message' after each send, so a consumer can wake without polling. */
   readonly events: EventEmitter;
 }
@@ -158,7 +158,11 @@ export function createSqliteQueue(
       },
     },
     checkpoint() {
-      db.exec('PRAGMA wal_checkpoint(PASSIVE);');
+      const row = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as {
+        log: number;
+        checkpointed: number;
+      };
+      return { walFrames: row.log, checkpointed: row.checkpointed };
     },
     stats() {
       return counts.get() as unknown as QueueStats;

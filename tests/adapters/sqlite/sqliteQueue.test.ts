@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -111,13 +111,13 @@ describe('sqliteQueue checkpoints by another connection', () => {
     const writer = createSqliteQueue(path, { maxDeliveries: 3, autoCheckpoint: false });
     const checkpointer = createSqliteQueue(path, { maxDeliveries: 3 });
     try {
-      for (let i = 0; i < 50; i++) {
-        await writer.send([ev(i)]);
-        if (i % 10 === 0) checkpointer.checkpoint();
-      }
-      checkpointer.checkpoint();
-      expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
-      expect(checkpointer.receive(100, 1000)).toHaveLength(50);
+      for (let i = 0; i < 600; i++) await writer.send([ev(i)]);
+      // The writer never checkpointed: every frame it wrote is still only in the WAL...
+      const first = checkpointer.checkpoint();
+      expect(first.walFrames).toBeGreaterThan(1000);
+      // ...until the other connection copies them all back.
+      expect(first.checkpointed).toBe(first.walFrames);
+      expect(checkpointer.receive(1000, 1000)).toHaveLength(600);
     } finally {
       await writer.close();
       await checkpointer.close();
