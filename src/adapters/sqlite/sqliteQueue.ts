@@ -26,6 +26,8 @@ export interface SqliteQueue extends EventQueue {
   /** Makes messages visible again, or moves those that reached the delivery limit to the poison table. */
   abandon(messages: readonly ClaimedMessage[], reason: string): void;
   stats(): QueueStats;
+  /** Puts every poisoned message back on the queue with a fresh delivery count; returns how many. */
+  replayPoison(): number;
   /** Copies committed WAL pages into the database file without blocking writers. */
   checkpoint(): { walFrames: number; checkpointed: number };
   /** Emits 'message' after each send, so a consumer can wake without polling. */
@@ -156,6 +158,22 @@ export function createSqliteQueue(
           ),
         );
       },
+    },
+    replayPoison() {
+      let moved = 0;
+      inTransaction(() => {
+        const t = now();
+        moved = Number(
+          db
+            .prepare(
+              'INSERT INTO messages (body, traceparent, enqueued_at, visible_at) SELECT body, NULL, ?, ? FROM poison ORDER BY id',
+            )
+            .run(t, t).changes,
+        );
+        db.exec('DELETE FROM poison');
+      });
+      if (moved > 0) events.emit('message');
+      return moved;
     },
     checkpoint() {
       const row = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as {

@@ -83,6 +83,20 @@ describe('sqliteQueue', () => {
     expect(queue.stats()).toEqual({ pending: 0, poisoned: 1, deadLettered: 0 });
   });
 
+  it('puts poisoned messages back on the queue when replayed', async () => {
+    await queue.send([ev(1)]);
+    for (let i = 0; i < 3; i++) {
+      queue.abandon(queue.receive(10, 1000), 'store down');
+      clock += 60_000;
+    }
+    expect(queue.stats().poisoned).toBe(1);
+    expect(queue.replayPoison()).toBe(1);
+    expect(queue.stats()).toMatchObject({ pending: 1, poisoned: 0 });
+    const [again] = queue.receive(10, 1000);
+    expect(again).toMatchObject({ deliveries: 1 });
+    expect(JSON.parse(again!.body)).toEqual([ev(1)]);
+  });
+
   it('keeps dead letters with their reason', async () => {
     await queue.deadLetters.put([{ key: 'k', reason: 'invalid_message: userId', body: { a: 1 } }]);
     expect(queue.stats().deadLettered).toBe(1);
