@@ -8,8 +8,8 @@ import {
   createModelSource,
   type ModelSettings,
 } from '../../../src/adapters/model/createModelSource.js';
-import type { Logger, Telemetry } from '../../../src/ports.js';
 import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.js';
+import { recorder as recordAll } from '../../support/recorder.js';
 
 const shipped = JSON.parse(
   readFileSync(new URL('../../../models/default.json', import.meta.url), 'utf8'),
@@ -17,20 +17,7 @@ const shipped = JSON.parse(
 const modelText = (version: string, over: Record<string, unknown> = {}) =>
   JSON.stringify({ ...shipped, version, ...over });
 
-function recorder() {
-  const lines: string[] = [];
-  const events: { name: string; properties?: Record<string, string | number | boolean> }[] = [];
-  const logger: Logger = {
-    info: (m) => lines.push(`info ${m}`),
-    warn: (m) => lines.push(`warn ${m}`),
-    error: (m) => lines.push(`error ${m}`),
-  };
-  const telemetry: Telemetry = {
-    trackEvent: (name, properties) => events.push({ name, properties }),
-    trackMetric: () => undefined,
-  };
-  return { lines, events, logger, telemetry, baseDir: '/nonexistent' };
-}
+const recorder = () => ({ ...recordAll(), baseDir: '/nonexistent' });
 
 let azurite: AzuriteBlob;
 let container: ContainerClient;

@@ -7,7 +7,7 @@ import {
   createModelSource,
   type ModelSettings,
 } from '../../../src/adapters/model/createModelSource.js';
-import type { Logger, Telemetry } from '../../../src/ports.js';
+import { recorder } from '../../support/recorder.js';
 
 const settings = (over: Partial<ModelSettings> = {}): ModelSettings => ({
   MODEL_PATH: 'models/default.json',
@@ -21,21 +21,6 @@ const settings = (over: Partial<ModelSettings> = {}): ModelSettings => ({
   MODEL_REFRESH_SECONDS: 60,
   ...over,
 });
-
-function recorder() {
-  const lines: string[] = [];
-  const events: { name: string; properties?: Record<string, string | number | boolean> }[] = [];
-  const logger: Logger = {
-    info: (m) => lines.push(`info ${m}`),
-    warn: (m) => lines.push(`warn ${m}`),
-    error: (m) => lines.push(`error ${m}`),
-  };
-  const telemetry: Telemetry = {
-    trackEvent: (name, properties) => events.push({ name, properties }),
-    trackMetric: () => undefined,
-  };
-  return { lines, events, logger, telemetry };
-}
 
 const shipped = readFileSync(new URL('../../../models/default.json', import.meta.url), 'utf8');
 
