@@ -29,7 +29,6 @@ export async function createDeps(
   try {
     let queue: EventQueue;
     let localQueue: SqliteQueue | undefined;
-    let deadLetters: DeadLetterSink | undefined;
     if (config.QUEUE_BACKEND === 'local') {
       const { createSqliteQueue } = await import('./adapters/sqlite/sqliteQueue.js');
       localQueue = createSqliteQueue(join(dataDir, 'queue.db'), {
@@ -37,7 +36,6 @@ export async function createDeps(
         autoCheckpoint: base.localQueueCheckpoints !== 'external',
       });
       queue = localQueue;
-      deadLetters = localQueue.deadLetters;
     } else {
       const { createServiceBusClient } =
         await import('./adapters/servicebus/createServiceBusClient.js');
@@ -48,10 +46,17 @@ export async function createDeps(
     }
     closers.push(() => queue.close());
 
+    // Dead letters are set aside beside the scores: the same backend, so every pairing has a sink.
     let store: ScoreStore;
+    let deadLetters: DeadLetterSink;
     if (config.STORE_BACKEND === 'sqlite') {
       const { createSqliteStore } = await import('./adapters/sqlite/sqliteStore.js');
+      const { createSqliteDeadLetterSink } =
+        await import('./adapters/sqlite/sqliteDeadLetterSink.js');
       store = createSqliteStore(join(dataDir, 'store.db'));
+      const sink = createSqliteDeadLetterSink(join(dataDir, 'store.db'));
+      closers.push(() => sink.close());
+      deadLetters = sink;
     } else {
       const { createCosmosClient } = await import('./adapters/cosmos/createCosmosClient.js');
       const { createCosmosStore } = await import('./adapters/cosmos/cosmosStore.js');
@@ -66,7 +71,7 @@ export async function createDeps(
         deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
         createIfMissing: config.COSMOS_CREATE_IF_MISSING,
       });
-      deadLetters ??= createCosmosDeadLetterSink(
+      deadLetters = createCosmosDeadLetterSink(
         client.database(config.COSMOS_DATABASE).container(config.COSMOS_DEADLETTER_CONTAINER),
       );
     }
@@ -80,15 +85,6 @@ export async function createDeps(
     });
     closers.push(() => models.close());
 
-    // Only the odd pairing of Service Bus with the embedded store leaves no sink yet: use the embedded queue file's.
-    if (deadLetters === undefined) {
-      const { createSqliteQueue } = await import('./adapters/sqlite/sqliteQueue.js');
-      const sink = createSqliteQueue(join(dataDir, 'queue.db'), {
-        maxDeliveries: config.LOCAL_QUEUE_MAX_DELIVERIES,
-      });
-      closers.push(() => sink.close());
-      deadLetters = sink.deadLetters;
-    }
     const telemetry = base.telemetry;
     if (telemetry.flush) closers.unshift(() => telemetry.flush!());
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import azf from '@azure/functions';
 import type { QueueHandler } from '../app.js';
 import type { ClaimedMessage, SqliteQueue } from '../adapters/sqlite/sqliteQueue.js';
-import type { Logger, ModelSource } from '../ports.js';
+import type { DeadLetterSink, Logger, ModelSource } from '../ports.js';
 
 export interface ConsumerOptions {
   /** Messages leased per round; each carries up to 1,000 events. */
@@ -25,7 +25,7 @@ export interface QueueConsumer {
 export function startQueueConsumer(
   queue: SqliteQueue,
   handler: QueueHandler,
-  deps: { models: ModelSource; logger: Logger },
+  deps: { models: ModelSource; logger: Logger; deadLetters: DeadLetterSink },
   options: ConsumerOptions,
 ): QueueConsumer {
   let stopped = false;
@@ -67,7 +67,7 @@ export function startQueueConsumer(
       }
     }
     if (unreadable.length > 0) {
-      await queue.deadLetters.put(
+      await deps.deadLetters.put(
         unreadable.map((m) => ({
           key: `local-message-${m.id}`,
           reason: 'invalid_message: body is not a JSON array of events',

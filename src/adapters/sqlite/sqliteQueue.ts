@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AcceptedEvent } from '../../core/event.js';
-import type { DeadLetter, DeadLetterSink, EventQueue, SendResult } from '../../ports.js';
+import type { EventQueue, SendResult } from '../../ports.js';
 import { openDatabase } from './openDatabase.js';
 
 export interface ClaimedMessage {
@@ -14,12 +14,10 @@ export interface ClaimedMessage {
 export interface QueueStats {
   pending: number;
   poisoned: number;
-  deadLettered: number;
 }
 
 /** The embedded queue: many events per message, at-least-once, with a poison table. */
 export interface SqliteQueue extends EventQueue {
-  readonly deadLetters: DeadLetterSink;
   /** Leases up to `max` visible messages for `lockMs`; they come back if not completed in time. */
   receive(max: number, lockMs: number): ClaimedMessage[];
   complete(ids: readonly number[]): void;
@@ -57,12 +55,6 @@ export function createSqliteQueue(
       deliveries INTEGER NOT NULL,
       failed_at INTEGER NOT NULL
     );
-    CREATE TABLE IF NOT EXISTS dead_letters (
-      key TEXT NOT NULL,
-      reason TEXT NOT NULL,
-      body TEXT NOT NULL,
-      at INTEGER NOT NULL
-    );
   `);
   const insert = db.prepare(
     'INSERT INTO messages (body, traceparent, enqueued_at, visible_at) VALUES (?, ?, ?, ?)',
@@ -76,13 +68,9 @@ export function createSqliteQueue(
   const poison = db.prepare(
     'INSERT OR REPLACE INTO poison (id, body, reason, deliveries, failed_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const deadLetter = db.prepare(
-    'INSERT INTO dead_letters (key, reason, body, at) VALUES (?, ?, ?, ?)',
-  );
   const counts = db.prepare(`SELECT
     (SELECT COUNT(*) FROM messages) AS pending,
-    (SELECT COUNT(*) FROM poison) AS poisoned,
-    (SELECT COUNT(*) FROM dead_letters) AS deadLettered`);
+    (SELECT COUNT(*) FROM poison) AS poisoned`);
   const events = new EventEmitter();
   let closed = false;
 
@@ -148,16 +136,6 @@ export function createSqliteQueue(
           }
         }
       });
-    },
-    deadLetters: {
-      async put(items: readonly DeadLetter[]) {
-        const t = now();
-        inTransaction(() =>
-          items.forEach((d) =>
-            run(deadLetter, d.key, d.reason, JSON.stringify(d.body) ?? 'null', t),
-          ),
-        );
-      },
     },
     replayPoison() {
       let moved = 0;

@@ -80,7 +80,7 @@ describe('sqliteQueue', () => {
       clock += 60_000;
     }
     expect(queue.receive(10, 1000)).toHaveLength(0);
-    expect(queue.stats()).toEqual({ pending: 0, poisoned: 1, deadLettered: 0 });
+    expect(queue.stats()).toEqual({ pending: 0, poisoned: 1 });
   });
 
   it('puts poisoned messages back on the queue when replayed', async () => {
@@ -95,11 +95,6 @@ describe('sqliteQueue', () => {
     const [again] = queue.receive(10, 1000);
     expect(again).toMatchObject({ deliveries: 1 });
     expect(JSON.parse(again!.body)).toEqual([ev(1)]);
-  });
-
-  it('keeps dead letters with their reason', async () => {
-    await queue.deadLetters.put([{ key: 'k', reason: 'invalid_message: userId', body: { a: 1 } }]);
-    expect(queue.stats().deadLettered).toBe(1);
   });
 
   it('delivers in order and respects the maximum', async () => {
