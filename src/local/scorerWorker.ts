@@ -1,19 +1,19 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import azf from '@azure/functions';
+import type { ClaimedMessage } from '../adapters/sqlite/sqliteQueue.js';
 import { functionTable, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps } from '../createDeps.js';
 import { createTelemetry } from '../telemetry.js';
 import { consoleLogger } from '../consoleLogger.js';
+import { createMessageScorer } from './scoreMessages.js';
 
 // The main thread already reported what it loaded; the worker speaks only of problems.
 const logger = { ...consoleLogger, info: () => undefined };
 
 export type ToWorker =
-  | { type: 'invoke'; id: number; messages: unknown[]; triggerMetadata: Record<string, unknown> }
-  | { type: 'stop' };
+  { type: 'invoke'; id: number; messages: ClaimedMessage[] } | { type: 'stop' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'result'; id: number; error?: string }
@@ -25,9 +25,9 @@ export interface ScorerWorkerData {
   baseDir: string;
 }
 
-// The scorer function of `npm start` on its own thread, so scoring and store writes use the second
-// core. Like a Functions worker it only runs the handler: the main thread owns the queue and hands
-// it batches, so the two never contend for the queue file's write lock.
+// The scorer function of `npm start` on its own thread, so unpacking, scoring and store writes use
+// the second core. Like a Functions worker it only runs the handler: the main thread owns the queue
+// and hands it leased messages as they are, so the two never contend for the queue file's write lock.
 const port = parentPort!;
 lowerThreadPriority();
 const { config, baseDir } = workerData as ScorerWorkerData;
@@ -40,17 +40,12 @@ try {
   const scorer = functionTable.find(
     (f): f is QueueFunction => f.trigger.type === 'serviceBusQueue',
   )!;
-  const handler = scorer.create(deps);
+  const process = createMessageScorer(scorer.create(deps), deps);
   // The main thread commits without checkpointing; this thread keeps its WAL short.
   const checkpoints = setInterval(() => deps.localQueue?.checkpoint(), 500);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'invoke') {
-      const context = new azf.InvocationContext({
-        functionName: scorer.name,
-        triggerMetadata: message.triggerMetadata,
-        logHandler: () => undefined,
-      });
-      handler(message.messages, context).then(
+      process(message.messages).then(
         () => port.postMessage({ type: 'result', id: message.id } satisfies FromWorker),
         (err: unknown) =>
           port.postMessage({

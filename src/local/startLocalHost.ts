@@ -5,6 +5,7 @@ import { createDeps, type Built } from '../createDeps.js';
 import type { Logger, Telemetry } from '../ports.js';
 import { createHttpHost } from './httpHost.js';
 import { startQueueConsumer, type QueueConsumer } from './queueConsumer.js';
+import { createMessageScorer } from './scoreMessages.js';
 import { startScorerWorker, type ScorerWorker } from './workerConsumer.js';
 
 export interface LocalHost {
@@ -56,7 +57,7 @@ export async function startLocalHost(
     if (base.scorer === 'worker') worker = await startScorerWorker(config, base.baseDir);
     consumer = startQueueConsumer(
       deps.localQueue,
-      worker?.handler ?? scorer.create(deps),
+      worker?.process ?? createMessageScorer(scorer.create(deps), deps),
       deps,
       options,
     );

@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import type { QueueHandler } from '../app.js';
 import type { Config } from '../config.js';
+import type { ProcessMessages } from './scoreMessages.js';
 import type { FromWorker, ScorerWorkerData, ToWorker } from './scorerWorker.js';
 
 export interface ScorerWorker {
-  /** Same contract as the scorer handler: resolves when stored, rejects when the batch must be retried. */
-  handler: QueueHandler;
+  /** Resolves when the messages' events are stored, rejects when the batch must be retried. */
+  process: ProcessMessages;
   stop(): Promise<void>;
 }
 
@@ -42,16 +42,11 @@ export async function startScorerWorker(config: Config, baseDir: string): Promis
   await started;
   let calls = 0;
   return {
-    handler: (messages, context) =>
+    process: (messages) =>
       new Promise<void>((resolve, reject) => {
         const id = ++calls;
         pending.set(id, { resolve, reject });
-        worker.postMessage({
-          type: 'invoke',
-          id,
-          messages,
-          triggerMetadata: context.triggerMetadata ?? {},
-        } satisfies ToWorker);
+        worker.postMessage({ type: 'invoke', id, messages: [...messages] } satisfies ToWorker);
       }),
     async stop() {
       await new Promise<void>((resolve) => {
