@@ -1,4 +1,10 @@
-import type { HttpHandler, HttpMethod, InvocationContext } from '@azure/functions';
+import type {
+  HttpMethod,
+  HttpRequest,
+  HttpResponseInit,
+  InvocationContext,
+} from '@azure/functions';
+import type { Caller, Scope } from './core/access/scope.js';
 import type { Deps } from './deps.js';
 import { createDauHandler } from './functions/dau.js';
 import { createHealthHandler } from './functions/health.js';
@@ -6,15 +12,29 @@ import { createIngestHandler } from './functions/ingest.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { createUserScoresHandler } from './functions/userScores.js';
 
+/** A handler of the table: the HttpHandler of @azure/functions plus the caller its key proved. */
+export type ApiHandler = (
+  request: HttpRequest,
+  context: InvocationContext,
+  caller: Caller,
+) => Promise<HttpResponseInit>;
+
 export interface HttpFunction {
   name: string;
   trigger: {
     type: 'http';
     methods: HttpMethod[];
+    /** Full path without the leading slash: host.json sets routePrefix "" so /v1/batch can exist. */
     route: string;
-    authLevel: 'anonymous' | 'function';
+    /** Always anonymous: our API keys do the authentication (see README, "Access"). */
+    authLevel: 'anonymous';
   };
-  create: (deps: Deps) => HttpHandler;
+  /**
+   * The key scope the route needs, or `public`. `cost` is what one call takes from the caller's
+   * bucket: `request` is taken by the wrapper, `events` by the handler once it knows the count.
+   */
+  access: { scope: Scope; cost: 'request' | 'events' } | 'public';
+  create: (deps: Deps) => ApiHandler;
 }
 
 export type QueueHandler = (messages: unknown[], context: InvocationContext) => Promise<void>;
@@ -38,7 +58,8 @@ export type FunctionDefinition = HttpFunction | QueueFunction;
 export const functionTable: readonly FunctionDefinition[] = [
   {
     name: 'ingest',
-    trigger: { type: 'http', methods: ['POST'], route: 'events', authLevel: 'function' },
+    trigger: { type: 'http', methods: ['POST'], route: 'api/events', authLevel: 'anonymous' },
+    access: { scope: 'write', cost: 'events' },
     create: createIngestHandler,
   },
   {
@@ -46,19 +67,22 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: {
       type: 'http',
       methods: ['GET'],
-      route: 'users/{userId}/scores',
-      authLevel: 'function',
+      route: 'api/users/{userId}/scores',
+      authLevel: 'anonymous',
     },
+    access: { scope: 'read', cost: 'request' },
     create: createUserScoresHandler,
   },
   {
     name: 'dau',
-    trigger: { type: 'http', methods: ['GET'], route: 'stats/dau', authLevel: 'function' },
+    trigger: { type: 'http', methods: ['GET'], route: 'api/stats/dau', authLevel: 'anonymous' },
+    access: { scope: 'read', cost: 'request' },
     create: createDauHandler,
   },
   {
     name: 'health',
-    trigger: { type: 'http', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
+    trigger: { type: 'http', methods: ['GET'], route: 'api/health', authLevel: 'anonymous' },
+    access: 'public',
     create: createHealthHandler,
   },
   {

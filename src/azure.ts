@@ -4,6 +4,7 @@ import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
 import { createDeps, type Built } from './createDeps.js';
 import { consoleLogger } from './consoleLogger.js';
+import { bindHttpFunction } from './functions/bindHttpFunction.js';
 import { createTelemetry } from './telemetry.js';
 
 // NOTE: a bad setting fails the worker's load with this message, so the smoke test sees no functions
@@ -35,7 +36,7 @@ function lazy<H>(create: (d: Built) => H): () => Promise<H> {
 
 for (const definition of functionTable) {
   if (isHttpFunction(definition)) {
-    const handler = lazy<HttpHandler>(definition.create);
+    const handler = lazy<HttpHandler>((d) => bindHttpFunction(definition, d));
     azf.app.http(definition.name, {
       methods: definition.trigger.methods,
       route: definition.trigger.route,

@@ -85,6 +85,9 @@ export async function createDeps(
     });
     closers.push(() => models.close());
 
+    const { createOpenAccess } = await import('./adapters/access/createOpenAccess.js');
+    const access = createOpenAccess();
+
     const telemetry = base.telemetry;
     if (telemetry.flush) closers.unshift(() => telemetry.flush!());
 
@@ -95,6 +98,7 @@ export async function createDeps(
       store,
       models,
       deadLetters,
+      access,
       telemetry: base.telemetry,
       logger: base.logger,
       now: Date.now,

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type {
+  Access,
   DeadLetterSink,
   EventQueue,
   Logger,
@@ -15,6 +16,7 @@ export interface Deps {
   store: ScoreStore;
   models: ModelSource;
   deadLetters: DeadLetterSink;
+  access: Access;
   telemetry: Telemetry;
   logger: Logger;
   now: () => number;

@@ -1,3 +1,5 @@
+import type { AccessOutcome, LimitOutcome } from './core/access/accessOutcome.js';
+import type { Caller, Scope } from './core/access/scope.js';
 import type { AcceptedEvent, ScoredEvent } from './core/event.js';
 
 /** Outcome of handing events to the queue: ok means durably accepted. */
@@ -121,4 +123,21 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+}
+
+/** Request headers as the handlers see them (the Fetch API's Headers fits). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** API keys and rate limits, as the function wrapper and the ingest paths use them. */
+export interface Access {
+  /** True while no key exists on the local host: every request gets the open caller. */
+  isOpen(): boolean;
+  /** Reads the key from Authorization (Bearer or Basic) or x-api-key and checks it holds `scope`. */
+  authenticate(headers: HeaderReader, scope: Scope): Promise<AccessOutcome>;
+  /** Checks a key given some other way (Segment's `writeKey`, PostHog's `api_key` in the body). */
+  verify(secret: string | undefined, scope: Scope): Promise<AccessOutcome>;
+  /** Takes `cost` tokens from the caller's bucket, all or none. */
+  take(caller: Caller, cost: number): Promise<LimitOutcome>;
 }

@@ -13,7 +13,7 @@ interface Route {
   handler: HttpHandler;
 }
 
-/** Compiles a Functions route template ("users/{userId}/scores") under /api/. */
+/** Compiles a Functions route template ("api/users/{userId}/scores"); host.json's routePrefix is "". */
 export function compileRoute(template: string): { pattern: RegExp; paramNames: string[] } {
   const paramNames: string[] = [];
   const source = template
@@ -27,7 +27,7 @@ export function compileRoute(template: string): { pattern: RegExp; paramNames: s
       return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('/');
-  return { pattern: new RegExp(`^/api/${source}/?$`), paramNames };
+  return { pattern: new RegExp(`^/${source}/?$`), paramNames };
 }
 
 /**

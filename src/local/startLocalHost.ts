@@ -3,6 +3,7 @@ import { functionTable, isHttpFunction, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps, type Built } from '../createDeps.js';
 import type { Logger, Telemetry } from '../ports.js';
+import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { createHttpHost } from './httpHost.js';
 import { startQueueConsumer, type QueueConsumer } from './queueConsumer.js';
 import { createMessageScorer } from './scoreMessages.js';
@@ -34,7 +35,7 @@ export async function startLocalHost(
   });
   const http = functionTable.filter(isHttpFunction);
   const server = createHttpHost(
-    http.map((definition) => ({ definition, handler: definition.create(deps) })),
+    http.map((definition) => ({ definition, handler: bindHttpFunction(definition, deps) })),
     base.logger,
   );
   await new Promise<void>((resolve, reject) => {

@@ -69,15 +69,15 @@ describe('the built entry, loaded as the Functions host loads it', () => {
 
   it('registers HTTP triggers with their routes, methods and auth levels, and an http output', () => {
     const expected = [
-      { name: 'ingest', route: 'events', methods: ['POST'], authLevel: 'function' },
+      { name: 'ingest', route: 'api/events', methods: ['POST'], authLevel: 'anonymous' },
       {
         name: 'userScores',
-        route: 'users/{userId}/scores',
+        route: 'api/users/{userId}/scores',
         methods: ['GET'],
-        authLevel: 'function',
+        authLevel: 'anonymous',
       },
-      { name: 'dau', route: 'stats/dau', methods: ['GET'], authLevel: 'function' },
-      { name: 'health', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'dau', route: 'api/stats/dau', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'health', route: 'api/health', methods: ['GET'], authLevel: 'anonymous' },
     ];
     for (const e of expected) {
       const f = byName(load, e.name);

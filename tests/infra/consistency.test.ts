@@ -8,7 +8,7 @@ import {
   deadLetterContainer,
   scoresContainer,
 } from '../../src/adapters/cosmos/containers.js';
-import { functionTable } from '../../src/app.js';
+import { functionTable, isHttpFunction } from '../../src/app.js';
 import { loadConfig, settingsSchema } from '../../src/config.js';
 import { at, type BicepObject, Expr, plain, type Value } from './bicep.js';
 import { appSettings, literalOf, loadBicep, main, repoRoot } from './infraFiles.js';
@@ -202,7 +202,7 @@ describe('host.json and package.json', () => {
     version: string;
     functionTimeout: string;
     extensionBundle: { id: string; version: string };
-    extensions: { serviceBus: Record<string, Value> };
+    extensions: { serviceBus: Record<string, Value>; http: { routePrefix: string } };
     logging: { applicationInsights: { samplingSettings: { excludedTypes: string } } };
   };
   const seconds = (span: string) => {
@@ -234,6 +234,13 @@ describe('host.json and package.json', () => {
     const lock = isoSeconds(m.params.get('lockDuration')!.default as string);
     expect(lock).toBeLessThanOrEqual(300); // Service Bus maximum
     expect(lock).toBeLessThan(timeout);
+  });
+
+  it("drops the api route prefix, so the table's full paths (api/..., v1/...) are the URLs in Azure", () => {
+    expect(host.extensions.http.routePrefix).toBe('');
+    for (const f of functionTable.filter(isHttpFunction)) {
+      expect(f.trigger.route, f.name).toMatch(/^[a-z0-9]/i);
+    }
   });
 
   it('points package.json main at a file the build produces from src/', () => {

@@ -217,7 +217,7 @@ describe('the pipeline does what docs/deploy.md says', () => {
     );
     const script = String((smoke.steps as Step[])[0]!.inputs!.inlineScript);
     const health = functionTable.find((f) => f.name === 'health')!;
-    expect(health.trigger).toMatchObject({ route: 'health', authLevel: 'anonymous' });
+    expect(health.trigger).toMatchObject({ route: 'api/health', authLevel: 'anonymous' });
     expect(script).toContain('/api/health');
     expect(script).toContain('az functionapp function list');
   });

@@ -1,3 +1,4 @@
+import { createOpenAccess } from '../../src/adapters/access/createOpenAccess.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import type { AcceptedEvent } from '../../src/core/event.js';
 import { loadConfig } from '../../src/config.js';
@@ -67,6 +68,7 @@ export function testDeps(
     store: createSqliteStore(':memory:'),
     models,
     deadLetters: { put: async (items) => void recorded.deadLetters.push(...items) },
+    access: createOpenAccess(),
     telemetry,
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     now: () => Date.parse('2026-11-24T12:00:00Z'),
