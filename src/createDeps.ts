@@ -102,7 +102,7 @@ export async function createDeps(
       telemetry: base.telemetry,
       logger: base.logger,
       now: Date.now,
-      newId: randomUUID,
+      newId: () => randomUUID(),
       close: () => closeAll(closers),
     };
   } catch (err) {

@@ -66,6 +66,8 @@ export const acceptedEventSchema = z.strictObject({
   receivedAt: z.iso.datetime(),
   amount: eventSchema.shape.amount,
   properties: eventSchema.shape.properties,
+  /** Name of the API key that sent the event. */
+  source: z.string().min(1).max(64).optional(),
 });
 export type AcceptedEvent = z.infer<typeof acceptedEventSchema>;
 

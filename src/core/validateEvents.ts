@@ -28,7 +28,10 @@ export type Validation =
 export interface ValidateDeps {
   /** Receive time, epoch ms. */
   now: number;
-  newId: () => string;
+  /** An id for the event at `index` of the request that came without one. */
+  newId: (index: number) => string;
+  /** The name of the key that sent the request, stored as `source`. */
+  source?: string;
   /** Size of the decoded body in bytes; when no larger than one event may be, per-event size checks are skipped. */
   bodyBytes: number;
 }
@@ -55,6 +58,7 @@ function toAccepted(
   eventId: string,
   occurredAt: string,
   receivedAt: string,
+  source: string | undefined,
 ): AcceptedEvent {
   // data's keys are in schema order (eventId, userId, type, occurredAt, amount, properties), from zod or fastParseEvent.
   const event = (
@@ -67,6 +71,7 @@ function toAccepted(
   if (!hasEventId) event.eventId = eventId;
   event.occurredAt = occurredAt;
   event.receivedAt = receivedAt;
+  if (source !== undefined) event.source = source;
   return event;
 }
 
@@ -159,14 +164,14 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
       occurredAt = formatTimestamp(occurredMs);
     }
     const hasEventId = 'eventId' in data;
-    const eventId = data.eventId ?? deps.newId();
+    const eventId = data.eventId ?? deps.newId(index);
     const first = seen.get(eventId);
     if (first !== undefined) {
       results.push({ index, eventId, status: 'duplicate', duplicateOf: first });
       continue;
     }
     seen.set(eventId, index);
-    accepted.push(toAccepted(data, hasEventId, eventId, occurredAt, receivedAt));
+    accepted.push(toAccepted(data, hasEventId, eventId, occurredAt, receivedAt, deps.source));
     results.push({ index, eventId, status: 'accepted' });
   }
   return { kind: 'events', accepted, results };

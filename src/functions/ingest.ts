@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { openCaller, type Caller } from '../core/access/scope.js';
 import { decodeBody } from '../core/decodeBody.js';
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../deps.js';
@@ -9,6 +10,7 @@ export function createIngestHandler(deps: Deps) {
   return async function ingest(
     request: HttpRequest,
     context: InvocationContext,
+    caller: Caller = openCaller,
   ): Promise<HttpResponseInit> {
     const now = deps.now();
     const decoded = decodeBody(new Uint8Array(await request.arrayBuffer()), {
@@ -20,6 +22,7 @@ export function createIngestHandler(deps: Deps) {
     const validation = validateEvents(decoded.value, {
       now,
       newId: deps.newId,
+      source: caller.scope === 'open' ? undefined : caller.name,
       bodyBytes: decoded.bytes,
     });
     if (validation.kind === 'invalidBody') {

@@ -929,7 +929,7 @@ function referenceValidateEvents(body: unknown, deps: ValidateDeps): Validation 
       results.push({ index, eventId: rawId, status: 'rejected', errors });
       continue;
     }
-    const eventId = parsed.data.eventId ?? deps.newId();
+    const eventId = parsed.data.eventId ?? deps.newId(index);
     const first = seen.get(eventId);
     if (first !== undefined) {
       results.push({ index, eventId, status: 'duplicate', duplicateOf: first });
