@@ -6,6 +6,8 @@ import type {
 } from '@azure/functions';
 import type { Caller, Scope } from './core/access/scope.js';
 import type { Deps } from './deps.js';
+import { createPosthogHandler } from './functions/compat/posthogHandler.js';
+import { createSegmentHandler } from './functions/compat/segmentHandler.js';
 import { createDauHandler } from './functions/dau.js';
 import { createHealthHandler } from './functions/health.js';
 import { createIngestHandler } from './functions/ingest.js';
@@ -33,9 +35,21 @@ export interface HttpFunction {
    * The key scope the route needs, or `public`. `cost` is what one call takes from the caller's
    * bucket: `request` is taken by the wrapper, `events` by the handler once it knows the count.
    */
-  access: { scope: Scope; cost: 'request' | 'events' } | 'public';
+  access:
+    | { scope: Scope; cost: 'request' | 'events' }
+    /** The handler authenticates: the key is in a header or, failing that, in the body (Segment, PostHog). */
+    | { scope: Scope; cost: 'events'; key: 'header-or-body' }
+    | 'public';
   create: (deps: Deps) => ApiHandler;
 }
+
+/** Segment's and PostHog's SDKs post to fixed paths on the host: one entry per path (see README). */
+const compatRoute = (name: string, route: string, create: HttpFunction['create']): HttpFunction => ({
+  name,
+  trigger: { type: 'http', methods: ['POST'], route, authLevel: 'anonymous' },
+  access: { scope: 'write', cost: 'events', key: 'header-or-body' },
+  create,
+});
 
 export type QueueHandler = (messages: unknown[], context: InvocationContext) => Promise<void>;
 
@@ -85,6 +99,18 @@ export const functionTable: readonly FunctionDefinition[] = [
     access: 'public',
     create: createHealthHandler,
   },
+  compatRoute('segmentBatch', 'v1/batch', createSegmentHandler('batch')),
+  compatRoute('segmentImport', 'v1/import', createSegmentHandler('batch')),
+  compatRoute('segmentTrack', 'v1/track', createSegmentHandler('track')),
+  compatRoute('segmentIdentify', 'v1/identify', createSegmentHandler('identify')),
+  compatRoute('segmentPage', 'v1/page', createSegmentHandler('page')),
+  compatRoute('segmentScreen', 'v1/screen', createSegmentHandler('screen')),
+  compatRoute('segmentGroup', 'v1/group', createSegmentHandler('group')),
+  compatRoute('segmentAlias', 'v1/alias', createSegmentHandler('alias')),
+  compatRoute('posthogBatch', 'batch', createPosthogHandler),
+  compatRoute('posthogCapture', 'capture', createPosthogHandler),
+  compatRoute('posthogE', 'e', createPosthogHandler),
+  compatRoute('posthogIV0E', 'i/v0/e', createPosthogHandler),
   {
     name: 'scorer',
     trigger: {

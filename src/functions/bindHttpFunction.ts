@@ -12,6 +12,8 @@ export function bindHttpFunction(definition: HttpFunction, deps: Deps): HttpHand
   const handler = definition.create(deps);
   const access = definition.access;
   if (access === 'public') return (request, context) => handler(request, context, openCaller);
+  // The key may be in the body: the handler authenticates once it has read it (and takes the tokens).
+  if ('key' in access) return (request, context) => handler(request, context, openCaller);
   return async (request, context) => {
     const auth = await deps.access.authenticate(request.headers, access.scope);
     if (!auth.ok) {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { functionTable, isHttpFunction, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps, type Built } from '../createDeps.js';
-import type { Logger, Telemetry } from '../ports.js';
+import type { Access, Logger, Telemetry } from '../ports.js';
 import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { createHttpHost } from './httpHost.js';
 import { startQueueConsumer, type QueueConsumer } from './queueConsumer.js';
@@ -27,12 +27,15 @@ export async function startLocalHost(
     host?: string;
     /** 'worker' runs the scorer on its own thread (npm start, from dist); 'inline' on this one (tests). */
     scorer?: 'inline' | 'worker';
+    /** Replaces the access createDeps builds (tests: a fixed key table and a bucket they can empty). */
+    access?: Access;
   },
 ): Promise<LocalHost> {
   const deps = await createDeps(config, {
     ...base,
     localQueueCheckpoints: base.scorer === 'worker' ? 'external' : 'auto',
   });
+  if (base.access) deps.access = base.access;
   const http = functionTable.filter(isHttpFunction);
   const server = createHttpHost(
     http.map((definition) => ({ definition, handler: bindHttpFunction(definition, deps) })),
