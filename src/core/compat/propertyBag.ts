@@ -42,10 +42,13 @@ export class PropertyBag {
 
   #walk(path: string, value: unknown): void {
     if (this.errors.length > 0) return;
+    // Deeper paths only grow: stop here rather than walk a tree whose keys are all too long.
+    if (path.length > MAX_KEY_LENGTH) return this.#keyTooLong(path);
     if (Array.isArray(value)) {
       if (value.length === 0) return this.#put(path, '[]');
-      for (let i = 0; i < value.length && this.errors.length === 0; i++)
+      for (let i = 0; i < value.length && this.errors.length === 0; i++) {
         this.#walk(join(path, String(i)), value[i]);
+      }
       return;
     }
     if (typeof value === 'object' && value !== null) {
@@ -53,18 +56,7 @@ export class PropertyBag {
       if (entries.length === 0) return this.#put(path, '{}');
       for (const [key, child] of entries) {
         if (this.errors.length > 0) return;
-        if (path === '' && key === '') {
-          this.errors.push({
-            path: '(root)',
-            code: 'empty_key',
-            message: 'property names must not be empty',
-          });
-          return;
-        }
-        // Deeper paths only grow: stop here rather than walk a tree whose keys are all too long.
-        const childPath = join(path, key);
-        if (childPath.length > MAX_KEY_LENGTH) return this.#keyTooLong(childPath);
-        this.#walk(childPath, child);
+        this.#walk(join(path, key), child);
       }
       return;
     }
