@@ -44,7 +44,11 @@ export interface HttpFunction {
 }
 
 /** Segment's and PostHog's SDKs post to fixed paths on the host: one entry per path (see README). */
-const compatRoute = (name: string, route: string, create: HttpFunction['create']): HttpFunction => ({
+const compatRoute = (
+  name: string,
+  route: string,
+  create: HttpFunction['create'],
+): HttpFunction => ({
   name,
   trigger: { type: 'http', methods: ['POST'], route, authLevel: 'anonymous' },
   access: { scope: 'write', cost: 'events', key: 'header-or-body' },

@@ -2,7 +2,7 @@ import type { Caller, Scope } from '../../src/core/access/scope.js';
 import type { Access, HeaderReader } from '../../src/ports.js';
 
 export interface TestAccess extends Access {
-  /** Refuses every take for `ms` from now, answering Retry-After `retryAfterSeconds`. */
+  /** Refuses every write key's take for `ms` from now, answering Retry-After `retryAfterSeconds`. */
   refuseFor(ms: number, retryAfterSeconds: number): void;
   /** Takes refused so far, and the tokens taken. */
   readonly refusals: number;
@@ -59,8 +59,8 @@ export function createTestAccess(
     isOpen: () => false,
     authenticate: async (headers, scope) => check(fromHeaders(headers), scope),
     verify: async (secret, scope) => check(secret, scope),
-    async take(_caller, cost) {
-      if (Date.now() < refuseUntil) {
+    async take(caller, cost) {
+      if (caller.scope === 'write' && Date.now() < refuseUntil) {
         refusals++;
         return {
           ok: false,

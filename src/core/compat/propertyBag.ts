@@ -21,8 +21,9 @@ export class PropertyBag {
     this.#put(key, value);
   }
 
-  /** Adds every leaf of `tree` under `prefix` (no prefix: the tree's own keys). */
+  /** Adds every leaf of `tree` under `prefix` (no prefix: the tree's own keys); an empty tree adds nothing. */
   add(prefix: string, tree: unknown): void {
+    if (typeof tree === 'object' && tree !== null && Object.keys(tree).length === 0) return;
     this.#walk(prefix, tree);
   }
 

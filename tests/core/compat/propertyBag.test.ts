@@ -46,6 +46,11 @@ describe('PropertyBag', () => {
     });
   });
 
+  it('adds nothing for an empty tree', () => {
+    expect(flatten({})).toEqual({ ok: true });
+    expect(flatten([], 'traits')).toEqual({ ok: true });
+  });
+
   it('puts a prefix in front of every key', () => {
     expect(flatten({ os: { name: 'ios' } }, 'context')).toEqual({
       ok: true,
@@ -92,6 +97,7 @@ describe('PropertyBag', () => {
     fc.assert(
       fc.property(tree, (t) => {
         const result = flatten(t);
+        if (Object.keys(t).length === 0) expect(result).toEqual({ ok: true });
         if (result.ok) {
           const props = result.properties ?? {};
           expect(Object.keys(props)).toHaveLength(Object.keys(t).length === 0 ? 0 : leaves(t));

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+import { openCaller } from '../../../src/core/access/scope.js';
 import { createPosthogHandler } from '../../../src/functions/compat/posthogHandler.js';
 import { createTestAccess } from '../../support/testAccess.js';
 import { testDeps } from '../../support/testDeps.js';
@@ -48,6 +49,7 @@ describe('posthog handler', () => {
         }),
       ),
       new InvocationContext(),
+      openCaller,
     );
     expect(res.status).toBe(200);
     expect(res.jsonBody).toMatchObject({ status: 'Ok', accepted: 1, rejected: [{ index: 1 }] });
@@ -62,17 +64,20 @@ describe('posthog handler', () => {
     const single = await handler(
       post('capture', JSON.stringify({ ...capture(UUID), api_key: 'phc_write' })),
       new InvocationContext(),
+      openCaller,
     );
     expect(single.status).toBe(200);
     const array = await handler(
       post('e', JSON.stringify([{ ...capture(UUID), properties: { token: 'phc_write' } }])),
       new InvocationContext(),
+      openCaller,
     );
     expect(array.status).toBe(200);
     const zipped = gzipSync(JSON.stringify({ api_key: 'phc_write', batch: [capture(UUID)] }));
     const gz = await handler(
       post('i/v0/e/?compression=gzip-js', zipped, { 'content-type': 'text/plain' }),
       new InvocationContext(),
+      openCaller,
     );
     expect(gz.status).toBe(200);
     expect(deps.recorded.sent).toHaveLength(3);
@@ -83,7 +88,7 @@ describe('posthog handler', () => {
     const deps = setup();
     const handler = createPosthogHandler(deps);
     const status = async (body: string) =>
-      (await handler(post('batch', body), new InvocationContext())).status;
+      (await handler(post('batch', body), new InvocationContext(), openCaller)).status;
     expect(await status(JSON.stringify({ batch: [capture(UUID)] }))).toBe(401);
     expect(await status(JSON.stringify({ api_key: 'phc_nope', batch: [capture(UUID)] }))).toBe(401);
     expect(await status(JSON.stringify({ api_key: 'phc_read', batch: [capture(UUID)] }))).toBe(403);
@@ -100,6 +105,7 @@ describe('posthog handler', () => {
     const base64 = await handler(
       post('batch?compression=base64', 'data=abc'),
       new InvocationContext(),
+      openCaller,
     );
     expect(base64.jsonBody).toMatchObject({ error: { code: 'unsupported_compression' } });
     expect(deps.recorded.sent).toHaveLength(0);
@@ -110,6 +116,7 @@ describe('posthog handler', () => {
     const res = await createPosthogHandler(deps)(
       post('batch', JSON.stringify({ api_key: 'k', batch: [capture(UUID)] })),
       new InvocationContext(),
+      openCaller,
     );
     expect(res.status).toBe(503);
     expect(res.headers).toMatchObject({ 'retry-after': '2' });

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+import { openCaller } from '../../../src/core/access/scope.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
 import { createSegmentHandler } from '../../../src/functions/compat/segmentHandler.js';
 import { createTestAccess } from '../../support/testAccess.js';
@@ -62,6 +63,7 @@ describe('segment handler', () => {
         basic('w-key'),
       ),
       new InvocationContext(),
+      openCaller,
     );
     expect(res.status).toBe(200);
     expect(res.jsonBody).toMatchObject({
@@ -95,6 +97,7 @@ describe('segment handler', () => {
     const res = await createSegmentHandler('track')(deps)(
       post('v1/track', JSON.stringify({ ...track('m2'), writeKey: 'w-key' })),
       new InvocationContext(),
+      openCaller,
     );
     expect(res.status).toBe(200);
     expect(access.taken).toBe(1);
@@ -108,13 +111,17 @@ describe('segment handler', () => {
     const { deps } = setup();
     const handler = createSegmentHandler('batch')(deps);
     const body = JSON.stringify({ batch: [track('m3')] });
-    expect((await handler(post('v1/batch', body), new InvocationContext())).status).toBe(401);
     expect(
-      (await handler(post('v1/batch', body, basic('nope')), new InvocationContext())).status,
+      (await handler(post('v1/batch', body), new InvocationContext(), openCaller)).status,
+    ).toBe(401);
+    expect(
+      (await handler(post('v1/batch', body, basic('nope')), new InvocationContext(), openCaller))
+        .status,
     ).toBe(401);
     const wrong = await handler(
       post('v1/batch', JSON.stringify({ batch: [track('m3')], writeKey: 'r-key' })),
       new InvocationContext(),
+      openCaller,
     );
     expect(wrong.status).toBe(403);
     expect(wrong.jsonBody).toMatchObject({ error: { code: 'forbidden' } });
@@ -127,6 +134,7 @@ describe('segment handler', () => {
     const res = await createSegmentHandler('batch')(deps)(
       post('v1/batch', JSON.stringify({ batch: [track('m4')] }), basic('w-key')),
       new InvocationContext(),
+      openCaller,
     );
     expect(res.status).toBe(429);
     expect(res.headers).toMatchObject({ 'retry-after': '3' });
@@ -138,6 +146,7 @@ describe('segment handler', () => {
     const res = await createSegmentHandler('batch')(deps)(
       post('v1/batch', JSON.stringify({ batch: [track('m5')] })),
       new InvocationContext(),
+      openCaller,
     );
     expect(res.status).toBe(503);
     expect(res.headers).toMatchObject({ 'retry-after': '4' });
@@ -149,12 +158,14 @@ describe('segment handler', () => {
     const bad = await handler(
       post('v1/batch', '{"batch": [', basic('w-key')),
       new InvocationContext(),
+      openCaller,
     );
     expect(bad.status).toBe(400);
     expect(bad.jsonBody).toMatchObject({ error: { code: 'invalid_json' } });
     const notBatch = await handler(
       post('v1/batch', '{"batch": 1}', basic('w-key')),
       new InvocationContext(),
+      openCaller,
     );
     expect(notBatch.jsonBody).toMatchObject({ error: { errors: [{ path: 'batch' }] } });
   });
@@ -168,6 +179,7 @@ describe('segment handler', () => {
         'content-type': 'text/plain',
       }),
       new InvocationContext(),
+      openCaller,
     );
     expect(res.status).toBe(200);
     expect(deps.recorded.sent[0]?.events).toHaveLength(1);
@@ -183,12 +195,14 @@ describe('segment handler', () => {
     const overBatch = await handler(
       post('v1/batch', JSON.stringify({ batch: many }), basic('w-key')),
       new InvocationContext(),
+      openCaller,
     );
     expect(overBatch.status).toBe(413);
     const fat = track('fat', { context: { blob: 'y'.repeat(33 * 1024) } });
     const overMessage = await handler(
       post('v1/batch', JSON.stringify({ batch: [track('ok'), fat] }), basic('w-key')),
       new InvocationContext(),
+      openCaller,
     );
     expect(overMessage.status).toBe(413);
     expect(overMessage.jsonBody).toMatchObject({ error: { errors: [{ path: 'batch.1' }] } });
@@ -199,8 +213,8 @@ describe('segment handler', () => {
     const { deps } = setup();
     const handler = createSegmentHandler('batch')(deps);
     const body = JSON.stringify({ batch: [track('r1'), track('r2')] });
-    await handler(post('v1/batch', body, basic('w-key')), new InvocationContext());
-    await handler(post('v1/batch', body, basic('w-key')), new InvocationContext());
+    await handler(post('v1/batch', body, basic('w-key')), new InvocationContext(), openCaller);
+    await handler(post('v1/batch', body, basic('w-key')), new InvocationContext(), openCaller);
     const [first, second] = deps.recorded.sent.map((s) => s.events.map((e) => e.eventId));
     expect(second).toEqual(first);
   });
