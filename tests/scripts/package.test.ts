@@ -246,17 +246,22 @@ describe('the real Function App package', () => {
     expect(built.status, built.stdout.toString()).toBe(0);
   });
 
-  it('registers the five functions from the bundle', async () => {
+  it('registers the functions of the table from the bundle', async () => {
     const packaged = await packageApp({ root, outDir: tempDir('pkg-app-') });
     const dir = extract(readFileSync(packaged.zipPath));
     const loaded = loadFunctions(path.join(dir, BUNDLE_PATH), { cwd: dir, env: PLACEHOLDER_ENV });
-    expect(loaded.functions.map((f) => f.name).sort()).toEqual([
-      'dau',
-      'health',
-      'ingest',
-      'scorer',
-      'userScores',
-    ]);
+    expect(loaded.functions.map((f) => f.name).sort()).toEqual(
+      [
+        'dau',
+        'health',
+        'ingest',
+        'scorer',
+        'userScores',
+        ...['segmentBatch', 'segmentImport', 'segmentTrack', 'segmentIdentify', 'segmentPage'],
+        ...['segmentScreen', 'segmentGroup', 'segmentAlias'],
+        ...['posthogBatch', 'posthogCapture', 'posthogE', 'posthogIV0E'],
+      ].sort(),
+    );
     expect(loaded.functions.find((f) => f.name === 'scorer')?.triggers).toEqual([
       'serviceBusTrigger',
     ]);

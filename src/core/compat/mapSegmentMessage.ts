@@ -44,11 +44,12 @@ const isSegmentType = (v: unknown): v is SegmentType =>
 
 /**
  * One message of the Segment HTTP Tracking API as our event (the README's "Segment" table).
- * `callType` is the endpoint's type (`v1/track`), `batchSentAt` the batch's `sentAt`.
+ * `callType` is the endpoint's type (`v1/track`), `batchSentAt` and `batchContext` the batch's
+ * `sentAt` and `context` (the message's own context keys win).
  */
 export function mapSegmentMessage(
   raw: unknown,
-  options: { callType?: SegmentType; batchSentAt?: unknown },
+  options: { callType?: SegmentType; batchSentAt?: unknown; batchContext?: unknown },
   deps: MapDeps,
 ): MappedMessage {
   if (!isObject(raw)) {
@@ -122,7 +123,11 @@ export function mapSegmentMessage(
   }
   if (raw.properties !== undefined) bag.add('', raw.properties);
   if (raw.traits !== undefined) bag.add('traits', raw.traits);
-  if (raw.context !== undefined) bag.add('context', raw.context);
+  const context =
+    isObject(options.batchContext) && isObject(raw.context)
+      ? { ...options.batchContext, ...raw.context }
+      : (raw.context ?? options.batchContext);
+  if (context !== undefined) bag.add('context', context);
   const properties = bag.result();
   if (!properties.ok) return rejected(messageId, ...properties.errors);
 

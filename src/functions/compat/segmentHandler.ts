@@ -61,7 +61,10 @@ export function createSegmentHandler(call: 'batch' | SegmentType): (deps: Deps) 
       if (tooBig) return tooBig;
 
       const mapDeps = { now, keyId: caller.keyId, newId: deps.newId };
-      const options = call === 'batch' ? { batchSentAt: value.sentAt } : { callType: call };
+      const options =
+        call === 'batch'
+          ? { batchSentAt: value.sentAt, batchContext: value.context }
+          : { callType: call };
       const mapped = messages.map((m) => mapSegmentMessage(m, options, mapDeps));
       const traceparent =
         request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;

@@ -150,6 +150,18 @@ describe('mapSegmentMessage', () => {
     expect(reject('not a message')).toMatchObject({ code: 'invalid_type' });
   });
 
+  it('merges the batch context into the message context, the message winning', () => {
+    const r = mapSegmentMessage(
+      { type: 'track', event: 'e', userId: 'u', context: { locale: 'nb-NO' } },
+      { batchContext: { locale: 'en-US', app: { name: 'shop' } } },
+      deps,
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      event: { properties: { 'context.locale': 'nb-NO', 'context.app.name': 'shop' } },
+    });
+  });
+
   it('keeps unknown top-level fields under segment.', () => {
     const r = mapSegmentMessage(
       { type: 'screen', userId: 'u', name: 'Cart', custom: { a: 1 } },

@@ -167,6 +167,50 @@ describe('@segment/analytics-node against the local host', () => {
   });
 });
 
+describe('every compatible path on the local host', () => {
+  it('answers each route, with and without a trailing slash, with the key in the body', async () => {
+    const segmentPaths = [
+      'v1/batch',
+      'v1/import',
+      'v1/track',
+      'v1/identify',
+      'v1/page',
+      'v1/screen',
+      'v1/group',
+      'v1/alias',
+    ];
+    const posthogPaths = ['batch', 'capture', 'e', 'i/v0/e'];
+    const statuses: Record<string, [number, unknown]> = {};
+    for (const [i, path] of [...segmentPaths, ...posthogPaths].entries()) {
+      const message = path.startsWith('v1/')
+        ? {
+            type: 'track',
+            event: 'Route Checked',
+            userId: 'routes',
+            messageId: `route-${i}`,
+            writeKey: 'w-key',
+          }
+        : { event: 'route checked', distinct_id: 'routes', uuid: `route-${i}`, api_key: 'w-key' };
+      const body =
+        path === 'v1/batch' || path === 'v1/import'
+          ? { writeKey: 'w-key', batch: [message] }
+          : message;
+      const url = `${host.url}/${path}${i % 2 === 0 ? '/' : ''}`;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify(body),
+      });
+      statuses[path] = [res.status, await res.json()];
+    }
+    for (const path of segmentPaths)
+      expect(statuses[path], path).toMatchObject([200, { success: true, accepted: 1 }]);
+    for (const path of posthogPaths)
+      expect(statuses[path], path).toMatchObject([200, { status: 'Ok', accepted: 1 }]);
+    await storedExactly('routes', segmentPaths.length + posthogPaths.length);
+  });
+});
+
 describe('posthog-node against the local host', () => {
   it('delivers captures, $pageviews and identifies (gzipped), stored and queryable with the mapped fields', async () => {
     const { client, errors } = posthog('w-key');
