@@ -111,7 +111,7 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
 
   for (let index = 0; index < raws.length; index++) {
     const raw = raws[index];
-    if (checkSize && Buffer.byteLength(JSON.stringify(raw) ?? '') > MAX_EVENT_BYTES) {
+    if (checkSize && serialisedBytes(raw) > MAX_EVENT_BYTES) {
       results.push({
         index,
         eventId: rawIdOf(raw),
@@ -175,4 +175,18 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
     results.push({ index, eventId, status: 'accepted' });
   }
   return { kind: 'events', accepted, results };
+}
+
+/**
+ * The event's size as JSON. JSON.parse takes nesting of any depth but JSON.stringify recurses, so a
+ * deeply nested value (a few hundred thousand levels fit in 1 MiB) cannot be measured: it counts as
+ * too big, which it is for any event this API accepts (at most three levels).
+ */
+function serialisedBytes(raw: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(raw) ?? '');
+  } catch (err) {
+    if (err instanceof RangeError) return Infinity;
+    throw err;
+  }
 }
