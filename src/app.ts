@@ -6,9 +6,11 @@ import type {
 } from '@azure/functions';
 import type { Caller, Scope } from './core/access/scope.js';
 import type { Deps } from './deps.js';
+import { createPreflightHandler } from './functions/cors/preflight.js';
 import { createDauHandler } from './functions/dau.js';
 import { createHealthHandler } from './functions/health.js';
 import { createIngestHandler } from './functions/ingest.js';
+import { createMetricsHandler } from './functions/metrics/metrics.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { createUserScoresHandler } from './functions/userScores.js';
 
@@ -84,6 +86,19 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: { type: 'http', methods: ['GET'], route: 'api/health', authLevel: 'anonymous' },
     access: 'public',
     create: createHealthHandler,
+  },
+  {
+    // The CORS preflight of browser clients: answered by the app, not Azure's platform CORS (README, "CORS").
+    name: 'ingestPreflight',
+    trigger: { type: 'http', methods: ['OPTIONS'], route: 'api/events', authLevel: 'anonymous' },
+    access: 'public',
+    create: createPreflightHandler(['POST']),
+  },
+  {
+    name: 'metrics',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/metrics', authLevel: 'anonymous' },
+    access: { scope: 'admin', cost: 'request' },
+    create: createMetricsHandler,
   },
   {
     name: 'scorer',

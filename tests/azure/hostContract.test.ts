@@ -64,7 +64,15 @@ describe('the built entry, loaded as the Functions host loads it', () => {
     const names = load.registrations.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
     expect([...names].sort()).toEqual(functionTable.map((f) => f.name).sort());
-    expect([...names].sort()).toEqual(['dau', 'health', 'ingest', 'scorer', 'userScores']);
+    expect([...names].sort()).toEqual([
+      'dau',
+      'health',
+      'ingest',
+      'ingestPreflight',
+      'metrics',
+      'scorer',
+      'userScores',
+    ]);
   });
 
   it('registers HTTP triggers with their routes, methods and auth levels, and an http output', () => {
