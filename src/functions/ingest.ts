@@ -51,7 +51,14 @@ export function createIngestHandler(deps: Deps) {
     deps.telemetry.trackMetric('IngestEventsReceived', results.length, bySource);
     deps.telemetry.trackMetric('IngestEventsRejected', rejected, bySource);
     if (duplicates > 0) deps.telemetry.trackMetric('IngestEventsDuplicate', duplicates, bySource);
-    if (accepted.length === 0) return json(400, { accepted: 0, rejected, duplicates, results });
+    if (accepted.length === 0) {
+      // The one error shape, plus the per-event results a client needs to fix its events.
+      const error = {
+        code: 'no_valid_event',
+        message: 'no event in the request is valid; each result names its errors',
+      };
+      return json(400, { error, accepted: 0, rejected, duplicates, results });
+    }
 
     const traceparent =
       request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;

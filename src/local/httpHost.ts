@@ -323,6 +323,13 @@ function send(res: ServerResponse, response: HttpResponseInit, close = false): v
     payload = response.body;
   }
   Object.assign(headers, SECURITY_HEADERS);
+  headers['content-length'] = String(
+    payload === undefined
+      ? 0
+      : typeof payload === 'string'
+        ? Buffer.byteLength(payload)
+        : payload.byteLength,
+  );
   if (close) headers.connection = 'close';
   res.writeHead(response.status ?? 200, headers);
   res.end(payload);
