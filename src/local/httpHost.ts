@@ -151,7 +151,11 @@ export function createHttpHost(
         url: url.href,
         headers,
         params,
-        body: body.length > 0 ? { bytes: body } : undefined,
+        // GET and HEAD bodies are dropped, as @azure/functions would (with a warning per request).
+        body:
+          body.length > 0 && req.method !== 'GET' && req.method !== 'HEAD'
+            ? { bytes: body }
+            : undefined,
       });
     } catch (err) {
       return send(
