@@ -1,9 +1,4 @@
-import type {
-  HttpHandler,
-  HttpRequest,
-  HttpResponseInit,
-  InvocationContext,
-} from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { HttpFunction } from '../app.js';
 import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
 import { openCaller } from '../core/access/scope.js';
@@ -11,6 +6,12 @@ import type { Deps } from '../deps.js';
 import { traceIdOf } from '../logging/traceId.js';
 import { problem } from './respond.js';
 import { unexpectedError } from './unexpectedError.js';
+
+/** An HttpHandler of @azure/functions that always answers with a plain HttpResponseInit. */
+export type BoundHandler = (
+  request: HttpRequest,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
 
 /** On every answer of both hosts: a browser must never guess a JSON error to be HTML. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -23,7 +24,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * Whatever the handler throws becomes a 500 with a logged incident id, never a crash; every answer
  * gets nosniff, the CORS headers for an allowed origin, and one log line.
  */
-export function bindHttpFunction(definition: HttpFunction, deps: Deps): HttpHandler {
+export function bindHttpFunction(definition: HttpFunction, deps: Deps): BoundHandler {
   const handler = definition.create(deps);
   const access = definition.access;
   const cors = parseCorsPolicy(deps.config.CORS_ALLOWED_ORIGINS);
@@ -57,13 +58,15 @@ export function bindHttpFunction(definition: HttpFunction, deps: Deps): HttpHand
     }
     const status = response.status ?? 200;
     const counts = countsOf(response.jsonBody);
-    (status >= 500 ? deps.logger.warn : deps.logger.info).call(deps.logger, 'request', {
+    const line = {
       ...fields,
       method: request.method,
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       ...counts,
-    });
+    };
+    if (status >= 500) deps.logger.warn('request', line);
+    else deps.logger.info('request', line);
     return withHeaders(response, {
       ...corsResponseHeaders(cors, request.headers.get('origin')),
       ...SECURITY_HEADERS,

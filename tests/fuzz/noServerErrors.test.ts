@@ -86,7 +86,7 @@ const nested = (depth: number, open: string, close: string, inner = '') =>
   open.repeat(depth) + inner + close.repeat(depth);
 const deepValue = fc
   .tuple(fc.integer({ min: 1, max: 120_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}']))
-  .map(([d, [o, c]]) => nested(d, o!, c!, o === '[' ? '' : '1'));
+  .map(([d, [o, c]]) => nested(d, o, c, o === '[' ? '' : '1'));
 const bodyText = fc.oneof(
   { weight: 6, arbitrary: eventArb.map((e) => JSON.stringify(e)) },
   {
@@ -218,7 +218,9 @@ describe('no input reaches a 5xx', () => {
         const text =
           response.jsonBody !== undefined
             ? JSON.stringify(response.jsonBody)
-            : String(response.body ?? '');
+            : typeof response.body === 'string'
+              ? response.body
+              : '';
         const problem = shapeProblem(status, text, method);
         if (problem) throw new Error(`${c.route.name}: ${problem}`);
         expect(new Headers(response.headers).get('x-content-type-options')).toBe('nosniff');
