@@ -50,6 +50,13 @@ param challengerModelBlobName string = ''
 @description('How often the app checks the model blob for a new version, in seconds.')
 param modelRefreshSeconds int = 60
 
+@allowed(['info', 'warn', 'error', 'off'])
+@description('Lowest level of the app\'s JSON log lines (LOG_LEVEL).')
+param logLevel string = 'info'
+
+@description('Browser origins allowed to call the API (CORS_ALLOWED_ORIGINS): comma list, * or empty for none.')
+param corsAllowedOrigins string = ''
+
 @minValue(30)
 @maxValue(730)
 @description('Log Analytics retention, in days.')
@@ -174,6 +181,8 @@ module api 'app/api.bicep' = {
       MODEL_BLOB_NAME: modelBlobName
       CHALLENGER_MODEL_BLOB_NAME: challengerModelBlobName
       MODEL_REFRESH_SECONDS: string(modelRefreshSeconds)
+      LOG_LEVEL: logLevel
+      CORS_ALLOWED_ORIGINS: corsAllowedOrigins
     }
   }
 }

@@ -8,9 +8,11 @@ import type { Caller, Scope } from './core/access/scope.js';
 import type { Deps } from './deps.js';
 import { createPosthogHandler } from './functions/compat/posthogHandler.js';
 import { createSegmentHandler } from './functions/compat/segmentHandler.js';
+import { createPreflightHandler } from './functions/cors/preflight.js';
 import { createDauHandler } from './functions/dau.js';
 import { createHealthHandler } from './functions/health.js';
 import { createIngestHandler } from './functions/ingest.js';
+import { createMetricsHandler } from './functions/metrics/metrics.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { createUserScoresHandler } from './functions/userScores.js';
 
@@ -115,6 +117,19 @@ export const functionTable: readonly FunctionDefinition[] = [
   compatRoute('posthogCapture', 'capture', createPosthogHandler),
   compatRoute('posthogE', 'e', createPosthogHandler),
   compatRoute('posthogIV0E', 'i/v0/e', createPosthogHandler),
+  {
+    // The CORS preflight of browser clients: answered by the app, not Azure's platform CORS (README, "CORS").
+    name: 'ingestPreflight',
+    trigger: { type: 'http', methods: ['OPTIONS'], route: 'api/events', authLevel: 'anonymous' },
+    access: 'public',
+    create: createPreflightHandler(['POST']),
+  },
+  {
+    name: 'metrics',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/metrics', authLevel: 'anonymous' },
+    access: { scope: 'admin', cost: 'request' },
+    create: createMetricsHandler,
+  },
   {
     name: 'scorer',
     trigger: {

@@ -3,8 +3,8 @@ import { functionTable, isHttpFunction, type QueueHandler } from './app.js';
 import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
 import { createDeps, type Built } from './createDeps.js';
-import { consoleLogger } from './consoleLogger.js';
 import { bindHttpFunction } from './functions/bindHttpFunction.js';
+import { createJsonLogger } from './logging/jsonLogger.js';
 import { createTelemetry } from './telemetry.js';
 
 // NOTE: a bad setting fails the worker's load with this message, so the smoke test sees no functions
@@ -12,16 +12,14 @@ import { createTelemetry } from './telemetry.js';
 const loaded = loadConfig(process.env, 'azure');
 if (!loaded.ok) throw new Error(loaded.message);
 const config = loaded.config;
+const logger = createJsonLogger({ level: config.LOG_LEVEL });
 
 let deps: Promise<Built> | undefined;
 // Clients and SDKs are built on the first invocation, not at import: registration stays cheap for cold start.
 function getDeps(): Promise<Built> {
   deps ??= (async () => {
-    const telemetry = await createTelemetry(
-      config.APPLICATIONINSIGHTS_CONNECTION_STRING,
-      consoleLogger,
-    );
-    return createDeps(config, { logger: consoleLogger, telemetry, baseDir: appRoot() });
+    const telemetry = await createTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
+    return createDeps(config, { logger, telemetry, baseDir: appRoot() });
   })().catch((err: unknown) => {
     deps = undefined;
     throw err;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logLevels } from './logging/jsonLogger.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalText = z
@@ -51,6 +52,18 @@ export const settingsSchema = z.object({
   MODEL_REFRESH_SECONDS: int(60, 5, 86_400),
 
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Browser origins allowed to call the API: a comma list of https://host[:port], or `*`; empty = none. */
+  CORS_ALLOWED_ORIGINS: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/,
+        'must be * or a comma list of origins such as https://app.example.com',
+      )
+      .optional(),
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

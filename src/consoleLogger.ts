@@ -1,7 +1,5 @@
+import { createJsonLogger } from './logging/jsonLogger.js';
 import type { Logger } from './ports.js';
 
-export const consoleLogger: Logger = {
-  info: (message) => console.log(message),
-  warn: (message) => console.warn(message),
-  error: (message) => console.error(message),
-};
+/** JSON lines at level info, for code that runs before the settings are read. */
+export const consoleLogger: Logger = createJsonLogger();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import type { MetricsSource } from './metrics/metricsSource.js';
 import type { SqliteQueue } from './adapters/sqlite/sqliteQueue.js';
 import type { DeadLetterSink, EventQueue, Logger, ScoreStore, Telemetry } from './ports.js';
 
@@ -22,6 +23,8 @@ export async function createDeps(
     baseDir: string;
     /** 'external' when another thread checkpoints the local queue's WAL (the scorer worker). */
     localQueueCheckpoints?: 'auto' | 'external';
+    /** The local host's Prometheus figures, served by GET /api/metrics. */
+    metrics?: MetricsSource;
   },
 ): Promise<Built> {
   const closers: (() => Promise<void>)[] = [];
@@ -101,6 +104,7 @@ export async function createDeps(
       access,
       telemetry: base.telemetry,
       logger: base.logger,
+      ...(base.metrics ? { metrics: base.metrics } : {}),
       now: Date.now,
       newId: () => randomUUID(),
       close: () => closeAll(closers),

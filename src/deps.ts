@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { MetricsSource } from './metrics/metricsSource.js';
 import type {
   Access,
   DeadLetterSink,
@@ -19,6 +20,8 @@ export interface Deps {
   access: Access;
   telemetry: Telemetry;
   logger: Logger;
+  /** Prometheus figures of this process; only the local host has them (see README, "Metrics"). */
+  metrics?: MetricsSource;
   now: () => number;
   newId: () => string;
   close(): Promise<void>;

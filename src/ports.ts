@@ -119,10 +119,13 @@ export const noTelemetry: Telemetry = {
   trackMetric: () => undefined,
 };
 
+/** Structured fields of a log line: ids and counts, never an event body or a key. */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
 export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
 }
 
 /** Request headers as the handlers see them (the Fetch API's Headers fits). */

@@ -29,9 +29,12 @@ export const propertiesSchema = z
     message: `must have at most ${MAX_PROPERTIES} keys`,
   });
 
+/** UUIDs are case-insensitive: `3B24…` and `3b24…` must be one event, so ids are kept in lower case. */
+const eventIdSchema = z.uuid('must be a UUID').transform((id) => id.toLowerCase());
+
 /** One event as a client sends it. */
 export const eventSchema = z.strictObject({
-  eventId: z.uuid('must be a UUID').optional(),
+  eventId: eventIdSchema.optional(),
   userId: z
     .string()
     .min(1, 'must not be empty')
@@ -59,7 +62,7 @@ export const batchSchema = z.strictObject({
 
 /** An event after ingest: id assigned, time normalised to UTC and skew-corrected. What the queue carries. */
 export const acceptedEventSchema = z.strictObject({
-  eventId: z.uuid(),
+  eventId: eventIdSchema,
   userId: eventSchema.shape.userId,
   type: eventSchema.shape.type,
   occurredAt: z.iso.datetime(),

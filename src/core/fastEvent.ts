@@ -152,8 +152,11 @@ export function fastParseEvent(raw: unknown): ClientEvent | undefined {
   }
 
   // Keys in schema order, as zod builds its output; a present key whose value is undefined is kept.
+  // Lower case, as eventSchema's transform returns it (UUIDs are case-insensitive).
   const out: Writable<ClientEvent> =
-    eventId !== undefined || 'eventId' in raw ? { eventId, userId, type } : { userId, type };
+    eventId !== undefined || 'eventId' in raw
+      ? { eventId: eventId?.toLowerCase(), userId, type }
+      : { userId, type };
   if (occurredAt !== undefined || 'occurredAt' in raw) out.occurredAt = occurredAt;
   if (amount !== undefined || 'amount' in raw) out.amount = amount;
   if (properties !== undefined || 'properties' in raw) out.properties = properties;

@@ -8,6 +8,7 @@ import {
   type ClientEvent,
   type FieldError,
 } from './event.js';
+import { serialisedBytes } from './serialisedBytes.js';
 import { fastParseEvent, formatTimestamp, parseTimestamp } from './fastEvent.js';
 
 export type EventStatus = 'accepted' | 'rejected' | 'duplicate';
@@ -111,7 +112,7 @@ export function validateEvents(body: unknown, deps: ValidateDeps): Validation {
 
   for (let index = 0; index < raws.length; index++) {
     const raw = raws[index];
-    if (checkSize && Buffer.byteLength(JSON.stringify(raw) ?? '') > MAX_EVENT_BYTES) {
+    if (checkSize && serialisedBytes(raw) > MAX_EVENT_BYTES) {
       results.push({
         index,
         eventId: rawIdOf(raw),

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { openCaller, type Caller } from '../core/access/scope.js';
 import { decodeBody } from '../core/decodeBody.js';
+import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempotencyKey.js';
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../deps.js';
 import { json, problem } from './respond.js';
@@ -13,16 +14,26 @@ export function createIngestHandler(deps: Deps) {
     caller: Caller = openCaller,
   ): Promise<HttpResponseInit> {
     const now = deps.now();
+    const started = performance.now();
+    const idempotencyKey = parseIdempotencyKey(request.headers.get('idempotency-key'));
+    if (!idempotencyKey.ok) {
+      return problem(400, 'invalid_header', idempotencyKey.message, [
+        { path: 'Idempotency-Key', code: 'invalid_header', message: idempotencyKey.message },
+      ]);
+    }
+    const key = idempotencyKey.value;
     const decoded = decodeBody(new Uint8Array(await request.arrayBuffer()), {
       contentType: request.headers.get('content-type'),
       contentEncoding: request.headers.get('content-encoding'),
     });
     if (!decoded.ok) return problem(decoded.status, decoded.code, decoded.message);
 
+    const source = caller.scope === 'open' ? undefined : caller.name;
+
     const validation = validateEvents(decoded.value, {
       now,
-      newId: deps.newId,
-      source: caller.scope === 'open' ? undefined : caller.name,
+      newId: key === undefined ? deps.newId : (index) => deriveEventId(caller.keyId, key, index),
+      source,
       bodyBytes: decoded.bytes,
     });
     if (validation.kind === 'invalidBody') {
@@ -36,16 +47,26 @@ export function createIngestHandler(deps: Deps) {
     const { accepted, results } = validation;
     const rejected = results.filter((r) => r.status === 'rejected').length;
     const duplicates = results.length - accepted.length - rejected;
-    deps.telemetry.trackMetric('IngestEventsRejected', rejected);
-    if (accepted.length === 0) return json(400, { accepted: 0, rejected, duplicates, results });
+    const bySource = { source: source ?? 'open' };
+    deps.telemetry.trackMetric('IngestEventsReceived', results.length, bySource);
+    deps.telemetry.trackMetric('IngestEventsRejected', rejected, bySource);
+    if (duplicates > 0) deps.telemetry.trackMetric('IngestEventsDuplicate', duplicates, bySource);
+    if (accepted.length === 0) {
+      // The one error shape, plus the per-event results a client needs to fix its events.
+      const error = {
+        code: 'no_valid_event',
+        message: 'no event in the request is valid; each result names its errors',
+      };
+      return json(400, { error, accepted: 0, rejected, duplicates, results });
+    }
 
     const traceparent =
       request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
-    const started = performance.now();
+    const sendStarted = performance.now();
     const sent = await deps.queue.send(accepted, { traceparent });
     deps.telemetry.trackMetric(
       'QueueSendMs',
-      performance.now() - started,
+      performance.now() - sendStarted,
       { ok: sent.ok },
       { traceparent },
     );
@@ -63,7 +84,8 @@ export function createIngestHandler(deps: Deps) {
         },
       );
     }
-    deps.telemetry.trackMetric('IngestEventsAccepted', accepted.length, {}, { traceparent });
+    deps.telemetry.trackMetric('IngestEventsAccepted', accepted.length, bySource, { traceparent });
+    deps.telemetry.trackMetric('IngestMs', performance.now() - started, {}, { traceparent });
     return json(202, { accepted: accepted.length, rejected, duplicates, results });
   };
 }

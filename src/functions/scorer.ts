@@ -63,6 +63,7 @@ export function createScorerHandler(deps: Deps) {
     const writeStarted = performance.now();
     const result = await deps.store.write(docs);
     deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted);
+    deps.telemetry.trackMetric('ScorerLagMs', deps.now() - oldestReceipt(docs));
     deps.telemetry.trackMetric('StoreRequests', result.requests);
     deps.telemetry.trackMetric('StoredDocuments', result.written);
     if (result.throttled > 0) deps.telemetry.trackMetric('StoreThrottles', result.throttled);
@@ -76,6 +77,13 @@ export function createScorerHandler(deps: Deps) {
       );
     }
   };
+}
+
+/** Epoch ms of the earliest receivedAt in the batch: scorer lag is measured from it. */
+function oldestReceipt(docs: readonly ScoredEvent[]): number {
+  let oldest = Infinity;
+  for (const doc of docs) oldest = Math.min(oldest, Date.parse(doc.receivedAt));
+  return oldest;
 }
 
 function countBy<T>(items: T[]): Map<T, number> {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { appRoot } from '../appRoot.js';
 import { loadConfig } from '../config.js';
 import { createTelemetry } from '../telemetry.js';
-import { consoleLogger } from '../consoleLogger.js';
+import { createJsonLogger } from '../logging/jsonLogger.js';
 import { startLocalHost } from './startLocalHost.js';
 
 const loaded = loadConfig(process.env, 'local');
@@ -12,7 +12,7 @@ if (!loaded.ok) {
 }
 const config = loaded.config;
 const baseDir = appRoot();
-const logger = consoleLogger;
+const logger = createJsonLogger({ level: config.LOG_LEVEL });
 const telemetry = await createTelemetry(config.APPLICATIONINSIGHTS_CONNECTION_STRING, logger);
 const host = await startLocalHost(config, {
   logger,
@@ -31,6 +31,7 @@ console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queu
   GET  ${host.url}/api/users/{userId}/scores
   GET  ${host.url}/api/stats/dau
   GET  ${host.url}/api/health
+  GET  ${host.url}/api/metrics (admin)
   model: ${model ? `${model.name}@${model.version}` : `none (${host.deps.models.status().detail})`}
   data:  ${config.QUEUE_BACKEND === 'local' || config.STORE_BACKEND === 'sqlite' ? resolve(baseDir, config.DATA_DIR) : 'in Azure'}
 Ctrl+C stops.`);

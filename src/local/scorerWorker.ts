@@ -5,17 +5,31 @@ import type { ClaimedMessage } from '../adapters/sqlite/sqliteQueue.js';
 import { functionTable, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps } from '../createDeps.js';
-import { createTelemetry } from '../telemetry.js';
-import { consoleLogger } from '../consoleLogger.js';
+import { createJsonLogger } from '../logging/jsonLogger.js';
+import type { Telemetry, TelemetryContext, TelemetryProperties } from '../ports.js';
 import { createMessageScorer } from './scoreMessages.js';
 
-// The main thread already reported what it loaded; the worker speaks only of problems.
-const logger = { ...consoleLogger, info: () => undefined };
+/** A telemetry call made on this thread, replayed on the main one (its metrics registry and App Insights client). */
+export type TelemetryCall =
+  | {
+      kind: 'metric';
+      name: string;
+      value: number;
+      properties?: TelemetryProperties | undefined;
+      context?: TelemetryContext | undefined;
+    }
+  | {
+      kind: 'event';
+      name: string;
+      properties?: TelemetryProperties | undefined;
+      context?: TelemetryContext | undefined;
+    };
 
 export type ToWorker =
   { type: 'invoke'; id: number; messages: ClaimedMessage[] } | { type: 'stop' };
 export type FromWorker =
   | { type: 'ready' }
+  | { type: 'telemetry'; call: TelemetryCall }
   | { type: 'result'; id: number; error?: string }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
@@ -31,11 +45,19 @@ export interface ScorerWorkerData {
 const port = parentPort!;
 lowerThreadPriority();
 const { config, baseDir } = workerData as ScorerWorkerData;
+// The main thread already reported what it loaded; the worker speaks only of problems.
+const logger = {
+  ...createJsonLogger({ level: config.LOG_LEVEL, fields: { thread: 'scorer' } }),
+  info: () => undefined,
+};
+const send = (call: TelemetryCall) =>
+  port.postMessage({ type: 'telemetry', call } satisfies FromWorker);
+const telemetry: Telemetry = {
+  trackMetric: (name, value, properties, context) =>
+    send({ kind: 'metric', name, value, properties, context }),
+  trackEvent: (name, properties, context) => send({ kind: 'event', name, properties, context }),
+};
 try {
-  const telemetry = await createTelemetry(
-    config.APPLICATIONINSIGHTS_CONNECTION_STRING,
-    consoleLogger,
-  );
   const deps = await createDeps(config, { logger, telemetry, baseDir });
   const scorer = functionTable.find(
     (f): f is QueueFunction => f.trigger.type === 'serviceBusQueue',

@@ -29,17 +29,28 @@ export async function startLocalHost(
     scorer?: 'inline' | 'worker';
     /** Replaces the access createDeps builds (tests: a fixed key table and a bucket they can empty). */
     access?: Access;
+    /** Time to receive a whole request before a 408 (tests shorten it). */
+    requestTimeoutMs?: number;
   },
 ): Promise<LocalHost> {
+  // prom-client is imported here, never by azure.ts: in Azure the figures go to Application Insights.
+  const { createPromMetrics } = await import('../metrics/createPromMetrics.js');
+  const metrics = createPromMetrics();
+  const telemetry = metrics.wrap(base.telemetry);
   const deps = await createDeps(config, {
     ...base,
+    telemetry,
+    metrics,
     localQueueCheckpoints: base.scorer === 'worker' ? 'external' : 'auto',
   });
   if (base.access) deps.access = base.access;
+  const localQueue = deps.localQueue;
+  if (localQueue) metrics.observeQueue(() => localQueue.backlog());
   const http = functionTable.filter(isHttpFunction);
   const server = createHttpHost(
     http.map((definition) => ({ definition, handler: bindHttpFunction(definition, deps) })),
     base.logger,
+    { requestTimeoutMs: base.requestTimeoutMs },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,7 +69,7 @@ export async function startLocalHost(
   };
   let worker: ScorerWorker | undefined;
   if (deps.localQueue && scorer) {
-    if (base.scorer === 'worker') worker = await startScorerWorker(config, base.baseDir);
+    if (base.scorer === 'worker') worker = await startScorerWorker(config, base.baseDir, telemetry);
     consumer = startQueueConsumer(
       deps.localQueue,
       worker?.process ?? createMessageScorer(scorer.create(deps), deps),

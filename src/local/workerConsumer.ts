@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
+import type { Telemetry } from '../ports.js';
 import type { ProcessMessages } from './scoreMessages.js';
 import type { FromWorker, ScorerWorkerData, ToWorker } from './scorerWorker.js';
 
@@ -9,8 +10,12 @@ export interface ScorerWorker {
   stop(): Promise<void>;
 }
 
-/** Starts scorerWorker.js and returns a handler that runs each batch there. */
-export async function startScorerWorker(config: Config, baseDir: string): Promise<ScorerWorker> {
+/** Starts scorerWorker.js and returns a handler that runs each batch there; its telemetry comes back to `telemetry`. */
+export async function startScorerWorker(
+  config: Config,
+  baseDir: string,
+  telemetry: Telemetry,
+): Promise<ScorerWorker> {
   const worker = new Worker(new URL('./scorerWorker.js', import.meta.url), {
     workerData: { config, baseDir } satisfies ScorerWorkerData,
     execArgv: ['--disable-warning=ExperimentalWarning'],
@@ -24,7 +29,11 @@ export async function startScorerWorker(config: Config, baseDir: string): Promis
     failed = reject;
   });
   worker.on('message', (m: FromWorker) => {
-    if (m.type === 'ready') ready();
+    if (m.type === 'telemetry') {
+      const c = m.call;
+      if (c.kind === 'metric') telemetry.trackMetric(c.name, c.value, c.properties, c.context);
+      else telemetry.trackEvent(c.name, c.properties, c.context);
+    } else if (m.type === 'ready') ready();
     else if (m.type === 'failed') failed(new Error(`scorer worker: ${m.message}`));
     else if (m.type === 'stopped') stopped?.();
     else {

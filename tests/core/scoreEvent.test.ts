@@ -64,3 +64,14 @@ describe('scoreEvent', () => {
     });
   });
 });
+
+describe('scoreEvent: eventId case', () => {
+  it('stores a queue message with an upper-case eventId under its lower-case id', () => {
+    const out = scoreEvent(
+      { ...event, eventId: event.eventId.toUpperCase() },
+      { champion: scorer('1', 0.25) },
+      AT,
+    );
+    expect(out.kind === 'ok' && out.value.eventId).toBe(event.eventId);
+  });
+});

@@ -208,3 +208,41 @@ describe('validateEvents', () => {
     expect(validateEvents('x', deps()).kind).toBe('invalidBody');
   });
 });
+
+describe('validateEvents: eventId case', () => {
+  it('lower-cases ids on the fast path and the zod path, so case variants are one event', () => {
+    const upper = ID.toUpperCase();
+    // The second event has a property name over 64 UTF-16 units (but not code points): zod decides it.
+    const zodOnly = {
+      eventId: ID,
+      userId: 'u',
+      type: 't',
+      properties: { ['\u{1F600}'.repeat(40)]: 1 },
+    };
+    const v = events(
+      validateEvents(
+        {
+          events: [
+            { eventId: upper, userId: 'u', type: 't' },
+            zodOnly,
+            { ...zodOnly, eventId: upper },
+          ],
+        },
+        deps(),
+      ),
+    );
+    expect(v.accepted.map((e) => e.eventId)).toEqual([ID]);
+    expect(v.results.map((r) => [r.status, r.eventId])).toEqual([
+      ['accepted', ID],
+      ['duplicate', ID],
+      ['duplicate', ID],
+    ]);
+  });
+
+  it('rejects an event nested too deep to measure as too big, without throwing', () => {
+    const deep = JSON.parse('['.repeat(200_000) + ']'.repeat(200_000)) as unknown;
+    const v = events(validateEvents({ events: [deep, { userId: 'u', type: 't' }] }, deps(2e6)));
+    expect(v.results[0]).toMatchObject({ status: 'rejected', errors: [{ code: 'too_big' }] });
+    expect(v.results[1]).toMatchObject({ status: 'accepted' });
+  });
+});

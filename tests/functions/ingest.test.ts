@@ -93,3 +93,55 @@ describe('ingest', () => {
     });
   });
 });
+
+describe('ingest with Idempotency-Key', () => {
+  const headers = (key: string) => ({ 'content-type': 'application/json', 'idempotency-key': key });
+  const batch = {
+    events: [
+      { userId: 'u', type: 't' },
+      { eventId: '3B241101-E2BB-4255-8CAF-4136C566A962', userId: 'u', type: 't' },
+      { userId: 'v', type: 't' },
+    ],
+  };
+  const idsOf = (deps: ReturnType<typeof testDeps>) =>
+    deps.recorded.sent.flatMap((s) => s.events.map((e) => e.eventId));
+
+  it('derives the same ids on a retry, and keeps client ids (in lower case)', async () => {
+    const deps = testDeps();
+    const ingest = createIngestHandler(deps);
+    await ingest(request(batch, headers('retry-1')), new InvocationContext());
+    await ingest(request(batch, headers('retry-1')), new InvocationContext());
+    const ids = idsOf(deps);
+    expect(ids).toHaveLength(6);
+    expect(ids.slice(3)).toEqual(ids.slice(0, 3));
+    expect(ids[1]).toBe('3b241101-e2bb-4255-8caf-4136c566a962');
+    expect(ids[0]).not.toBe(ids[2]);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('gives a different key different ids, and no key fresh ids', async () => {
+    const deps = testDeps();
+    const ingest = createIngestHandler(deps);
+    await ingest(request(batch, headers('retry-1')), new InvocationContext());
+    await ingest(request(batch, headers('retry-2')), new InvocationContext());
+    await ingest(request(batch), new InvocationContext());
+    const ids = idsOf(deps);
+    expect(new Set([ids[0], ids[3], ids[6]]).size).toBe(3);
+    expect(ids[6]).toBe('00000000-0000-4000-8000-000000000001');
+  });
+
+  it('answers 400 naming the header for an invalid key, and queues nothing', async () => {
+    const deps = testDeps();
+    for (const bad of ['x'.repeat(256), 'has space']) {
+      const res = await createIngestHandler(deps)(
+        request(batch, headers(bad)),
+        new InvocationContext(),
+      );
+      expect(res.status).toBe(400);
+      expect(res.jsonBody).toMatchObject({
+        error: { code: 'invalid_header', errors: [{ path: 'Idempotency-Key' }] },
+      });
+    }
+    expect(deps.recorded.sent).toHaveLength(0);
+  });
+});

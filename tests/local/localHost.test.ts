@@ -217,7 +217,7 @@ describe('local host end to end', () => {
     expect((await fetch(`${host.url}/api/nothing`)).status).toBe(404);
     const res = await fetch(`${host.url}/api/events`);
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
   });
 });
 

@@ -16,6 +16,13 @@ export interface QueueStats {
   poisoned: number;
 }
 
+/** What is waiting, for the metrics endpoint: messages (each up to 1,000 events) and the oldest one's age. */
+export interface QueueBacklog {
+  messages: number;
+  /** Epoch ms at which the oldest waiting message was sent; null when none waits. */
+  oldestEnqueuedAt: number | null;
+}
+
 /** The embedded queue: many events per message, at-least-once, with a poison table. */
 export interface SqliteQueue extends EventQueue {
   /** Leases up to `max` visible messages for `lockMs`; they come back if not completed in time. */
@@ -24,6 +31,8 @@ export interface SqliteQueue extends EventQueue {
   /** Makes messages visible again, or moves those that reached the delivery limit to the poison table. */
   abandon(messages: readonly ClaimedMessage[], reason: string): void;
   stats(): QueueStats;
+  /** COUNT over the waiting messages (not events) plus one index seek: cheap enough for a scrape. */
+  backlog(): QueueBacklog;
   /** Puts every poisoned message back on the queue with a fresh delivery count; returns how many. */
   replayPoison(): number;
   /** Copies committed WAL pages into the database file without blocking writers. */
@@ -71,6 +80,10 @@ export function createSqliteQueue(
   const counts = db.prepare(`SELECT
     (SELECT COUNT(*) FROM messages) AS pending,
     (SELECT COUNT(*) FROM poison) AS poisoned`);
+  // ids grow with enqueued_at, so the lowest id is the oldest message: a seek on the primary key.
+  const backlog = db.prepare(`SELECT
+    (SELECT COUNT(*) FROM messages) AS messages,
+    (SELECT enqueued_at FROM messages ORDER BY id LIMIT 1) AS oldestEnqueuedAt`);
   const events = new EventEmitter();
   let closed = false;
 
@@ -162,6 +175,9 @@ export function createSqliteQueue(
     },
     stats() {
       return counts.get() as unknown as QueueStats;
+    },
+    backlog() {
+      return backlog.get() as unknown as QueueBacklog;
     },
     async check() {
       if (closed) throw new Error('local queue is closed');

@@ -1,3 +1,4 @@
+import { serialisedBytes } from '../../core/serialisedBytes.js';
 import type { HttpResponseInit } from '@azure/functions';
 import type { AccessOutcome } from '../../core/access/accessOutcome.js';
 import { rateLimited, withHeaders } from '../bindHttpFunction.js';
@@ -44,7 +45,7 @@ export function tooBigMessage(
   bodyBytes: number,
 ): HttpResponseInit | undefined {
   if (bodyBytes <= limit) return undefined;
-  const index = messages.findIndex((m) => Buffer.byteLength(JSON.stringify(m) ?? '') > limit);
+  const index = messages.findIndex((m) => serialisedBytes(m) > limit);
   if (index < 0) return undefined;
   return problem(413, 'message_too_large', `message ${index} is over ${limit} bytes serialised`, [
     {

@@ -111,6 +111,16 @@ describe('sqliteQueue', () => {
     await expect(queue.check()).rejects.toThrow(/closed/);
     queue = open();
   });
+  it('reports its backlog: waiting messages and when the oldest was sent', async () => {
+    expect(queue.backlog()).toEqual({ messages: 0, oldestEnqueuedAt: null });
+    await queue.send([ev(1)]);
+    clock += 5000;
+    await queue.send([ev(2)]);
+    expect(queue.backlog()).toEqual({ messages: 2, oldestEnqueuedAt: 1_000_000 });
+    const [first] = queue.receive(1, 1000);
+    queue.complete([first!.id]);
+    expect(queue.backlog()).toEqual({ messages: 1, oldestEnqueuedAt: 1_005_000 });
+  });
 });
 
 describe('sqliteQueue checkpoints by another connection', () => {
