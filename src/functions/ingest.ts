@@ -3,6 +3,7 @@ import { openCaller, type Caller } from '../core/access/scope.js';
 import { decodeBody } from '../core/decodeBody.js';
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../deps.js';
+import { rateLimited } from './bindHttpFunction.js';
 import { json, problem } from './respond.js';
 
 /** POST /api/events: validate each event, hand the valid ones to the queue, answer per event. */
@@ -39,6 +40,10 @@ export function createIngestHandler(deps: Deps) {
     deps.telemetry.trackMetric('IngestEventsRejected', rejected);
     if (accepted.length === 0) return json(400, { accepted: 0, rejected, duplicates, results });
 
+    // Ingest costs one token per accepted event, all or none: a batch is never half accepted.
+    const limit = await deps.access.take(caller, accepted.length);
+    if (!limit.ok) return rateLimited(limit.retryAfterSeconds, limit.headers);
+
     const traceparent =
       request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
     const started = performance.now();
@@ -59,11 +64,12 @@ export function createIngestHandler(deps: Deps) {
         'the queue did not take the events; nothing was accepted, retry the whole request',
         undefined,
         {
+          ...limit.headers,
           'retry-after': String(sent.retryAfterSeconds),
         },
       );
     }
     deps.telemetry.trackMetric('IngestEventsAccepted', accepted.length, {}, { traceparent });
-    return json(202, { accepted: accepted.length, rejected, duplicates, results });
+    return json(202, { accepted: accepted.length, rejected, duplicates, results }, limit.headers);
   };
 }
