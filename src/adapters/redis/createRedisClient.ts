@@ -35,6 +35,7 @@ export async function createRedisClient(
   if (settings.REDIS_URL) {
     const redis = new Redis(settings.REDIS_URL, failFast);
     redis.on('error', (err: Error) => logger.warn(`redis: ${err.message}`));
+    await firstConnection(redis);
     return { redis, close: async () => void redis.disconnect() };
   }
   if (!settings.REDIS_HOST || !settings.REDIS_PRINCIPAL_ID)
@@ -54,6 +55,7 @@ export async function createRedisClient(
     password: await token(),
   });
   redis.on('error', (err: Error) => logger.warn(`redis: ${err.message}`));
+  await firstConnection(redis);
   const timer = setInterval(() => {
     token()
       .then(async (password) => {
@@ -70,4 +72,20 @@ export async function createRedisClient(
       redis.disconnect();
     },
   };
+}
+
+/** Waits for the first connection (without the offline queue a command sent before it fails), or its first failure: startup goes on either way, and the limiter fails open until Redis answers. */
+async function firstConnection(redis: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      redis.off('ready', done);
+      redis.off('error', done);
+      resolve();
+    };
+    redis.once('ready', done);
+    redis.once('error', done);
+    timer = setTimeout(done, failFast.connectTimeout);
+  });
+  clearTimeout(timer);
 }
