@@ -87,7 +87,7 @@ export async function createDeps(
       const { createCosmosKeyStore } = await import('./adapters/cosmos/cosmosKeyStore.js');
       keyStore = await createCosmosKeyStore(client, {
         database: config.COSMOS_DATABASE,
-        container: config.COSMOS_KEYS_CONTAINER,
+        container: config.COSMOS_API_KEYS_CONTAINER,
         createIfMissing: config.COSMOS_CREATE_IF_MISSING,
       });
     }

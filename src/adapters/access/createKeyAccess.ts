@@ -68,11 +68,14 @@ export async function createKeyAccess(options: KeyAccessOptions): Promise<Access
     if (now() - openCheckedMs >= ttlMs) {
       openCheck ??= store
         .hasAny()
-        .then((any) => {
-          open = !any;
+        .then(
+          (any) => void (open = !any),
+          (err: unknown) => logger.warn(`access: key store check failed: ${String(err)}`),
+        )
+        .finally(() => {
           openCheckedMs = now();
-        })
-        .finally(() => (openCheck = undefined));
+          openCheck = undefined;
+        });
       await openCheck;
     }
     return open;
@@ -189,7 +192,11 @@ export async function createKeyAccess(options: KeyAccessOptions): Promise<Access
   }
 
   return {
-    isOpen: () => open,
+    // A stale answer starts a check in the background, so health reports a new key soon too.
+    isOpen: () => {
+      if (open && now() - openCheckedMs >= ttlMs) stillOpen().catch(() => undefined);
+      return open;
+    },
     authenticate: (headers, scope) => verify(readKey(headers), scope),
     verify,
     take,

@@ -15,7 +15,7 @@ export async function openKeyStore(config: Config, baseDir: string): Promise<Api
   try {
     const store = await createCosmosKeyStore(client, {
       database: config.COSMOS_DATABASE,
-      container: config.COSMOS_KEYS_CONTAINER,
+      container: config.COSMOS_API_KEYS_CONTAINER,
       createIfMissing: config.COSMOS_CREATE_IF_MISSING,
     });
     return { ...store, close: async () => client.dispose() };
