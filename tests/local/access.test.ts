@@ -84,11 +84,12 @@ describe('API keys and rate limits through the local host', () => {
   it('takes the key as Bearer, x-api-key or Basic, and records its name as source', async () => {
     const basic = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
     const sent = events(3, 'source-user');
-    for (const [i, headers] of [
+    const forms: Record<string, string>[] = [
       { authorization: `Bearer ${writeKey}` },
       { 'x-api-key': writeKey },
       { authorization: basic },
-    ].entries()) {
+    ];
+    for (const [i, headers] of forms.entries()) {
       const res = await post({ events: [sent[i]] }, headers);
       expect(res.status).toBe(202);
       expect(res.headers.get('ratelimit-policy')).toBe('"write";q=1000;w=1000');

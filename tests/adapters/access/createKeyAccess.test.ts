@@ -64,7 +64,7 @@ const bearer = (key: string) => new Headers({ authorization: `Bearer ${key}` });
 const created = async (
   admin: Parameters<typeof createKey>[0],
   scope: 'write' | 'read' | 'admin',
-  name = scope,
+  name: string = scope,
 ) => {
   const outcome = await createKey(admin, { scope, name });
   if (!outcome.ok) throw new Error(outcome.message);
