@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import type { AccessOutcome, LimitOutcome } from '../../core/access/accessOutcome.js';
-import { hashKey, parseKey } from '../../core/access/apiKey.js';
+import { keyDigest, parseKey } from '../../core/access/apiKey.js';
 import type { ApiKeyRecord } from '../../core/access/apiKeyRecord.js';
 import { grants } from '../../core/access/grants.js';
 import { rateLimitHeaders } from '../../core/access/rateLimitHeaders.js';
@@ -149,7 +149,7 @@ export async function createKeyAccess(options: KeyAccessOptions): Promise<Access
       };
     }
     if (!entry.hash || entry.revoked) return unauthorized(scope, 'the API key is not valid');
-    const presented = Buffer.from(hashKey(key), 'hex');
+    const presented = keyDigest(key);
     const matches =
       timingSafeEqual(presented, entry.hash) ||
       (entry.previousHash !== undefined &&

@@ -37,5 +37,10 @@ export function parseKey(text: string): ParsedKey | undefined {
  * bits: there is no dictionary to try, so a slow password hash would only cost every request.
  */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return keyDigest(key).toString('hex');
+}
+
+/** The same hash as bytes, for the comparison on every request. */
+export function keyDigest(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
 }
