@@ -65,6 +65,14 @@ param logRetentionDays int = 30
 @description('Log Analytics daily ingestion cap in GB (-1: none). A cap stops telemetry, not the app.')
 param logDailyQuotaGb int = -1
 
+@description('Deploy Azure Managed Redis for rate limits shared by every instance. Off: each instance limits on its own.')
+param deployRedis bool = false
+
+@description('Seconds a looked-up API key (or its absence) is cached: a revoked key stops within this time.')
+@minValue(0)
+@maxValue(3600)
+param apiKeyCacheSeconds int = 30
+
 @description('Object id of the principal that uploads models (the pipeline\'s service principal). Empty: none.')
 param modelPublisherPrincipalId string = deployer().objectId
 
@@ -79,6 +87,7 @@ var cosmosDatabaseName = 'eventscoring'
 var scoresContainerName = 'scores'
 var activityContainerName = 'daily-activity'
 var deadLetterContainerName = 'deadletters'
+var keysContainerName = 'keys'
 var modelContainerName = 'models'
 
 var functionAppName = '${abbrs.webSitesFunctions}api-${environmentName}-${resourceToken}'
@@ -143,8 +152,20 @@ module data 'app/data.bicep' = {
     scoresContainerName: scoresContainerName
     activityContainerName: activityContainerName
     deadLetterContainerName: deadLetterContainerName
+    keysContainerName: keysContainerName
     dataTtlSeconds: dataTtlSeconds
     deadLetterTtlSeconds: deadLetterTtlSeconds
+  }
+}
+
+// Azure Managed Redis for the rate limits, only with deployRedis; the app signs in with its identity
+module redis 'app/redis.bicep' = if (deployRedis) {
+  name: 'redis'
+  params: {
+    location: location
+    tags: tags
+    name: '${abbrs.cacheRedisEnterprise}${environmentName}-${resourceToken}'
+    principalId: identity.properties.principalId
   }
 }
 
@@ -183,6 +204,10 @@ module api 'app/api.bicep' = {
       MODEL_REFRESH_SECONDS: string(modelRefreshSeconds)
       LOG_LEVEL: logLevel
       CORS_ALLOWED_ORIGINS: corsAllowedOrigins
+      COSMOS_API_KEYS_CONTAINER: keysContainerName
+      API_KEY_CACHE_SECONDS: string(apiKeyCacheSeconds)
+      REDIS_HOST: deployRedis ? redis.outputs.hostName : ''
+      REDIS_PRINCIPAL_ID: deployRedis ? identity.properties.principalId : ''
     }
   }
 }

@@ -5,6 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, Agent } from 'node:http';
+import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
 
@@ -197,6 +198,7 @@ console.log(
     `  local host ingest          ${fmt(ingest.local)} events/s\n` +
     `  ratio                      ${ingest.ratio.toFixed(2)} (goal >= 0.60; per round ${ingest.ratios.map((r) => r.toFixed(2)).join(' ')})`,
 );
+console.log(formatKeysBench(await benchKeysIngest({ rounds: 7, requests: 600 })));
 const e2e = await endToEnd(100_000, 'worker');
 console.log(
   `100,000 events POST -> queryable (embedded queue + SQLite store, scorer thread): ${e2e.seconds.toFixed(1)} s ` +

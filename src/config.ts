@@ -64,6 +64,22 @@ export const settingsSchema = z.object({
       )
       .optional(),
   ),
+  API_KEY_CACHE_SECONDS: int(30, 0, 3600),
+  COSMOS_API_KEYS_CONTAINER: name('keys'),
+  RATE_LIMIT_WRITE_PER_SECOND: int(1000, 1, 10_000_000),
+  RATE_LIMIT_WRITE_BURST: int(10_000, 1000, 100_000_000),
+  RATE_LIMIT_READ_PER_SECOND: int(20, 1, 1_000_000),
+  RATE_LIMIT_READ_BURST: int(100, 1, 10_000_000),
+  RATE_LIMIT_ADMIN_PER_SECOND: int(5, 1, 1_000_000),
+  RATE_LIMIT_ADMIN_BURST: int(50, 1, 10_000_000),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  REDIS_HOST: optionalText,
+  REDIS_PRINCIPAL_ID: optionalText,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -133,6 +149,13 @@ export function loadConfig(
       ok: false,
       message:
         'Setting MODEL_BLOB_ACCOUNT_URL is missing: MODEL_BLOB_NAME needs a storage account (or MODEL_BLOB_CONNECTION)',
+    };
+  }
+  if (config.REDIS_HOST && !config.REDIS_PRINCIPAL_ID) {
+    return {
+      ok: false,
+      message:
+        'Setting REDIS_PRINCIPAL_ID is missing: REDIS_HOST (Azure Managed Redis, Entra auth) needs the object id of the identity the token is for',
     };
   }
   return { ok: true, config };

@@ -4,7 +4,14 @@ import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import type { MetricsSource } from './metrics/metricsSource.js';
 import type { SqliteQueue } from './adapters/sqlite/sqliteQueue.js';
-import type { DeadLetterSink, EventQueue, Logger, ScoreStore, Telemetry } from './ports.js';
+import type {
+  ApiKeyStore,
+  DeadLetterSink,
+  EventQueue,
+  Logger,
+  ScoreStore,
+  Telemetry,
+} from './ports.js';
 
 export interface Built extends Deps {
   /** The embedded queue when QUEUE_BACKEND=local, for the local host's consumer loop. */
@@ -52,6 +59,7 @@ export async function createDeps(
     // Dead letters are set aside beside the scores: the same backend, so every pairing has a sink.
     let store: ScoreStore;
     let deadLetters: DeadLetterSink;
+    let keyStore: ApiKeyStore;
     if (config.STORE_BACKEND === 'sqlite') {
       const { createSqliteStore } = await import('./adapters/sqlite/sqliteStore.js');
       const { createSqliteDeadLetterSink } =
@@ -60,6 +68,8 @@ export async function createDeps(
       const sink = createSqliteDeadLetterSink(join(dataDir, 'store.db'));
       closers.push(() => sink.close());
       deadLetters = sink;
+      const { createSqliteKeyStore } = await import('./adapters/sqlite/sqliteKeyStore.js');
+      keyStore = createSqliteKeyStore(join(dataDir, 'store.db'));
     } else {
       const { createCosmosClient } = await import('./adapters/cosmos/createCosmosClient.js');
       const { createCosmosStore } = await import('./adapters/cosmos/cosmosStore.js');
@@ -77,8 +87,15 @@ export async function createDeps(
       deadLetters = createCosmosDeadLetterSink(
         client.database(config.COSMOS_DATABASE).container(config.COSMOS_DEADLETTER_CONTAINER),
       );
+      const { createCosmosKeyStore } = await import('./adapters/cosmos/cosmosKeyStore.js');
+      keyStore = await createCosmosKeyStore(client, {
+        database: config.COSMOS_DATABASE,
+        container: config.COSMOS_API_KEYS_CONTAINER,
+        createIfMissing: config.COSMOS_CREATE_IF_MISSING,
+      });
     }
     closers.push(() => store.close());
+    closers.push(() => keyStore.close());
 
     const { createModelSource } = await import('./adapters/model/createModelSource.js');
     const models = await createModelSource(config, {
@@ -88,8 +105,13 @@ export async function createDeps(
     });
     closers.push(() => models.close());
 
-    const { createOpenAccess } = await import('./adapters/access/createOpenAccess.js');
-    const access = createOpenAccess();
+    const { createAccess } = await import('./adapters/access/createAccess.js');
+    const access = await createAccess(config, {
+      store: keyStore,
+      logger: base.logger,
+      telemetry: base.telemetry,
+      closers,
+    });
 
     const telemetry = base.telemetry;
     if (telemetry.flush) closers.unshift(() => telemetry.flush!());

@@ -42,6 +42,10 @@ describe('loadConfig', () => {
     [{ SERVICEBUS_QUEUE_NAME: 'bad name!' }, /^Setting SERVICEBUS_QUEUE_NAME/],
     [{ STORE_BACKEND: 'cosmos' }, /^Setting COSMOS_ENDPOINT is missing/],
     [{ MODEL_BLOB_NAME: 'champion.json' }, /^Setting MODEL_BLOB_ACCOUNT_URL is missing/],
+    [{ RATE_LIMIT_WRITE_BURST: '500' }, /^Setting RATE_LIMIT_WRITE_BURST .*at least 1000/],
+    [{ API_KEY_CACHE_SECONDS: '-1' }, /^Setting API_KEY_CACHE_SECONDS .*at least 0/],
+    [{ REDIS_URL: 'http://cache:6379' }, /^Setting REDIS_URL is invalid/],
+    [{ REDIS_HOST: 'r.redis.azure.net' }, /^Setting REDIS_PRINCIPAL_ID is missing/],
   ])('stops on %o with one message naming the setting', (env, message) => {
     const loaded = loadConfig(env, 'local');
     expect(loaded.ok).toBe(false);

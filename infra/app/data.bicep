@@ -5,6 +5,7 @@ param databaseName string
 param scoresContainerName string
 param activityContainerName string
 param deadLetterContainerName string
+param keysContainerName string
 @description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
 param dataTtlSeconds int
 @description('defaultTtl of dead letters, in seconds.')
@@ -146,6 +147,34 @@ resource deadLetters 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contain
         version: 2
       }
       defaultTtl: deadLetterTtlSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// API keys (hashes only), a logical partition per key, read by id; no TTL: a revoked key stays listed
+resource keys 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: keysContainerName
+  properties: {
+    resource: {
+      id: keysContainerName
+      partitionKey: {
+        paths: [
+          '/id'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true

@@ -38,6 +38,7 @@ export function bindHttpFunction(definition: HttpFunction, deps: Deps): BoundHan
         ...(auth.status === 401
           ? { 'www-authenticate': 'Bearer realm="api", Basic realm="api"' }
           : {}),
+        ...(auth.status === 503 ? { 'retry-after': '5' } : {}),
       });
     }
     if (access.cost === 'events') return handler(request, context, auth.caller);

@@ -22,12 +22,14 @@ export function createHealthHandler(deps: Deps) {
         }
       : { status: 'down', detail: modelStatus.detail };
     const checks = { queue, store, model };
+    // Open: the local host has no key yet and lets every request in (see README, "Access").
+    const access = { mode: deps.access.isOpen() ? 'open' : 'keys' };
     const down = Object.entries(checks)
       .filter(([, c]) => c.status === 'down')
       .map(([name]) => name);
     return down.length === 0
-      ? json(200, { status: 'ok', checks })
-      : json(503, { status: 'down', down, checks });
+      ? json(200, { status: 'ok', checks, access })
+      : json(503, { status: 'down', down, checks, access });
   };
 }
 

@@ -4,6 +4,7 @@ import { decodeBody } from '../core/decodeBody.js';
 import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempotencyKey.js';
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../deps.js';
+import { rateLimited } from './bindHttpFunction.js';
 import { json, problem } from './respond.js';
 
 /** POST /api/events: validate each event, hand the valid ones to the queue, answer per event. */
@@ -60,6 +61,10 @@ export function createIngestHandler(deps: Deps) {
       return json(400, { error, accepted: 0, rejected, duplicates, results });
     }
 
+    // Ingest costs one token per accepted event, all or none: a batch is never half accepted.
+    const limit = await deps.access.take(caller, accepted.length);
+    if (!limit.ok) return rateLimited(limit.retryAfterSeconds, limit.headers);
+
     const traceparent =
       request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
     const sendStarted = performance.now();
@@ -80,12 +85,13 @@ export function createIngestHandler(deps: Deps) {
         'the queue did not take the events; nothing was accepted, retry the whole request',
         undefined,
         {
+          ...limit.headers,
           'retry-after': String(sent.retryAfterSeconds),
         },
       );
     }
     deps.telemetry.trackMetric('IngestEventsAccepted', accepted.length, bySource, { traceparent });
     deps.telemetry.trackMetric('IngestMs', performance.now() - started, {}, { traceparent });
-    return json(202, { accepted: accepted.length, rejected, duplicates, results });
+    return json(202, { accepted: accepted.length, rejected, duplicates, results }, limit.headers);
   };
 }

@@ -35,6 +35,15 @@ console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queu
   model: ${model ? `${model.name}@${model.version}` : `none (${host.deps.models.status().detail})`}
   data:  ${config.QUEUE_BACKEND === 'local' || config.STORE_BACKEND === 'sqlite' ? resolve(baseDir, config.DATA_DIR) : 'in Azure'}
 Ctrl+C stops.`);
+if (host.deps.access.isOpen()) {
+  console.warn(`
+  !! OPEN MODE: no API key exists, so every request is let in without one.
+  !! Create one (npm run keys -- create --scope write --name my-app) and keys are required
+  !! from then on (noticed within API_KEY_CACHE_SECONDS=${config.API_KEY_CACHE_SECONDS} s).
+`);
+} else {
+  console.log('  access: API keys required (npm run keys -- list)');
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   activityContainer,
   deadLetterContainer,
+  keysContainer,
   scoresContainer,
 } from '../../src/adapters/cosmos/containers.js';
 import { functionTable, isHttpFunction } from '../../src/app.js';
@@ -130,6 +131,20 @@ describe('app settings in Bicep and src/config.ts', () => {
     expect(env.COSMOS_ACTIVITY_CONTAINER).toBe(defaults.COSMOS_ACTIVITY_CONTAINER);
     expect(env.COSMOS_DEADLETTER_CONTAINER).toBe(defaults.COSMOS_DEADLETTER_CONTAINER);
     expect(env.MODEL_BLOB_CONTAINER).toBe(defaults.MODEL_BLOB_CONTAINER);
+    expect(env.COSMOS_API_KEYS_CONTAINER).toBe(defaults.COSMOS_API_KEYS_CONTAINER);
+    expect(env.API_KEY_CACHE_SECONDS).toBe(String(defaults.API_KEY_CACHE_SECONDS));
+  });
+
+  it('requires keys in Azure and shares the rate limits through Redis only when deployed', () => {
+    const result = loadConfig(bicepEnv(), 'azure');
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config.profile).toBe('azure');
+    // With deployRedis both settings come from the module; without it both are '' (unset).
+    const withoutRedis = { ...bicepSettings, REDIS_HOST: '', REDIS_PRINCIPAL_ID: '' };
+    const off = loadConfig(bicepEnv(withoutRedis), 'azure');
+    expect(off.ok && off.config.REDIS_HOST).toBeUndefined();
+    const half = loadConfig(bicepEnv({ ...bicepSettings, REDIS_PRINCIPAL_ID: '' }), 'azure');
+    expect(half.ok).toBe(false);
   });
 });
 
@@ -170,6 +185,7 @@ describe('Cosmos DB containers in Bicep and src/adapters/cosmos/containers.ts', 
     ['COSMOS_SCORES_CONTAINER', scoresContainer],
     ['COSMOS_ACTIVITY_CONTAINER', activityContainer],
     ['COSMOS_DEADLETTER_CONTAINER', deadLetterContainer],
+    ['COSMOS_API_KEYS_CONTAINER', keysContainer],
   ] as const;
 
   it.each(cases)("%s has the code's partition key and indexing policy", (setting, shape) => {

@@ -249,10 +249,38 @@ describe('resources', () => {
     expect(at(account.body, 'properties.disableLocalAuth')).toBe(true);
     expect(at(account.body, 'properties.disableKeyBasedMetadataWriteAccess')).toBe(true);
     const containers = data.resources.filter((r) => r.type.includes('/containers@'));
-    expect(containers).toHaveLength(3);
-    for (const c of containers)
+    expect(containers).toHaveLength(4);
+    // Every container of event data expires with its TTL setting; API keys stay until revoked and listed.
+    for (const c of containers.filter((c) => c.symbol !== 'keys'))
       expect(expr(at(c.body, 'properties.resource.defaultTtl')), c.symbol).toMatch(/TtlSeconds$/);
+    expect(
+      at(containers.find((c) => c.symbol === 'keys')!.body, 'properties.resource.defaultTtl'),
+    ).toBeUndefined();
     for (const c of containers) expect(at(c.body, 'properties.options'), c.symbol).toBeUndefined();
+  });
+
+  it('has an optional Azure Managed Redis with access keys off and the app identity as its user', () => {
+    const redis = loadBicep('app/redis.bicep');
+    const mod = m.modules.find((x) => x.path === 'app/redis.bicep')!;
+    expect(mod.condition).toBe('deployRedis');
+    expect(m.params.get('deployRedis')!.default).toBe(false);
+    expect(expr(at(mod.body, 'params.principalId'))).toBe('identity.properties.principalId');
+    const db = resource(redis, 'Microsoft.Cache/redisEnterprise/databases');
+    expect(at(db.body, 'properties.accessKeysAuthentication')).toBe('Disabled');
+    expect(at(db.body, 'properties.clientProtocol')).toBe('Encrypted');
+    const user = resource(
+      redis,
+      'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments',
+    );
+    expect(expr(at(user.body, 'properties.user.objectId'))).toBe('principalId');
+    const settings = at(
+      m.modules.find((x) => x.path === 'app/api.bicep')!.body,
+      'params.appSettings',
+    ) as BicepObject;
+    expect(expr(settings.REDIS_HOST)).toBe("deployRedis ? redis.outputs.hostName : ''");
+    expect(expr(settings.REDIS_PRINCIPAL_ID)).toBe(
+      "deployRedis ? identity.properties.principalId : ''",
+    );
   });
 
   it('has workspace-based Application Insights with local auth off', () => {

@@ -57,3 +57,14 @@ export const deadLetterContainer: ContainerShape = {
     excludedPaths: [{ path: '/*' }],
   },
 };
+
+/** API keys: { id: keyId, ...record }, read by id (a point read) and listed only by key management. */
+export const keysContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/id'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [],
+    excludedPaths: [{ path: '/*' }],
+  },
+};

@@ -10,6 +10,14 @@ export type AccessOutcome =
       message: string;
       /** The scope the route needs, named in the error. */
       scope: Scope;
+    }
+  | {
+      ok: false;
+      /** The key store did not answer and the key was not cached: retry later. */
+      status: 503;
+      code: 'key_store_unavailable';
+      message: string;
+      scope: Scope;
     };
 
 /** Outcome of taking tokens from the caller's bucket; headers go on every limited response. */

@@ -1,0 +1,182 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.js';
+import { createKey } from '../../src/core/access/manageKeys.js';
+
+/**
+ * Ingest through the local host with an API key and rate limiting on, beside the same host open
+ * (no key, no limits): alternating rounds, medians, in one run. Limits are set far above the load
+ * so every request pays for the check and the take without being refused.
+ */
+const BATCH = 100;
+const CONCURRENCY = 16;
+const serverScript = fileURLToPath(new URL('../benchServer.js', import.meta.url));
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const child = fork(serverScript, ['local'], {
+    env: { ...process.env, ...env },
+    execArgv: ['--disable-warning=ExperimentalWarning'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    port,
+    child,
+    drain: () =>
+      new Promise((resolve) => {
+        child.once('message', () => resolve());
+        child.send('drain');
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function makeBatch(day: string): Buffer {
+  const events = Array.from({ length: BATCH }, (_, i) => ({
+    eventId: randomUUID(),
+    userId: `user-${i % 500}`,
+    type: i % 10 === 0 ? 'purchase' : 'page_view',
+    occurredAt: `${day}T${String(8 + (i % 12)).padStart(2, '0')}:15:00Z`,
+    properties: { device: i % 3 ? 'mobile' : 'desktop' },
+  }));
+  return Buffer.from(JSON.stringify({ events }));
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+
+function post(port: number, body: Buffer, key: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/events',
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function load(port: number, bodies: Buffer[], key?: string): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const status = await post(port, bodies[next++]!, key);
+        if (status !== 202) throw new Error(`status ${status}`);
+      }
+    }),
+  );
+  return (bodies.length * BATCH) / ((performance.now() - started) / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export interface KeysIngestBench {
+  open: number;
+  keyed: number;
+  ratio: number;
+  ratios: number[];
+  rounds: number;
+  requests: number;
+}
+
+export async function benchKeysIngest(options: {
+  rounds: number;
+  requests: number;
+}): Promise<KeysIngestBench> {
+  const openDir = mkdtempSync(join(tmpdir(), 'bench-open-'));
+  const keyedDir = mkdtempSync(join(tmpdir(), 'bench-keyed-'));
+  const store = createSqliteKeyStore(join(keyedDir, 'store.db'));
+  const created = await createKey(
+    { store, now: Date.now, randomBytes },
+    { scope: 'write', name: 'bench', ratePerSecond: 100_000_000, burst: 100_000_000 },
+  );
+  await store.close();
+  if (!created.ok) throw new Error(created.message);
+  const key = created.value.key;
+  const open = await startServer({ DATA_DIR: openDir });
+  const keyed = await startServer({ DATA_DIR: keyedDir });
+  try {
+    const day = new Date().toISOString().slice(0, 10);
+    const bodies = Array.from({ length: options.requests }, () => makeBatch(day));
+    await load(open.port, bodies.slice(0, 50));
+    await load(keyed.port, bodies.slice(0, 50), key);
+    const openRates: number[] = [];
+    const keyedRates: number[] = [];
+    const ratios: number[] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      const order = r % 2 === 0 ? (['open', 'keyed'] as const) : (['keyed', 'open'] as const);
+      const rates = { open: 0, keyed: 0 };
+      for (const which of order) {
+        const server = which === 'open' ? open : keyed;
+        rates[which] = await load(server.port, bodies, which === 'keyed' ? key : undefined);
+        await server.drain();
+      }
+      openRates.push(rates.open);
+      keyedRates.push(rates.keyed);
+      ratios.push(rates.keyed / rates.open);
+    }
+    return {
+      open: median(openRates),
+      keyed: median(keyedRates),
+      ratio: median(ratios),
+      ratios,
+      ...options,
+    };
+  } finally {
+    await Promise.all([open.stop(), keyed.stop()]);
+    rmSync(openDir, { recursive: true, force: true });
+    rmSync(keyedDir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function formatKeysBench(b: KeysIngestBench): string {
+  return (
+    `Ingest with an API key and rate limiting, beside the open host (${b.rounds} rounds of ${fmt(b.requests * BATCH)} events, medians):\n` +
+    `  open (no key, no limits)   ${fmt(b.open)} events/s\n` +
+    `  key + rate limit           ${fmt(b.keyed)} events/s\n` +
+    `  ratio                      ${b.ratio.toFixed(3)} (goal >= 0.95; per round ${b.ratios.map((r) => r.toFixed(2)).join(' ')})`
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rounds = Number(process.argv[2] ?? 3);
+  const requests = Number(process.argv[3] ?? 100);
+  console.log(formatKeysBench(await benchKeysIngest({ rounds, requests })));
+}

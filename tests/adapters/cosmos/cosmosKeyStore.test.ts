@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+
+import type { CosmosClient } from '@azure/cosmos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
+import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
+import { createCosmosKeyStore } from '../../../src/adapters/cosmos/cosmosKeyStore.js';
+import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { keyRecord, keyStoreContract } from '../keyStoreContract.js';
+
+let server: CosmosTestServer;
+let client: CosmosClient;
+
+beforeAll(async () => {
+  server = await startCosmosServer();
+  client = createCosmosClient(
+    { COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
+    { agent: server.agent },
+  );
+});
+afterAll(async () => {
+  client.dispose();
+  await server.close();
+});
+
+const fresh = async () => {
+  const database = `test-${randomUUID()}`;
+  const store = await createCosmosKeyStore(client, {
+    database,
+    container: 'keys',
+    createIfMissing: true,
+  });
+  return { store, database };
+};
+
+keyStoreContract('cosmos', async () => {
+  const { store, database } = await fresh();
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await client.database(database).delete();
+    },
+  };
+});
+
+describe('createCosmosKeyStore', () => {
+  it('creates the keys container partitioned by id and stores records without extra fields', async () => {
+    const { store, database } = await fresh();
+    const { resource } = await client.database(database).container('keys').read();
+    expect(resource?.partitionKey?.paths).toEqual(keysContainer.partitionKey.paths);
+    const record = keyRecord();
+    await store.put(record);
+    const raw = await client
+      .database(database)
+      .container('keys')
+      .item(record.keyId, record.keyId)
+      .read<Record<string, unknown>>();
+    expect(raw.resource?.id).toBe(record.keyId);
+    expect(await store.get(record.keyId)).toEqual(record);
+    await client.database(database).delete();
+  });
+});
