@@ -51,6 +51,9 @@ export const settingsSchema = z.object({
   MODEL_REFRESH_SECONDS: int(60, 5, 86_400),
 
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+
+  /** npm run backup/restore with a Blob URL: a connection string (Azurite); unset, Entra ID. */
+  BACKUP_BLOB_CONNECTION: optionalText,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

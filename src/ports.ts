@@ -1,6 +1,8 @@
 import type { AccessOutcome, LimitOutcome } from './core/access/accessOutcome.js';
 import type { Caller, Scope } from './core/access/scope.js';
 import type { AcceptedEvent, ScoredEvent } from './core/event.js';
+import type { AvroRecordSchema } from './core/backup/avroSchema.js';
+import type { TableDefinition } from './core/backup/manifest.js';
 
 /** Outcome of handing events to the queue: ok means durably accepted. */
 export type SendResult =
@@ -140,4 +142,34 @@ export interface Access {
   verify(secret: string | undefined, scope: Scope): Promise<AccessOutcome>;
   /** Takes `cost` tokens from the caller's bucket, all or none. */
   take(caller: Caller, cost: number): Promise<LimitOutcome>;
+}
+
+/** One table (SQLite) or container (Cosmos DB) as the portable backup writes it. */
+export interface BackupTable {
+  name: string;
+  schema: AvroRecordSchema;
+  definition: TableDefinition;
+}
+
+export type BackupRow = Record<string, unknown>;
+
+/** A consistent view of a store to back up. Implementations: embedded SQLite, Cosmos DB. */
+export interface BackupSource {
+  readonly source: { backend: 'sqlite' | 'cosmos'; location: string };
+  /** The moment the rows are as of, the window it lies in, and how it is defined. */
+  readonly pointInTime: { at: string; window: { from: string; to: string }; definition: string };
+  readonly tables: readonly BackupTable[];
+  rows(table: BackupTable): AsyncIterable<BackupRow>;
+  close(): Promise<void>;
+}
+
+/** A store a backup is loaded into. Implementations: embedded SQLite, Cosmos DB. */
+export interface RestoreTarget {
+  readonly backend: 'sqlite' | 'cosmos';
+  /** Names of the tables that already hold rows, among `tables` and any other the store has. */
+  nonEmpty(tables: readonly BackupTable[]): Promise<string[]>;
+  /** Creates the table if it is missing and inserts the rows; returns how many it inserted. */
+  load(table: BackupTable, rows: AsyncIterable<BackupRow>): Promise<number>;
+  count(table: BackupTable): Promise<number>;
+  close(): Promise<void>;
 }
