@@ -9,12 +9,7 @@ import { MANIFEST_FILE, manifestSchema } from '../../src/core/backup/manifest.js
 import type { ScoredEvent } from '../../src/core/event.js';
 import { runBackup } from '../../src/backup/runBackup.js';
 import { runRestore } from '../../src/backup/runRestore.js';
-import type {
-  BackupSource,
-  DeadLetterSink,
-  RestoreTarget,
-  ScoreStore,
-} from '../../src/ports.js';
+import type { BackupSource, DeadLetterSink, RestoreTarget, ScoreStore } from '../../src/ports.js';
 import { scoredEvent } from './storeContract.js';
 
 /** One store of an adapter: written through its ScoreStore, backed up and restored through the ports. */
@@ -83,9 +78,9 @@ export function backupContract(name: string, open: () => Promise<BackupUnderTest
 
     it('restores every table, and the restored store answers every query as the source did', async () => {
       const manifest = await backUp();
-      expect(manifestSchema.parse(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')))).toEqual(
-        manifest,
-      );
+      expect(
+        manifestSchema.parse(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'))),
+      ).toEqual(manifest);
       const records = Object.fromEntries(manifest.files.map((f) => [f.table, f.records]));
       expect(Object.values(records)).toContain(24);
       expect(manifest.files.length).toBeGreaterThanOrEqual(3);
@@ -111,16 +106,21 @@ export function backupContract(name: string, open: () => Promise<BackupUnderTest
         await new Promise<void>((resolve, reject) => {
           avro
             .createFileDecoder(join(dir, file.file))
-            .on('metadata', (_type: unknown, _codec: unknown, h: { meta: Record<string, Buffer> }) => {
-              header = h;
-            })
+            .on(
+              'metadata',
+              (_type: unknown, _codec: unknown, h: { meta: Record<string, Buffer> }) => {
+                header = h;
+              },
+            )
             .on('data', (record: unknown) => records.push(record))
             .on('end', resolve)
             .on('error', reject);
         });
         expect(records).toHaveLength(file.records);
         expect(header!.meta['avro.codec']!.toString()).toBe('deflate');
-        expect(JSON.parse(header!.meta['avro.schema']!.toString())).toMatchObject({ type: 'record' });
+        expect(JSON.parse(header!.meta['avro.schema']!.toString())).toMatchObject({
+          type: 'record',
+        });
         expect(header!.meta['eventscoring.table']!.toString()).toBe(file.table);
       }
     });
@@ -141,24 +141,20 @@ export function backupContract(name: string, open: () => Promise<BackupUnderTest
 
     it('refuses a store that is not empty, and adds nothing to it', async () => {
       await backUp();
-      const { target } = await emptyTarget();
+      const { target, store } = await emptyTarget();
       expect(await runRestore(dir, target)).toMatchObject({ ok: true });
       const again = await runRestore(dir, target);
       expect(again).toMatchObject({ ok: false, stage: 'check' });
       expect(again.ok ? [] : again.problems.join()).toMatch(/not empty/);
-      const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as {
-        files: { table: string; records: number }[];
-      };
-      const scores = manifest.files.find((f) => f.records === 24)!;
-      const table = { name: scores.table, schema: { type: 'record', name: 'x', namespace: 'x', fields: [] }, definition: { kind: 'sqlite', sql: '', indexes: [] } } as const;
-      expect(await target.count(table)).toBe(24);
+      const after = await answers(store);
+      expect(after.scores.flatMap((p) => p.items)).toHaveLength(24);
     });
 
     it('refuses a backup whose file does not match its checksum, before writing anything', async () => {
       const manifest = await backUp();
       const file = join(dir, manifest.files[0]!.file);
       const bytes = readFileSync(file);
-      bytes[bytes.length - 1] ^= 0xff;
+      bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
       writeFileSync(file, bytes);
       const { target } = await emptyTarget();
       const report = await runRestore(dir, target);

@@ -23,6 +23,8 @@ export async function writeAvroFile(
   const type = avro.Type.forSchema(schema as unknown as avro.Schema);
   const encoder = new avro.streams.BlockEncoder(type, {
     codec: 'deflate',
+    // An empty table still gets a header, so its file is a valid Avro file with its schema.
+    writeHeader: 'always',
     metadata: Object.fromEntries(
       Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value)]),
     ),
@@ -56,6 +58,8 @@ export function readAvroSchema(path: string): Promise<AvroRecordSchema> {
       resolve(type.schema() as unknown as AvroRecordSchema);
     });
     decoder.once('error', reject);
+    decoder.once('end', () => reject(new Error(`${path} has no Avro header`)));
+    decoder.resume();
   });
 }
 

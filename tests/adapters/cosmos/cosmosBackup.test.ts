@@ -73,7 +73,11 @@ backupContract('cosmos', async () => {
       return { target, store: await openStore(restored) };
     },
     async cleanup() {
-      for (const id of created) await client.database(id).delete().catch(() => undefined);
+      for (const id of created)
+        await client
+          .database(id)
+          .delete()
+          .catch(() => undefined);
     },
   };
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,8 @@ import { openSqliteRestoreTarget } from '../../../src/adapters/sqlite/sqliteRest
 import { createSqliteDeadLetterSink } from '../../../src/adapters/sqlite/sqliteDeadLetterSink.js';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqliteStore.js';
 import { openDatabase } from '../../../src/adapters/sqlite/openDatabase.js';
+import { runBackup } from '../../../src/backup/runBackup.js';
+import { runRestore } from '../../../src/backup/runRestore.js';
 import { backupContract } from '../backupContract.js';
 
 backupContract('sqlite', async () => {
@@ -54,7 +56,7 @@ describe('openSqliteBackupSource', () => {
         { name: 'raw', type: ['null', 'bytes'] },
       ]);
       expect(table!.definition).toMatchObject({ indexes: [expect.stringMatching(/rollup_by_n/)] });
-      const rows = [];
+      const rows: Record<string, unknown>[] = [];
       for await (const row of source.rows(table!)) rows.push({ ...row });
       expect(rows[0]).toEqual({ day: '2026-03-10', n: 3, total: 1.5, raw: Buffer.from([0, 255]) });
       await source.close();
@@ -67,8 +69,39 @@ describe('openSqliteBackupSource', () => {
       expect(await target.count(table!)).toBe(2);
       await target.close();
       const restored = openDatabase(join(dir, 'restored', 'store.db'));
-      expect(restored.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'rollup_by_n'").get()).toBeDefined();
+      expect(
+        restored
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'rollup_by_n'")
+          .get(),
+      ).toBeDefined();
       restored.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes an empty table as a valid Avro file and restores it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqlite-backup-'));
+    try {
+      const path = join(dir, 'store.db');
+      openDatabase(path).exec('CREATE TABLE nothing_yet (x TEXT)');
+      const source = await openSqliteBackupSource(path, join(dir, 'snap.db'));
+      mkdirSync(join(dir, 'out'));
+      const manifest = await runBackup(source, join(dir, 'out'));
+      await source.close();
+      expect(manifest.files).toMatchObject([{ table: 'nothing_yet', records: 0 }]);
+      expect(
+        readFileSync(join(dir, 'out', 'nothing_yet.avro'))
+          .subarray(0, 4)
+          .toString(),
+      ).toBe('Obj\x01');
+      const target = openSqliteRestoreTarget(join(dir, 'restored', 'store.db'));
+      const report = await runRestore(join(dir, 'out'), target);
+      await target.close();
+      expect(report).toMatchObject({
+        ok: true,
+        tables: [{ table: 'nothing_yet', expected: 0, loaded: 0, counted: 0 }],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

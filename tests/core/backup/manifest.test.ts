@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { toCosmosDocumentRecord, valueAtPath } from '../../../src/core/backup/cosmosDocumentSchema.js';
+import {
+  toCosmosDocumentRecord,
+  valueAtPath,
+} from '../../../src/core/backup/cosmosDocumentSchema.js';
 import { avroFileName } from '../../../src/core/backup/manifest.js';
 
 describe('avroFileName', () => {
@@ -16,7 +19,16 @@ describe('avroFileName', () => {
 describe('toCosmosDocumentRecord', () => {
   it('drops system properties and keeps the partition key value as JSON', () => {
     const record = toCosmosDocumentRecord(
-      { id: 'e1', userId: 'u1', score: 0.5, _rid: 'x', _etag: '"1"', _ts: 1, _self: 's', _attachments: 'a' },
+      {
+        id: 'e1',
+        userId: 'u1',
+        score: 0.5,
+        _rid: 'x',
+        _etag: '"1"',
+        _ts: 1,
+        _self: 's',
+        _attachments: 'a',
+      },
       '/userId',
     );
     expect(record).toEqual({
