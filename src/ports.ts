@@ -1,8 +1,8 @@
 import type { AccessOutcome, LimitOutcome } from './core/access/accessOutcome.js';
 import type { Caller, Scope } from './core/access/scope.js';
-import type { AcceptedEvent, ScoredEvent } from './core/event.js';
 import type { AvroRecordSchema } from './core/backup/avroSchema.js';
 import type { TableDefinition } from './core/backup/manifest.js';
+import type { AcceptedEvent, ScoredEvent } from './core/event.js';
 
 /** Outcome of handing events to the queue: ok means durably accepted. */
 export type SendResult =

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import avro from 'avsc';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { MANIFEST_FILE, manifestSchema } from '../../src/core/backup/manifest.js';
-import type { ScoredEvent } from '../../src/core/event.js';
 import { runBackup } from '../../src/backup/runBackup.js';
 import { runRestore } from '../../src/backup/runRestore.js';
+import { MANIFEST_FILE, manifestSchema } from '../../src/core/backup/manifest.js';
+import type { ScoredEvent } from '../../src/core/event.js';
 import type { BackupSource, DeadLetterSink, RestoreTarget, ScoreStore } from '../../src/ports.js';
 import { scoredEvent } from './storeContract.js';
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { openSqliteBackupSource } from '../../../src/adapters/sqlite/sqliteBackupSource.js';
-import { openSqliteRestoreTarget } from '../../../src/adapters/sqlite/sqliteRestoreTarget.js';
-import { createSqliteDeadLetterSink } from '../../../src/adapters/sqlite/sqliteDeadLetterSink.js';
-import { createSqliteStore } from '../../../src/adapters/sqlite/sqliteStore.js';
 import { openDatabase } from '../../../src/adapters/sqlite/openDatabase.js';
+import { openSqliteBackupSource } from '../../../src/adapters/sqlite/sqliteBackupSource.js';
+import { createSqliteDeadLetterSink } from '../../../src/adapters/sqlite/sqliteDeadLetterSink.js';
+import { openSqliteRestoreTarget } from '../../../src/adapters/sqlite/sqliteRestoreTarget.js';
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqliteStore.js';
 import { runBackup } from '../../../src/backup/runBackup.js';
 import { runRestore } from '../../../src/backup/runRestore.js';
 import { backupContract } from '../backupContract.js';
