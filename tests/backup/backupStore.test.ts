@@ -39,15 +39,12 @@ describe('backupStore', () => {
 
   it('refuses --online-copy for Cosmos DB, and a blob URL without a container', async () => {
     const cosmos = configFor({ STORE_BACKEND: 'cosmos', COSMOS_ENDPOINT: 'https://x.invalid/' });
-    expect(
-      await backupStore(cosmos, { out: tempDir(), onlineCopy: true, baseDir: tempDir() }),
-    ).toEqual({ ok: false, reason: expect.stringMatching(/--online-copy: only the embedded store/) });
-    expect(
-      await backupStore(configFor({}), {
-        out: 'https://acct.blob.core.windows.net/',
-        baseDir: tempDir(),
-      }),
-    ).toEqual({ ok: false, reason: expect.stringMatching(/--out: .*names no blob container/) });
+    const command = { out: tempDir(), onlineCopy: true, baseDir: tempDir() };
+    const copy = await backupStore(cosmos, command);
+    expect(copy).toEqual({ ok: false, reason: expect.stringMatching(/--online-copy: only the/) });
+    const out = 'https://acct.blob.core.windows.net/';
+    const blob = await backupStore(configFor({}), { out, baseDir: tempDir() });
+    expect(blob).toEqual({ ok: false, reason: expect.stringMatching(/names no blob container/) });
   });
 
   it('names the missing store instead of making an empty backup', async () => {
@@ -81,7 +78,11 @@ describe('restoreStore', () => {
     const out = join(tempDir(), 'b');
     const backup = await backupStore(configFor({ DATA_DIR: data }), { out, baseDir: data });
     expect(backup).toMatchObject({ ok: true });
-    const cosmos = configFor({ STORE_BACKEND: 'cosmos', COSMOS_ENDPOINT: 'https://127.0.0.1:1/', COSMOS_KEY: 'a2V5' });
+    const cosmos = configFor({
+      STORE_BACKEND: 'cosmos',
+      COSMOS_ENDPOINT: 'https://127.0.0.1:1/',
+      COSMOS_KEY: 'a2V5',
+    });
     const report = await restoreStore(cosmos, { from: out, baseDir: data });
     expect(report).toMatchObject({ ok: false, stage: 'check' });
     expect(report.ok ? '' : report.problems.join()).toMatch(/a sqlite store; the target is cosmos/);

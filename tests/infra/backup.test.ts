@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 
 import { cosmosBackupContainers } from '../../src/backup/cosmosBackupContainers.js';
 import { settingsSchema } from '../../src/config.js';
-import { at, type Resource } from './bicep.js';
+import { at } from './bicep.js';
 import { loadBicep } from './infraFiles.js';
 
 const data = loadBicep('app/data.bicep');
-const account = data.resources.find((r: Resource) => r.type.startsWith('Microsoft.DocumentDB/databaseAccounts@'))!;
+const ACCOUNT = 'Microsoft.DocumentDB/databaseAccounts@';
+const account = data.resources.find((r) => r.type.startsWith(ACCOUNT))!;
+const containers = data.resources.filter((r) => r.type.includes('/containers@'));
+const firstKeyPath = (paths: unknown) => String((paths as unknown[])[0]);
 
 describe('Cosmos DB backup', () => {
   it('keeps continuous backup on the account, in the 7-day tier', () => {
@@ -16,13 +19,13 @@ describe('Cosmos DB backup', () => {
     });
   });
 
-  it('backs up every container Bicep creates (npm run backup lists them in cosmosBackupContainers)', () => {
+  it('backs up every container Bicep creates (cosmosBackupContainers lists them)', () => {
     const shapes = cosmosBackupContainers(settingsSchema.parse({}));
-    const containers = data.resources.filter((r) => r.type.includes('/containers@'));
     expect(shapes.size).toBe(containers.length);
-    const keyPaths = (paths: unknown[]) => paths.map(String).sort();
-    expect(
-      keyPaths(containers.map((c) => (at(c.body, 'properties.resource.partitionKey.paths') as string[])[0])),
-    ).toEqual(keyPaths([...shapes.values()].map((s) => s.partitionKey.paths![0])));
+    const inBicep = containers.map((c) =>
+      firstKeyPath(at(c.body, 'properties.resource.partitionKey.paths')),
+    );
+    const inCode = [...shapes.values()].map((s) => firstKeyPath(s.partitionKey.paths));
+    expect(inBicep.sort()).toEqual(inCode.sort());
   });
 });
