@@ -1,6 +1,6 @@
 import type { SQLInputValue } from 'node:sqlite';
 
-import type { BackupRow, BackupTable, RestoreTarget } from '../../ports.js';
+import type { BackupTable, RestoreTarget } from '../../ports.js';
 import { openDatabase } from './openDatabase.js';
 import { quoteIdentifier, tableNames } from './sqliteTables.js';
 
@@ -39,7 +39,7 @@ export function openSqliteRestoreTarget(storePath: string): RestoreTarget {
             db.exec('BEGIN IMMEDIATE');
             open = true;
           }
-          insert.run(...columns.map((c) => (row as BackupRow)[c] as SQLInputValue));
+          insert.run(...columns.map((c) => row[c] as SQLInputValue));
           loaded += 1;
           if (loaded % ROWS_PER_TRANSACTION === 0) {
             db.exec('COMMIT');
