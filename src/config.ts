@@ -80,6 +80,8 @@ export const settingsSchema = z.object({
   ),
   REDIS_HOST: optionalText,
   REDIS_PRINCIPAL_ID: optionalText,
+  /** npm run backup/restore with a Blob URL: a connection string (Azurite); unset, Entra ID. */
+  BACKUP_BLOB_CONNECTION: optionalText,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,0 +1,20 @@
+import {
+  activityContainer,
+  type ContainerShape,
+  deadLetterContainer,
+  scoresContainer,
+} from '../adapters/cosmos/containers.js';
+import type { Config } from '../config.js';
+
+type ContainerSettings = Pick<
+  Config,
+  'COSMOS_SCORES_CONTAINER' | 'COSMOS_ACTIVITY_CONTAINER' | 'COSMOS_DEADLETTER_CONTAINER'
+>;
+
+/** The containers a Cosmos DB backup holds and a restore recreates: add a container with one line. */
+export const cosmosBackupContainers = (config: ContainerSettings): Map<string, ContainerShape> =>
+  new Map([
+    [config.COSMOS_SCORES_CONTAINER, scoresContainer],
+    [config.COSMOS_ACTIVITY_CONTAINER, activityContainer],
+    [config.COSMOS_DEADLETTER_CONTAINER, deadLetterContainer],
+  ]);

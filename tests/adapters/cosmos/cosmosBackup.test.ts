@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+
+import type { CosmosClient } from '@azure/cosmos';
+import { afterAll, beforeAll } from 'vitest';
+
+import { openCosmosBackupSource } from '../../../src/adapters/cosmos/cosmosBackupSource.js';
+import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
+import { openCosmosRestoreTarget } from '../../../src/adapters/cosmos/cosmosRestoreTarget.js';
+import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
+import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
+import { cosmosBackupContainers } from '../../../src/backup/cosmosBackupContainers.js';
+import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { backupContract } from '../backupContract.js';
+
+let server: CosmosTestServer;
+let client: CosmosClient;
+
+beforeAll(async () => {
+  server = await startCosmosServer();
+  client = createCosmosClient(
+    { COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
+    { agent: server.agent },
+  );
+});
+afterAll(async () => {
+  client.dispose();
+  await server.close();
+});
+
+const names = {
+  COSMOS_SCORES_CONTAINER: 'scores',
+  COSMOS_ACTIVITY_CONTAINER: 'daily-activity',
+  COSMOS_DEADLETTER_CONTAINER: 'deadletters',
+};
+const openStore = (database: string) =>
+  createCosmosStore(client, {
+    database,
+    scoresContainer: names.COSMOS_SCORES_CONTAINER,
+    activityContainer: names.COSMOS_ACTIVITY_CONTAINER,
+    deadLetterContainer: names.COSMOS_DEADLETTER_CONTAINER,
+    createIfMissing: true,
+  });
+
+/** The point in time has whole-second resolution: start it in a later second than the writes. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
+
+backupContract('cosmos', async () => {
+  const database = `backup-${randomUUID()}`;
+  const store = await openStore(database);
+  const deadLetters = createCosmosDeadLetterSink(
+    client.database(database).container(names.COSMOS_DEADLETTER_CONTAINER),
+  );
+  const created = [database];
+  return {
+    store,
+    deadLetters,
+    async openSource() {
+      await nextSecond();
+      return openCosmosBackupSource(client, {
+        database,
+        containers: [...cosmosBackupContainers(names).keys()],
+        endpoint: server.endpoint,
+      });
+    },
+    async openEmpty() {
+      const restored = `restored-${randomUUID()}`;
+      created.push(restored);
+      const target = openCosmosRestoreTarget(client, {
+        database: restored,
+        shapes: cosmosBackupContainers(names),
+        createIfMissing: true,
+      });
+      return { target, store: await openStore(restored) };
+    },
+    async cleanup() {
+      for (const id of created)
+        await client
+          .database(id)
+          .delete()
+          .catch(() => undefined);
+    },
+  };
+});
