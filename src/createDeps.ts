@@ -3,7 +3,14 @@ import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import type { SqliteQueue } from './adapters/sqlite/sqliteQueue.js';
-import type { DeadLetterSink, EventQueue, Logger, ScoreStore, Telemetry } from './ports.js';
+import type {
+  DeadLetterSink,
+  EventArchive,
+  EventQueue,
+  Logger,
+  ScoreStore,
+  Telemetry,
+} from './ports.js';
 
 export interface Built extends Deps {
   /** The embedded queue when QUEUE_BACKEND=local, for the local host's consumer loop. */
@@ -85,6 +92,9 @@ export async function createDeps(
     });
     closers.push(() => models.close());
 
+    const archive = await createArchive(config, dataDir);
+    closers.push(() => archive.close());
+
     const { createOpenAccess } = await import('./adapters/access/createOpenAccess.js');
     const access = createOpenAccess();
 
@@ -98,6 +108,7 @@ export async function createDeps(
       store,
       models,
       deadLetters,
+      archive,
       access,
       telemetry: base.telemetry,
       logger: base.logger,
@@ -115,4 +126,20 @@ async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
   for (const close of closers.reverse()) {
     await close().catch(() => undefined);
   }
+}
+
+/** The raw archive: `DATA_DIR/archive/` or a Blob container reached with the app's identity. */
+export async function createArchive(config: Config, dataDir: string): Promise<EventArchive> {
+  if (config.ARCHIVE_BACKEND === 'folder') {
+    const { createFolderArchive } = await import('./adapters/archive/folderArchive.js');
+    return createFolderArchive(join(dataDir, 'archive'));
+  }
+  const { createBlobServiceClient } = await import('./adapters/blob/createBlobServiceClient.js');
+  const { createBlobArchive } = await import('./adapters/archive/blobArchive.js');
+  const client = createBlobServiceClient({
+    connection: config.ARCHIVE_BLOB_CONNECTION,
+    accountUrl: config.ARCHIVE_BLOB_ACCOUNT_URL,
+    clientId: config.AZURE_CLIENT_ID,
+  });
+  return createBlobArchive(client.getContainerClient(config.ARCHIVE_BLOB_CONTAINER));
 }

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type {
   Access,
   DeadLetterSink,
+  EventArchive,
   EventQueue,
   Logger,
   ModelSource,
@@ -16,6 +17,8 @@ export interface Deps {
   store: ScoreStore;
   models: ModelSource;
   deadLetters: DeadLetterSink;
+  /** The raw archive the scorer writes each batch to before storing it. */
+  archive: EventArchive;
   access: Access;
   telemetry: Telemetry;
   logger: Logger;

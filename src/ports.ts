@@ -1,5 +1,6 @@
 import type { AccessOutcome, LimitOutcome } from './core/access/accessOutcome.js';
 import type { Caller, Scope } from './core/access/scope.js';
+import type { ArchivedEvent } from './core/archive/archivedEvent.js';
 import type { AcceptedEvent, ScoredEvent } from './core/event.js';
 
 /** Outcome of handing events to the queue: ok means durably accepted. */
@@ -58,8 +59,26 @@ export interface ScoreStore {
   userScores(query: UserScoresQuery): Promise<ScorePage>;
   /** One entry per day from `from` to `to` inclusive, zeros included, ascending. */
   dailyActiveUsers(from: string, to: string): Promise<DailyActiveUsers[]>;
+  /** Idempotent: sets `rescores["<name>@<version>"]` on each stored document; the first score stays. */
+  addScores(items: readonly Rescore[]): Promise<RescoreResult>;
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A score another model gives a stored document, kept beside the one it was first given. */
+export interface Rescore {
+  eventId: string;
+  userId: string;
+  name: string;
+  version: string;
+  score: number;
+}
+
+export interface RescoreResult {
+  /** Documents that gained the score (or held it already: a second run changes nothing). */
+  updated: number;
+  /** eventIds with no stored document (dead-lettered, or not scored yet), left alone. */
+  missing: number;
 }
 
 export interface DeadLetter {
@@ -140,4 +159,18 @@ export interface Access {
   verify(secret: string | undefined, scope: Scope): Promise<AccessOutcome>;
   /** Takes `cost` tokens from the caller's bucket, all or none. */
   take(caller: Caller, cost: number): Promise<LimitOutcome>;
+}
+
+/**
+ * The raw archive: every accepted event as received, in gzip NDJSON objects partitioned by the UTC
+ * hour of receipt (`yyyy/mm/dd/hh/<unique>.ndjson.gz`). At least once: an event may be held twice.
+ */
+export interface EventArchive {
+  /** Durable once it resolves: one new object per hour partition the events fall in. */
+  append(events: readonly ArchivedEvent[]): Promise<void>;
+  /** Object names under one hour partition (`yyyy/mm/dd/hh/`), sorted. */
+  list(hour: string): Promise<string[]>;
+  /** One object's events; lines that are not valid archived events are counted, not returned. */
+  read(name: string): Promise<{ events: ArchivedEvent[]; invalid: number }>;
+  close(): Promise<void>;
 }

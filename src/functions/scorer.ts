@@ -1,4 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
+import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { scoreEvent } from '../core/scoreEvent.js';
 import type { Deps } from '../deps.js';
@@ -12,8 +13,9 @@ export class NoModelError extends Error {
 
 /**
  * Service Bus trigger, cardinality many: one message per event. Unscorable messages are recorded as
- * dead letters and completed so the rest of the batch is stored; a store failure throws, so the whole
- * batch is redelivered and written again idempotently.
+ * dead letters and completed so the rest of the batch is stored; the scorable events go to the raw
+ * archive, then to the store. An archive or store failure throws, so the whole batch is redelivered
+ * and written again idempotently.
  */
 export function createScorerHandler(deps: Deps) {
   return async function scorer(messages: unknown[], context: InvocationContext): Promise<void> {
@@ -60,6 +62,11 @@ export function createScorerHandler(deps: Deps) {
       );
     }
     if (docs.length === 0) return;
+    // Archived before stored, and a failure throws: the batch is redelivered, so an event is never
+    // stored without its raw copy (a redelivery may archive it twice; readers dedupe by eventId).
+    await deps.archive.append(
+      docs.map((doc, j) => toArchivedEvent(doc, traceparents[docIndexes[j]!])),
+    );
     const writeStarted = performance.now();
     const result = await deps.store.write(docs);
     deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted);
