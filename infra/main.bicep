@@ -50,6 +50,10 @@ param challengerModelBlobName string = ''
 @description('How often the app checks the model blob for a new version, in seconds.')
 param modelRefreshSeconds int = 60
 
+@minValue(181)
+@description('Days the raw event archive is kept: cool tier after 30, archive tier after 180, deleted after this.')
+param archiveRetentionDays int = 730
+
 @minValue(30)
 @maxValue(730)
 @description('Log Analytics retention, in days.')
@@ -73,6 +77,7 @@ var scoresContainerName = 'scores'
 var activityContainerName = 'daily-activity'
 var deadLetterContainerName = 'deadletters'
 var modelContainerName = 'models'
+var archiveContainerName = 'archive'
 
 var functionAppName = '${abbrs.webSitesFunctions}api-${environmentName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
@@ -107,6 +112,8 @@ module storage 'app/storage.bicep' = {
     modelStorageName: '${abbrs.storageStorageAccounts}model${resourceToken}'
     deploymentContainerName: deploymentContainerName
     modelContainerName: modelContainerName
+    archiveContainerName: archiveContainerName
+    archiveRetentionDays: archiveRetentionDays
   }
 }
 
@@ -174,6 +181,9 @@ module api 'app/api.bicep' = {
       MODEL_BLOB_NAME: modelBlobName
       CHALLENGER_MODEL_BLOB_NAME: challengerModelBlobName
       MODEL_REFRESH_SECONDS: string(modelRefreshSeconds)
+      ARCHIVE_BACKEND: 'blob'
+      ARCHIVE_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint
+      ARCHIVE_BLOB_CONTAINER: archiveContainerName
     }
   }
 }
@@ -187,6 +197,7 @@ module rbac 'app/rbac.bicep' = {
     hostStorageName: storage.outputs.hostStorageName
     modelStorageName: storage.outputs.modelStorageName
     modelContainerName: modelContainerName
+    archiveContainerName: archiveContainerName
     serviceBusNamespaceName: messaging.outputs.namespaceName
     queueName: queueName
     cosmosAccountName: data.outputs.accountName
@@ -206,4 +217,5 @@ output COSMOS_ACCOUNT_NAME string = data.outputs.accountName
 output MODEL_STORAGE_ACCOUNT string = storage.outputs.modelStorageName
 output MODEL_BLOB_CONTAINER string = modelContainerName
 output MODEL_BLOB_NAME string = modelBlobName
+output ARCHIVE_BLOB_CONTAINER string = archiveContainerName
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -86,3 +86,40 @@ describe('scorer', () => {
     expect((await deps.store.userScores({ userId: 'user-1', limit: 1 })).items).toHaveLength(0);
   });
 });
+
+describe('scorer and the raw archive', () => {
+  it('archives the scorable events as accepted, with their traceparent, before storing them', async () => {
+    const deps = testDeps();
+    const archivedBeforeStore: number[] = [];
+    const write = deps.store.write.bind(deps.store);
+    deps.store = {
+      ...deps.store,
+      write: async (docs) => {
+        archivedBeforeStore.push(deps.recorded.archived.length);
+        return write(docs);
+      },
+    };
+    const messages = [event(1), 'not json', { ...event(2), source: 'web' }];
+    await createScorerHandler(deps)(messages, hostContext(messages));
+    expect(deps.recorded.archived).toEqual([
+      { ...event(1), traceparent: TRACEPARENT },
+      { ...event(2), source: 'web', traceparent: TRACEPARENT },
+    ]);
+    expect(archivedBeforeStore).toEqual([2]);
+  });
+
+  it('throws when the archive fails, storing nothing, so the batch is redelivered', async () => {
+    const deps = testDeps();
+    deps.archive = {
+      ...deps.archive,
+      append: async () => {
+        throw new Error('archive unavailable');
+      },
+    };
+    const messages = [event(1)];
+    await expect(createScorerHandler(deps)(messages, hostContext(messages))).rejects.toThrow(
+      'archive unavailable',
+    );
+    expect((await deps.store.userScores({ userId: 'user-1', limit: 10 })).items).toEqual([]);
+  });
+});

@@ -14,32 +14,29 @@ const statusOf = (error: unknown): number | undefined => {
 const pointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /**
- * ScoreStore.addScores for Cosmos DB: a point patch per document (about 10 RU each), `set` of
- * `/rescores/<name>@<version>`, which gives the same document however often it runs (unlike
- * `incr`). A document without `rescores` yet refuses a nested set (400); it then gets the whole
- * object with `add`, guarded by its ETag so a concurrent run's key is never overwritten.
+ * ScoreStore.addScores for Cosmos DB: a point read (1 RU) and, unless the version's score is there
+ * already, one patch guarded by the read's ETag (about 10 RU): `set` of `/rescores/<name>@<version>`
+ * when the map exists, `add` of the whole map when it does not (a nested set under a missing parent
+ * is refused). Both give the same document however often they run, unlike `incr`; a 412 means a
+ * concurrent run changed the document, so it is read again. A second run costs only the reads.
  */
 export function createCosmosAddScores(scores: Container) {
   const addOne = async (item: Rescore): Promise<'updated' | 'missing'> => {
     const key = rescoreKey(item);
     const doc = scores.item(item.eventId, item.userId);
     for (let attempt = 1; ; attempt++) {
-      try {
-        await doc.patch([{ op: 'set', path: `/rescores/${pointer(key)}`, value: item.score }]);
-        return 'updated';
-      } catch (error) {
-        const status = statusOf(error);
-        if (status === 404) return 'missing';
-        if (status !== 400 || attempt >= MAX_ATTEMPTS) throw error;
-      }
       const { resource, etag } = await doc.read<{ rescores?: Record<string, number> }>();
       if (!resource) return 'missing';
-      if (resource.rescores !== undefined) continue;
-      const add: PatchOperation = { op: 'add', path: '/rescores', value: { [key]: item.score } };
+      if (resource.rescores?.[key] !== undefined) return 'updated';
+      const operation: PatchOperation =
+        resource.rescores === undefined
+          ? { op: 'add', path: '/rescores', value: { [key]: item.score } }
+          : { op: 'set', path: `/rescores/${pointer(key)}`, value: item.score };
       try {
-        await doc.patch([add], { accessCondition: { type: 'IfMatch', condition: etag } });
+        await doc.patch([operation], { accessCondition: { type: 'IfMatch', condition: etag } });
         return 'updated';
       } catch (error) {
+        if (statusOf(error) === 404) return 'missing';
         if (statusOf(error) !== 412 || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
