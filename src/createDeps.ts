@@ -141,5 +141,9 @@ export async function createArchive(config: Config, dataDir: string): Promise<Ev
     accountUrl: config.ARCHIVE_BLOB_ACCOUNT_URL,
     clientId: config.AZURE_CLIENT_ID,
   });
-  return createBlobArchive(client.getContainerClient(config.ARCHIVE_BLOB_CONTAINER));
+  const container = client.getContainerClient(config.ARCHIVE_BLOB_CONTAINER);
+  // With a connection string (Azurite) nothing else creates it; in Azure Bicep does, and the app's
+  // role on the container could not create one anyway.
+  if (config.ARCHIVE_BLOB_CONNECTION) await container.createIfNotExists();
+  return createBlobArchive(container);
 }

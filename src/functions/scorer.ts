@@ -62,13 +62,15 @@ export function createScorerHandler(deps: Deps) {
       );
     }
     if (docs.length === 0) return;
-    // Archived before stored, and a failure throws: the batch is redelivered, so an event is never
-    // stored without its raw copy (a redelivery may archive it twice; readers dedupe by eventId).
-    await deps.archive.append(
+    // The raw archive and the store are written side by side (gzip runs on the thread pool while
+    // the store writes); the batch completes only when both succeeded, and either failure throws so
+    // the whole batch is redelivered. So no event is completed without its raw copy; a redelivery
+    // may archive one twice, which every reader dedupes by eventId.
+    const archived = deps.archive.append(
       docs.map((doc, j) => toArchivedEvent(doc, traceparents[docIndexes[j]!])),
     );
     const writeStarted = performance.now();
-    const result = await deps.store.write(docs);
+    const [result] = await Promise.all([deps.store.write(docs), archived]);
     deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted);
     deps.telemetry.trackMetric('StoreRequests', result.requests);
     deps.telemetry.trackMetric('StoredDocuments', result.written);

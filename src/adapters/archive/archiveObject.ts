@@ -15,8 +15,9 @@ export function newObjectName(hour: string, now = Date.now()): string {
   return `${hour}${new Date(now).toISOString().replace(/[:.]/g, '')}-${randomUUID()}.ndjson.gz`;
 }
 
+/** Level 1: less CPU on the scorer's path than the default 6, for objects about 10% larger (34 vs 31 bytes/event). */
 export async function encodeArchiveObject(events: readonly ArchivedEvent[]): Promise<Buffer> {
-  return gzipAsync(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  return gzipAsync(events.map((e) => `${JSON.stringify(e)}\n`).join(''), { level: 1 });
 }
 
 export async function decodeArchiveObject(
