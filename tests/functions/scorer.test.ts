@@ -100,7 +100,7 @@ describe('scorer and the raw archive', () => {
 
   it('throws when the archive fails, so the batch is redelivered, archived and stored once', async () => {
     const deps = testDeps();
-    const working = deps.archive.append;
+    const working = deps.archive;
     deps.archive = {
       ...deps.archive,
       append: async () => {
@@ -112,7 +112,7 @@ describe('scorer and the raw archive', () => {
       'archive unavailable',
     );
     expect(deps.recorded.archived).toEqual([]);
-    deps.archive = { ...deps.archive, append: working };
+    deps.archive = working;
     await createScorerHandler(deps)(messages, hostContext(messages));
     expect(deps.recorded.archived.map((e) => e.eventId)).toEqual([
       event(1).eventId,
