@@ -72,10 +72,15 @@ const config = loaded.config;
 const baseDir = appRoot();
 const command = positionals[0] ?? (values.from || values.to ? 'archive' : 'poison');
 
-if (command === 'poison') await replayPoison(config);
-else if (command === 'archive') await replayFromArchive(config);
-else if (command === 'deadletters') await replayDeadLetters(config);
-else fail(`unknown command ${JSON.stringify(command)}`);
+try {
+  if (command === 'poison') await replayPoison(config);
+  else if (command === 'archive') await replayFromArchive(config);
+  else if (command === 'deadletters') await replayDeadLetters(config);
+  else fail(`unknown command ${JSON.stringify(command)}`);
+} catch (error) {
+  console.error(`Cannot replay: ${(error as Error).message}`);
+  process.exitCode = 1;
+}
 
 async function replayPoison(config: Config): Promise<void> {
   const { createSqliteQueue } = await import('../src/adapters/sqlite/sqliteQueue.js');
