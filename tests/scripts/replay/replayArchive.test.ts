@@ -61,9 +61,9 @@ describe('replayArchive', () => {
     expect((await replayArchive(archive, once.queue, { from, to })).events).toBe(1);
     expect(once.sent).toHaveLength(1);
     const always = scriptedQueue([busy, busy, busy]);
-    await expect(replayArchive(archive, always.queue, { from, to, maxAttempts: 3 })).rejects.toThrow(
-      'the queue refused the events 3 times: queue busy',
-    );
+    await expect(
+      replayArchive(archive, always.queue, { from, to, maxAttempts: 3 }),
+    ).rejects.toThrow('the queue refused the events 3 times: queue busy');
   });
 
   it('resumes from a saved position after an interruption, sending nothing twice', async () => {
