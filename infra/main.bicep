@@ -57,6 +57,10 @@ param logLevel string = 'info'
 @description('Browser origins allowed to call the API (CORS_ALLOWED_ORIGINS): comma list, * or empty for none.')
 param corsAllowedOrigins string = ''
 
+@minValue(181)
+@description('Days the raw event archive is kept: cool tier after 30, archive tier after 180, deleted after this.')
+param archiveRetentionDays int = 730
+
 @minValue(30)
 @maxValue(730)
 @description('Log Analytics retention, in days.')
@@ -89,6 +93,7 @@ var activityContainerName = 'daily-activity'
 var deadLetterContainerName = 'deadletters'
 var keysContainerName = 'keys'
 var modelContainerName = 'models'
+var archiveContainerName = 'archive'
 
 var functionAppName = '${abbrs.webSitesFunctions}api-${environmentName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
@@ -123,6 +128,8 @@ module storage 'app/storage.bicep' = {
     modelStorageName: '${abbrs.storageStorageAccounts}model${resourceToken}'
     deploymentContainerName: deploymentContainerName
     modelContainerName: modelContainerName
+    archiveContainerName: archiveContainerName
+    archiveRetentionDays: archiveRetentionDays
   }
 }
 
@@ -208,6 +215,9 @@ module api 'app/api.bicep' = {
       API_KEY_CACHE_SECONDS: string(apiKeyCacheSeconds)
       REDIS_HOST: deployRedis ? redis.outputs.hostName : ''
       REDIS_PRINCIPAL_ID: deployRedis ? identity.properties.principalId : ''
+      ARCHIVE_BACKEND: 'blob'
+      ARCHIVE_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint
+      ARCHIVE_BLOB_CONTAINER: archiveContainerName
     }
   }
 }
@@ -221,6 +231,7 @@ module rbac 'app/rbac.bicep' = {
     hostStorageName: storage.outputs.hostStorageName
     modelStorageName: storage.outputs.modelStorageName
     modelContainerName: modelContainerName
+    archiveContainerName: archiveContainerName
     serviceBusNamespaceName: messaging.outputs.namespaceName
     queueName: queueName
     cosmosAccountName: data.outputs.accountName
@@ -240,4 +251,5 @@ output COSMOS_ACCOUNT_NAME string = data.outputs.accountName
 output MODEL_STORAGE_ACCOUNT string = storage.outputs.modelStorageName
 output MODEL_BLOB_CONTAINER string = modelContainerName
 output MODEL_BLOB_NAME string = modelBlobName
+output ARCHIVE_BLOB_CONTAINER string = archiveContainerName
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -5,6 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, Agent } from 'node:http';
+import { benchArchive, formatArchiveBench } from './bench/archive.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
@@ -217,3 +218,4 @@ console.log(
     `(features + dot product), ${fmt(scoring.eventsPerSecond)} events/s with reasons (goal >= 2,000,000)`,
 );
 console.log(formatStartupBench(await benchStartup({ runs: 7 })));
+console.log(formatArchiveBench(await benchArchive()));

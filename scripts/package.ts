@@ -266,6 +266,7 @@ export const PLACEHOLDER_ENV: Record<string, string> = {
   SERVICEBUS_QUEUE_NAME: 'events',
   COSMOS_ENDPOINT: 'https://127.0.0.1:8081/',
   MODEL_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
+  ARCHIVE_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
 };
 
 /** What the stand-in `@azure/functions-core` saw while an entry was imported. */

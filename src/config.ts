@@ -82,6 +82,10 @@ export const settingsSchema = z.object({
   REDIS_PRINCIPAL_ID: optionalText,
   /** npm run backup/restore with a Blob URL: a connection string (Azurite); unset, Entra ID. */
   BACKUP_BLOB_CONNECTION: optionalText,
+  ARCHIVE_BACKEND: z.enum(['folder', 'blob']).optional(),
+  ARCHIVE_BLOB_ACCOUNT_URL: optionalText.pipe(z.url('must be a URL').optional()),
+  ARCHIVE_BLOB_CONNECTION: optionalText,
+  ARCHIVE_BLOB_CONTAINER: name('archive'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -90,12 +94,14 @@ export type Profile = 'local' | 'azure';
 
 export interface Config extends Omit<
   Settings,
-  'QUEUE_BACKEND' | 'STORE_BACKEND' | 'COSMOS_CREATE_IF_MISSING'
+  'QUEUE_BACKEND' | 'STORE_BACKEND' | 'COSMOS_CREATE_IF_MISSING' | 'ARCHIVE_BACKEND'
 > {
   profile: Profile;
   QUEUE_BACKEND: 'local' | 'servicebus';
   STORE_BACKEND: 'sqlite' | 'cosmos';
   COSMOS_CREATE_IF_MISSING: boolean;
+  /** Where the raw archive lives: a folder under DATA_DIR locally, a Blob container in Azure. */
+  ARCHIVE_BACKEND: 'folder' | 'blob';
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -128,6 +134,7 @@ export function loadConfig(
     STORE_BACKEND: s.STORE_BACKEND ?? (profile === 'azure' ? 'cosmos' : 'sqlite'),
     COSMOS_CREATE_IF_MISSING:
       s.COSMOS_CREATE_IF_MISSING ?? (profile === 'local' || s.COSMOS_KEY !== undefined),
+    ARCHIVE_BACKEND: s.ARCHIVE_BACKEND ?? (profile === 'azure' ? 'blob' : 'folder'),
   };
   if (
     config.QUEUE_BACKEND === 'servicebus' &&
@@ -158,6 +165,17 @@ export function loadConfig(
       ok: false,
       message:
         'Setting REDIS_PRINCIPAL_ID is missing: REDIS_HOST (Azure Managed Redis, Entra auth) needs the object id of the identity the token is for',
+    };
+  }
+  if (
+    config.ARCHIVE_BACKEND === 'blob' &&
+    !config.ARCHIVE_BLOB_ACCOUNT_URL &&
+    !config.ARCHIVE_BLOB_CONNECTION
+  ) {
+    return {
+      ok: false,
+      message:
+        'Setting ARCHIVE_BLOB_ACCOUNT_URL is missing: the Blob archive needs a storage account (or ARCHIVE_BLOB_CONNECTION)',
     };
   }
   return { ok: true, config };

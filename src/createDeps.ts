@@ -7,6 +7,7 @@ import type { SqliteQueue } from './adapters/sqlite/sqliteQueue.js';
 import type {
   ApiKeyStore,
   DeadLetterSink,
+  EventArchive,
   EventQueue,
   Logger,
   ScoreStore,
@@ -105,6 +106,9 @@ export async function createDeps(
     });
     closers.push(() => models.close());
 
+    const archive = await createArchive(config, dataDir);
+    closers.push(() => archive.close());
+
     const { createAccess } = await import('./adapters/access/createAccess.js');
     const access = await createAccess(config, {
       store: keyStore,
@@ -123,6 +127,7 @@ export async function createDeps(
       store,
       models,
       deadLetters,
+      archive,
       access,
       telemetry: base.telemetry,
       logger: base.logger,
@@ -141,4 +146,24 @@ async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
   for (const close of closers.reverse()) {
     await close().catch(() => undefined);
   }
+}
+
+/** The raw archive: `DATA_DIR/archive/` or a Blob container reached with the app's identity. */
+export async function createArchive(config: Config, dataDir: string): Promise<EventArchive> {
+  if (config.ARCHIVE_BACKEND === 'folder') {
+    const { createFolderArchive } = await import('./adapters/archive/folderArchive.js');
+    return createFolderArchive(join(dataDir, 'archive'));
+  }
+  const { createBlobServiceClient } = await import('./adapters/blob/createBlobServiceClient.js');
+  const { createBlobArchive } = await import('./adapters/archive/blobArchive.js');
+  const client = createBlobServiceClient({
+    connection: config.ARCHIVE_BLOB_CONNECTION,
+    accountUrl: config.ARCHIVE_BLOB_ACCOUNT_URL,
+    clientId: config.AZURE_CLIENT_ID,
+  });
+  const container = client.getContainerClient(config.ARCHIVE_BLOB_CONTAINER);
+  // With a connection string (Azurite) nothing else creates it; in Azure Bicep does, and the app's
+  // role on the container could not create one anyway.
+  if (config.ARCHIVE_BLOB_CONNECTION) await container.createIfNotExists();
+  return createBlobArchive(container);
 }

@@ -3,6 +3,7 @@ import type { MetricsSource } from './metrics/metricsSource.js';
 import type {
   Access,
   DeadLetterSink,
+  EventArchive,
   EventQueue,
   Logger,
   ModelSource,
@@ -17,6 +18,8 @@ export interface Deps {
   store: ScoreStore;
   models: ModelSource;
   deadLetters: DeadLetterSink;
+  /** The raw archive the scorer writes each batch to before storing it. */
+  archive: EventArchive;
   access: Access;
   telemetry: Telemetry;
   logger: Logger;

@@ -1,6 +1,7 @@
 import type { AccessOutcome, LimitOutcome } from './core/access/accessOutcome.js';
 import type { ApiKeyRecord } from './core/access/apiKeyRecord.js';
 import type { Caller, Scope } from './core/access/scope.js';
+import type { ArchivedEvent } from './core/archive/archivedEvent.js';
 import type { BucketTake, RatePolicy } from './core/access/tokenBucket.js';
 import type { AvroRecordSchema } from './core/backup/avroSchema.js';
 import type { TableDefinition } from './core/backup/manifest.js';
@@ -62,8 +63,26 @@ export interface ScoreStore {
   userScores(query: UserScoresQuery): Promise<ScorePage>;
   /** One entry per day from `from` to `to` inclusive, zeros included, ascending. */
   dailyActiveUsers(from: string, to: string): Promise<DailyActiveUsers[]>;
+  /** Idempotent: sets `rescores["<name>@<version>"]` on each stored document; the first score stays. */
+  addScores(items: readonly Rescore[]): Promise<RescoreResult>;
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A score another model gives a stored document, kept beside the one it was first given. */
+export interface Rescore {
+  eventId: string;
+  userId: string;
+  name: string;
+  version: string;
+  score: number;
+}
+
+export interface RescoreResult {
+  /** Documents that gained the score (or held it already: a second run changes nothing). */
+  updated: number;
+  /** eventIds with no stored document (dead-lettered, or not scored yet), left alone. */
+  missing: number;
 }
 
 export interface DeadLetter {
@@ -198,5 +217,19 @@ export interface RestoreTarget {
   /** Creates the table if it is missing and inserts the rows; returns how many it inserted. */
   load(table: BackupTable, rows: AsyncIterable<BackupRow>): Promise<number>;
   count(table: BackupTable): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The raw archive: every accepted event as received, in gzip NDJSON objects partitioned by the UTC
+ * hour of receipt (`yyyy/mm/dd/hh/<unique>.ndjson.gz`). At least once: an event may be held twice.
+ */
+export interface EventArchive {
+  /** Durable once it resolves: one new object per hour partition the events fall in. */
+  append(events: readonly ArchivedEvent[]): Promise<void>;
+  /** Object names under one hour partition (`yyyy/mm/dd/hh/`), sorted. */
+  list(hour: string): Promise<string[]>;
+  /** One object's events; lines that are not valid archived events are counted, not returned. */
+  read(name: string): Promise<{ events: ArchivedEvent[]; invalid: number }>;
   close(): Promise<void>;
 }

@@ -56,6 +56,7 @@ describe('loadConfig', () => {
     const base = {
       ServiceBusConnection__fullyQualifiedNamespace: 'sb-x.servicebus.windows.net',
       COSMOS_ENDPOINT: 'https://cosmos-x.documents.azure.com:443/',
+      ARCHIVE_BLOB_ACCOUNT_URL: 'https://stx.blob.core.windows.net/',
     };
     expect(loadConfig(base, 'azure')).toMatchObject({
       ok: true,
@@ -71,5 +72,20 @@ describe('loadConfig', () => {
     );
     const noCosmos = loadConfig({ ServiceBusConnection__fullyQualifiedNamespace: 'x' }, 'azure');
     expect(!noCosmos.ok && noCosmos.message).toMatch(/COSMOS_ENDPOINT is missing/);
+  });
+
+  it('archives to a folder locally and to Blob on Azure, which needs an account', () => {
+    const local = loadConfig({}, 'local');
+    expect(local.ok && local.config.ARCHIVE_BACKEND).toBe('folder');
+    const base = {
+      ServiceBusConnection__fullyQualifiedNamespace: 'sb-x.servicebus.windows.net',
+      COSMOS_ENDPOINT: 'https://cosmos-x.documents.azure.com:443/',
+    };
+    const noAccount = loadConfig(base, 'azure');
+    expect(!noAccount.ok && noAccount.message).toMatch(
+      /^Setting ARCHIVE_BLOB_ACCOUNT_URL is missing/,
+    );
+    const bad = loadConfig({ ARCHIVE_BLOB_ACCOUNT_URL: 'not a url' }, 'local');
+    expect(!bad.ok && bad.message).toMatch(/^Setting ARCHIVE_BLOB_ACCOUNT_URL is invalid/);
   });
 });

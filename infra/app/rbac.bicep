@@ -5,6 +5,7 @@ param modelPublisherPrincipalId string = ''
 param hostStorageName string
 param modelStorageName string
 param modelContainerName string
+param archiveContainerName string
 param serviceBusNamespaceName string
 param queueName string
 param cosmosAccountName string
@@ -36,6 +37,10 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = 
 
     resource modelContainer 'containers' existing = {
       name: modelContainerName
+    }
+
+    resource archiveContainer 'containers' existing = {
+      name: archiveContainerName
     }
   }
 }
@@ -107,6 +112,17 @@ resource modelPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
     principalId: modelPublisherPrincipalId
+  }
+}
+
+// The scorer appends to the raw archive and replay reads it: Contributor on that container only
+resource archiveWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(modelStorage::blobService::archiveContainer.id, principalId, storageBlobDataContributor)
+  scope: modelStorage::blobService::archiveContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
   }
 }
 

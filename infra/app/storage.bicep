@@ -6,6 +6,11 @@ param hostStorageName string
 param modelStorageName string
 param deploymentContainerName string
 param modelContainerName string
+@description('Container of the raw event archive (in the model account: app data, not host state).')
+param archiveContainerName string
+@minValue(181)
+@description('Days an archive blob is kept before the lifecycle policy deletes it (cool at 30, archive tier at 180).')
+param archiveRetentionDays int
 
 // Both accounts accept Entra tokens only: no shared key, no SAS signed with a key, no public blobs.
 var commonProperties = {
@@ -63,6 +68,56 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
     resource modelContainer 'containers' = {
       name: modelContainerName
+    }
+
+    // The scorer appends gzip NDJSON blobs under yyyy/mm/dd/hh/; nothing overwrites them
+    resource archiveContainer 'containers' = {
+      name: archiveContainerName
+    }
+  }
+
+  // Archive blobs are written once and read rarely (replay, re-score): cheaper tiers as they age, then gone
+  resource lifecycle 'managementPolicies' = {
+    name: 'default'
+    properties: {
+      policy: {
+        rules: [
+          {
+            name: 'archive-tiering'
+            enabled: true
+            type: 'Lifecycle'
+            definition: {
+              filters: {
+                blobTypes: [
+                  'blockBlob'
+                ]
+                prefixMatch: [
+                  '${archiveContainerName}/'
+                ]
+              }
+              actions: {
+                baseBlob: {
+                  tierToCool: {
+                    daysAfterModificationGreaterThan: 30
+                  }
+                  tierToArchive: {
+                    daysAfterModificationGreaterThan: 180
+                  }
+                  delete: {
+                    daysAfterModificationGreaterThan: archiveRetentionDays
+                  }
+                }
+                // Versioning is on in this account: a deleted blob leaves a version, which goes too
+                version: {
+                  delete: {
+                    daysAfterCreationGreaterThan: archiveRetentionDays
+                  }
+                }
+              }
+            }
+          }
+        ]
+      }
     }
   }
 }

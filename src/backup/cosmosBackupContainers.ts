@@ -2,13 +2,18 @@ import {
   activityContainer,
   type ContainerShape,
   deadLetterContainer,
+  keysContainer,
   scoresContainer,
 } from '../adapters/cosmos/containers.js';
+
 import type { Config } from '../config.js';
 
 type ContainerSettings = Pick<
   Config,
-  'COSMOS_SCORES_CONTAINER' | 'COSMOS_ACTIVITY_CONTAINER' | 'COSMOS_DEADLETTER_CONTAINER'
+  | 'COSMOS_SCORES_CONTAINER'
+  | 'COSMOS_ACTIVITY_CONTAINER'
+  | 'COSMOS_DEADLETTER_CONTAINER'
+  | 'COSMOS_API_KEYS_CONTAINER'
 >;
 
 /** The containers a Cosmos DB backup holds and a restore recreates: add a container with one line. */
@@ -17,4 +22,5 @@ export const cosmosBackupContainers = (config: ContainerSettings): Map<string, C
     [config.COSMOS_SCORES_CONTAINER, scoresContainer],
     [config.COSMOS_ACTIVITY_CONTAINER, activityContainer],
     [config.COSMOS_DEADLETTER_CONTAINER, deadLetterContainer],
+    [config.COSMOS_API_KEYS_CONTAINER, keysContainer],
   ]);

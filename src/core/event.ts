@@ -82,6 +82,8 @@ export interface ScoredEvent extends AcceptedEvent {
   reasons?: { feature: string; contribution: number }[];
   challenger?: { name: string; version: string; score: number };
   scoredAt: string;
+  /** Scores of later re-scoring runs (`npm run replay -- --model`), keyed `<name>@<version>`. */
+  rescores?: Record<string, number>;
 }
 
 export interface FieldError {

@@ -1,4 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
+import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { scoreEvent } from '../core/scoreEvent.js';
 import type { Deps } from '../deps.js';
@@ -12,8 +13,9 @@ export class NoModelError extends Error {
 
 /**
  * Service Bus trigger, cardinality many: one message per event. Unscorable messages are recorded as
- * dead letters and completed so the rest of the batch is stored; a store failure throws, so the whole
- * batch is redelivered and written again idempotently.
+ * dead letters and completed so the rest of the batch is stored; the scorable events go to the raw
+ * archive, then to the store. An archive or store failure throws, so the whole batch is redelivered
+ * and written again idempotently.
  */
 export function createScorerHandler(deps: Deps) {
   return async function scorer(messages: unknown[], context: InvocationContext): Promise<void> {
@@ -60,8 +62,15 @@ export function createScorerHandler(deps: Deps) {
       );
     }
     if (docs.length === 0) return;
+    // The raw archive and the store are written side by side (gzip runs on the thread pool while
+    // the store writes); the batch completes only when both succeeded, and either failure throws so
+    // the whole batch is redelivered. So no event is completed without its raw copy; a redelivery
+    // may archive one twice, which every reader dedupes by eventId.
+    const archived = deps.archive.append(
+      docs.map((doc, j) => toArchivedEvent(doc, traceparents[docIndexes[j]!])),
+    );
     const writeStarted = performance.now();
-    const result = await deps.store.write(docs);
+    const [result] = await Promise.all([deps.store.write(docs), archived]);
     deps.telemetry.trackMetric('StoreWriteMs', performance.now() - writeStarted);
     deps.telemetry.trackMetric('ScorerLagMs', deps.now() - oldestReceipt(docs));
     deps.telemetry.trackMetric('StoreRequests', result.requests);

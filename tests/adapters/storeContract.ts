@@ -227,6 +227,29 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       expect(result).toMatchObject({ written: 0, alreadyStored: 0 });
     });
 
+    it('adds a re-score beside the first score, once per model version, and skips unknown ids', async () => {
+      const doc = scoredEvent('rescored-user', at(1));
+      const other = scoredEvent('rescored-user', at(2), { rescores: { 'old@1': 0.1 } });
+      await store.write([doc, other]);
+      const v2 = { name: 'next', version: '2', score: 0.9 };
+      const first = await store.addScores([
+        { eventId: doc.eventId, userId: doc.userId, ...v2 },
+        { eventId: other.eventId, userId: other.userId, ...v2, score: 0.8 },
+        { eventId: randomUUID(), userId: doc.userId, ...v2 },
+      ]);
+      expect(first).toEqual({ updated: 2, missing: 1 });
+      // A second run, even with another score for the same version, changes nothing.
+      await store.addScores([{ eventId: doc.eventId, userId: doc.userId, ...v2, score: 0.5 }]);
+      await store.addScores([
+        { eventId: doc.eventId, userId: doc.userId, name: 'next', version: '3', score: 0.7 },
+      ]);
+      const { items } = await store.userScores({ userId: 'rescored-user', limit: 10 });
+      expect(items).toEqual([
+        { ...other, rescores: { 'old@1': 0.1, 'next@2': 0.8 } },
+        { ...doc, rescores: { 'next@2': 0.9, 'next@3': 0.7 } },
+      ]);
+    });
+
     it('passes its health check', async () => {
       await expect(store.check()).resolves.toBeUndefined();
     });

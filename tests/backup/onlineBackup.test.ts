@@ -33,7 +33,9 @@ const requestsFor: Record<string, () => string[]> = {
 };
 const getRoutes = functionTable
   .filter(isHttpFunction)
-  .filter((f) => f.trigger.methods.includes('GET'));
+  .filter(
+    (f) => f.trigger.methods.includes('GET') && f.access !== 'public' && f.access.scope === 'read',
+  );
 const requests = getRoutes.flatMap(
   (f) =>
     requestsFor[f.name]?.() ?? [

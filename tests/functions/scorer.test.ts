@@ -86,3 +86,39 @@ describe('scorer', () => {
     expect((await deps.store.userScores({ userId: 'user-1', limit: 1 })).items).toHaveLength(0);
   });
 });
+
+describe('scorer and the raw archive', () => {
+  it('archives the scorable events as accepted, with their traceparent', async () => {
+    const deps = testDeps();
+    const messages = [event(1), 'not json', { ...event(2), source: 'web' }];
+    await createScorerHandler(deps)(messages, hostContext(messages));
+    expect(deps.recorded.archived).toEqual([
+      { ...event(1), traceparent: TRACEPARENT },
+      { ...event(2), source: 'web', traceparent: TRACEPARENT },
+    ]);
+  });
+
+  it('throws when the archive fails, so the batch is redelivered, archived and stored once', async () => {
+    const deps = testDeps();
+    const working = deps.archive;
+    deps.archive = {
+      ...deps.archive,
+      append: async () => {
+        throw new Error('archive unavailable');
+      },
+    };
+    const messages = [event(1), event(4)];
+    await expect(createScorerHandler(deps)(messages, hostContext(messages))).rejects.toThrow(
+      'archive unavailable',
+    );
+    expect(deps.recorded.archived).toEqual([]);
+    deps.archive = working;
+    await createScorerHandler(deps)(messages, hostContext(messages));
+    expect(deps.recorded.archived.map((e) => e.eventId)).toEqual([
+      event(1).eventId,
+      event(4).eventId,
+    ]);
+    const { items } = await deps.store.userScores({ userId: 'user-1', limit: 10 });
+    expect(items.map((i) => i.eventId)).toEqual([event(4).eventId, event(1).eventId]);
+  });
+});

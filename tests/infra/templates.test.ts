@@ -361,3 +361,58 @@ describe('resources', () => {
     );
   });
 });
+
+describe('the raw archive in Bicep', () => {
+  const storage = loadBicep('app/storage.bicep');
+  const rbac = loadBicep('app/rbac.bicep');
+  const m = main();
+  const modelAccount = storage.resources.find((r) => r.symbol === 'modelStorage')!;
+  const nested = nestedResources(modelAccount.body);
+
+  it('has the archive container beside the models, named as the app setting says', () => {
+    const container = nested.find((r) => r.symbol === 'archiveContainer');
+    expect(container?.type).toBe('containers');
+    expect(expr(container?.body.name)).toBe('archiveContainerName');
+    expect(m.vars.get('archiveContainerName')).toBe('archive');
+    const settings = m.modules.find((x) => x.symbol === 'api')!.body.params as BicepObject;
+    expect(expr(at(settings, 'appSettings.ARCHIVE_BLOB_CONTAINER'))).toBe('archiveContainerName');
+    expect(expr(at(settings, 'appSettings.ARCHIVE_BLOB_ACCOUNT_URL'))).toBe(
+      'storage.outputs.modelBlobEndpoint',
+    );
+  });
+
+  it('tiers archive blobs to cool at 30 days, archive at 180, deletes them after the retention', () => {
+    const policy = nested.find((r) => r.symbol === 'lifecycle')!;
+    expect(policy.type).toBe('managementPolicies');
+    expect(policy.body.name).toBe('default');
+    const rules = at(policy.body, 'properties.policy.rules') as BicepObject[];
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!;
+    expect(rule.enabled).toBe(true);
+    expect(at(rule, 'definition.filters.blobTypes')).toEqual(['blockBlob']);
+    expect(at(rule, 'definition.filters.prefixMatch')).toEqual([
+      new Expr("'${archiveContainerName}/'"),
+    ]);
+    const base = at(rule, 'definition.actions.baseBlob');
+    expect(at(base, 'tierToCool.daysAfterModificationGreaterThan')).toBe(30);
+    expect(at(base, 'tierToArchive.daysAfterModificationGreaterThan')).toBe(180);
+    expect(expr(at(base, 'delete.daysAfterModificationGreaterThan'))).toBe('archiveRetentionDays');
+    expect(expr(at(rule, 'definition.actions.version.delete.daysAfterCreationGreaterThan'))).toBe(
+      'archiveRetentionDays',
+    );
+    const retention = m.params.get('archiveRetentionDays')!;
+    expect(retention.decorators.minValue).toEqual([181]);
+    expect(retention.default as number).toBeGreaterThan(180);
+  });
+
+  it('grants the app Storage Blob Data Contributor on the archive container only', () => {
+    const grant = rbac.resources.find((r) => r.symbol === 'archiveWriter')!;
+    expect(expr(grant.body.scope)).toBe('modelStorage::blobService::archiveContainer');
+    expect(expr(grant.body.name)).toBe(
+      'guid(modelStorage::blobService::archiveContainer.id, principalId, storageBlobDataContributor)',
+    );
+    expect(rbac.vars.get('storageBlobDataContributor')).toBe(
+      'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    );
+  });
+});

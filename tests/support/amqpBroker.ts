@@ -9,10 +9,15 @@
  * outages: `disconnect` (connections closed with amqp:connection:forced, new sockets dropped) and
  * `busy` (transfers rejected with com.microsoft:server-busy), optionally after N more transfers.
  *
- * Leaves out: receiving from queues, the `$management` node (links to it are refused; the SDK
+ * Receiving, for what `enqueue` put at an address (a dead-letter subqueue, `<queue>/$DeadLetterQueue`):
+ * peek-lock deliveries with 16-byte lock tokens, removed when the receiver accepts them, put back
+ * when it releases or modifies them or its link goes away; drain answered.
+ *
+ * Leaves out: receiving what was sent to a queue, the `$management` node (links to it are refused; the SDK
  * does not use it to send), sessions and partitions, TTL and scheduling, token validation,
  * TLS and WebSockets, persistence.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Server, Socket } from 'node:net';
 
 import rhea from 'rhea';
@@ -41,6 +46,13 @@ export interface ReceivedTransfer {
 
 export type OutageMode = 'disconnect' | 'busy';
 
+export interface EnqueuedMessage {
+  messageId: string;
+  body: unknown;
+  contentType?: string;
+  applicationProperties?: Record<string, unknown>;
+}
+
 export interface AmqpBroker {
   readonly port: number;
   readonly maxMessageSize: number;
@@ -49,6 +61,10 @@ export interface AmqpBroker {
   /** Messages accepted on a queue, in arrival order. */
   messages(queue: string): ReceivedMessage[];
   transfers(queue: string): ReceivedTransfer[];
+  /** Puts messages at `address` for receivers to take (peek-lock), e.g. `events/$DeadLetterQueue`. */
+  enqueue(address: string, messages: EnqueuedMessage[]): void;
+  /** Messages at `address` not yet completed (waiting or locked by a receiver). */
+  pending(address: string): EnqueuedMessage[];
   /** Audiences of every put-token request answered. */
   readonly tokenAudiences: string[];
   /** `afterTransfers`: accept that many more transfers, then start the outage. */
@@ -164,6 +180,68 @@ export async function startAmqpBroker(options: AmqpBrokerOptions = {}): Promise<
     delivery.accept();
   };
 
+  interface Deliverable {
+    waiting: EnqueuedMessage[];
+    locked: Map<Delivery, EnqueuedMessage>;
+  }
+  const deliverables = new Map<string, Deliverable>();
+  let sequence = 0;
+  const deliverable = (address: string): Deliverable => {
+    let d = deliverables.get(address);
+    if (!d) {
+      d = { waiting: [], locked: new Map() };
+      deliverables.set(address, d);
+    }
+    return d;
+  };
+  const pump = (sender: Sender, d: Deliverable) => {
+    while (sender.sendable() && d.waiting.length > 0) {
+      const m = d.waiting.shift()!;
+      const delivery = sender.send(
+        {
+          message_id: m.messageId,
+          content_type: m.contentType ?? 'application/json',
+          application_properties: m.applicationProperties ?? {},
+          message_annotations: {
+            'x-opt-sequence-number': ++sequence,
+            'x-opt-enqueued-time': new Date(),
+          },
+          body: rhea.message.data_section(Buffer.from(JSON.stringify(m.body))),
+        },
+        randomBytes(16),
+      );
+      d.locked.set(delivery, m);
+    }
+  };
+  // Peek-lock (rcv-settle-mode second): the receiver states an outcome and waits for the broker
+  // to settle it, which is when the SDK's completeMessage resolves.
+  const unlock = (d: Deliverable, delivery: Delivery | undefined, back: boolean) => {
+    const m = delivery && d.locked.get(delivery);
+    if (!delivery || !m) return;
+    d.locked.delete(delivery);
+    if (back) d.waiting.unshift(m);
+    if (!delivery.settled) delivery.update(true);
+  };
+  const openDeliveringSender = (sender: Sender, address: string) => {
+    const d = deliverable(address);
+    sender.on('sendable', () => pump(sender, d));
+    sender.on('sender_draining', () => {
+      pump(sender, d);
+      sender.set_drained(true);
+    });
+    sender.on('accepted', (ctx: EventContext) => unlock(d, ctx.delivery, false));
+    for (const event of ['released', 'modified', 'rejected'])
+      sender.on(event, (ctx: EventContext) => unlock(d, ctx.delivery, true));
+    const releaseAll = () => {
+      for (const delivery of [...d.locked.keys()]) {
+        if (delivery.link === sender) unlock(d, delivery, true);
+      }
+    };
+    sender.on('sender_close', releaseAll);
+    sender.on('sender_error', releaseAll);
+    sender.connection.on('disconnected', releaseAll);
+  };
+
   const onCbsRequest = (context: EventContext) => {
     const request = context.message!;
     context.delivery!.accept();
@@ -202,7 +280,9 @@ export async function startAmqpBroker(options: AmqpBrokerOptions = {}): Promise<
     const source = sender.source?.address ?? '';
     sender.set_source({ address: source });
     sender.set_target(sender.target ?? {});
-    if (source !== '$cbs') {
+    if (deliverables.has(source) || source.endsWith('/$DeadLetterQueue')) {
+      openDeliveringSender(sender, source);
+    } else if (source !== '$cbs') {
       sender.close({
         condition: 'amqp:not-implemented',
         description: 'this broker does not deliver',
@@ -250,6 +330,13 @@ export async function startAmqpBroker(options: AmqpBrokerOptions = {}): Promise<
     messages: (queue) => [...(queues.get(queue)?.messages ?? [])],
     transfers: (queue) => [...(queues.get(queue)?.transfers ?? [])],
     tokenAudiences,
+    enqueue(address, messages) {
+      deliverable(address).waiting.push(...messages);
+    },
+    pending(address) {
+      const d = deliverables.get(address);
+      return d ? [...d.locked.values(), ...d.waiting] : [];
+    },
     setOutage(mode, { afterTransfers } = {}) {
       if (mode !== false && afterTransfers !== undefined && afterTransfers > 0) {
         pending = { mode, remaining: afterTransfers };

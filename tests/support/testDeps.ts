@@ -1,5 +1,6 @@
 import { createOpenAccess } from '../../src/adapters/access/createOpenAccess.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
+import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
 import type { AcceptedEvent } from '../../src/core/event.js';
 import { loadConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
@@ -15,6 +16,7 @@ import type {
 export interface Recorded {
   sent: { events: readonly AcceptedEvent[]; traceparent?: string | undefined }[];
   deadLetters: DeadLetter[];
+  archived: ArchivedEvent[];
   metrics: { name: string; value: number; traceparent?: string | undefined }[];
   events: {
     name: string;
@@ -35,7 +37,7 @@ export function testDeps(
 ): Deps & { recorded: Recorded } {
   const loaded = loadConfig({}, 'local');
   if (!loaded.ok) throw new Error(loaded.message);
-  const recorded: Recorded = { sent: [], deadLetters: [], metrics: [], events: [] };
+  const recorded: Recorded = { sent: [], deadLetters: [], archived: [], metrics: [], events: [] };
   const queue: EventQueue = {
     async send(events, context) {
       const result = overrides.sendResult ?? { ok: true, messages: 1 };
@@ -68,6 +70,12 @@ export function testDeps(
     store: createSqliteStore(':memory:'),
     models,
     deadLetters: { put: async (items) => void recorded.deadLetters.push(...items) },
+    archive: {
+      append: async (events) => void recorded.archived.push(...events),
+      list: async () => [],
+      read: async () => ({ events: [], invalid: 0 }),
+      close: async () => undefined,
+    },
     access: createOpenAccess(),
     telemetry,
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },

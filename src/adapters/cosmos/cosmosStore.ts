@@ -3,6 +3,7 @@ import type { CosmosClient, JSONObject, OperationInput } from '@azure/cosmos';
 import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports.js';
+import { createCosmosAddScores } from './addCosmosScores.js';
 import { activityContainer, deadLetterContainer, scoresContainer } from './containers.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { mapWithConcurrency } from './mapWithConcurrency.js';
@@ -189,6 +190,8 @@ export async function createCosmosStore(
       const counts = await mapWithConcurrency(days, DAY_QUERY_CONCURRENCY, countDay);
       return days.map((day, i) => ({ day, activeUsers: counts[i] ?? 0 }));
     },
+
+    addScores: createCosmosAddScores(scores),
 
     async check() {
       await scores.database.read();

@@ -3,6 +3,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
+import { createSqliteAddScores } from './addSqliteScores.js';
 import { openDatabase } from './openDatabase.js';
 
 const SCHEMA = `
@@ -109,6 +110,8 @@ export function createSqliteStore(path: string): ScoreStore {
       const counts = new Map(rows.map((row) => [row.day, Number(row.users)]));
       return daysBetween(from, to).map((day) => ({ day, activeUsers: counts.get(day) ?? 0 }));
     },
+
+    addScores: createSqliteAddScores(db),
 
     async check() {
       ping.get();

@@ -1,3 +1,5 @@
+import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
+import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { randomUUID } from 'node:crypto';
 
 import type { CosmosClient } from '@azure/cosmos';
@@ -31,15 +33,20 @@ const names = {
   COSMOS_SCORES_CONTAINER: 'scores',
   COSMOS_ACTIVITY_CONTAINER: 'daily-activity',
   COSMOS_DEADLETTER_CONTAINER: 'deadletters',
+  COSMOS_API_KEYS_CONTAINER: 'keys',
 };
-const openStore = (database: string) =>
-  createCosmosStore(client, {
+const openStore = async (database: string) => {
+  const store = await createCosmosStore(client, {
     database,
     scoresContainer: names.COSMOS_SCORES_CONTAINER,
     activityContainer: names.COSMOS_ACTIVITY_CONTAINER,
     deadLetterContainer: names.COSMOS_DEADLETTER_CONTAINER,
     createIfMissing: true,
   });
+  // The key store's container, as the access adapter (or Bicep) creates it.
+  await openContainer(client, database, names.COSMOS_API_KEYS_CONTAINER, keysContainer, true);
+  return store;
+};
 
 /** The point in time has whole-second resolution: start it in a later second than the writes. */
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));

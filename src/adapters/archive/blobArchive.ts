@@ -1,0 +1,37 @@
+import type { ContainerClient } from '@azure/storage-blob';
+
+import { groupByHour } from '../../core/archive/archiveHour.js';
+import type { EventArchive } from '../../ports.js';
+import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
+
+/**
+ * The archive as block blobs in one container (Azure; written with the app's managed identity).
+ * One Put Blob per hour partition of a batch: the upload is atomic, so an object is whole or absent.
+ * The client belongs to the caller.
+ */
+export function createBlobArchive(container: ContainerClient): EventArchive {
+  return {
+    async append(events) {
+      for (const [hour, group] of groupByHour(events)) {
+        const body = await encodeArchiveObject(group);
+        await container.getBlockBlobClient(newObjectName(hour)).uploadData(body, {
+          blobHTTPHeaders: { blobContentType: 'application/x-ndjson+gzip' },
+        });
+      }
+    },
+
+    async list(hour) {
+      const names: string[] = [];
+      for await (const blob of container.listBlobsFlat({ prefix: hour })) {
+        if (blob.name.endsWith('.ndjson.gz')) names.push(blob.name);
+      }
+      return names.sort();
+    },
+
+    async read(name) {
+      return decodeArchiveObject(await container.getBlockBlobClient(name).downloadToBuffer());
+    },
+
+    async close() {},
+  };
+}

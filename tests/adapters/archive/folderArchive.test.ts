@@ -1,0 +1,37 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { createFolderArchive } from '../../../src/adapters/archive/folderArchive.js';
+import { archiveContract, archivedEvent } from '../archiveContract.js';
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'archive-'));
+
+archiveContract('folder', async () => {
+  const root = fresh();
+  return {
+    archive: createFolderArchive(root),
+    async putRaw(name, data) {
+      mkdirSync(dirname(join(root, name)), { recursive: true });
+      writeFileSync(join(root, name), data);
+    },
+    async cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('createFolderArchive', () => {
+  it('leaves no temp file behind and ignores one a crash left', async () => {
+    const root = fresh();
+    const archive = createFolderArchive(root);
+    await archive.append([archivedEvent('2026-04-01T00:00:00.000Z')]);
+    const hour = join(root, '2026/04/01/00');
+    expect(readdirSync(hour).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    writeFileSync(join(hour, 'half.ndjson.gz.tmp'), 'partial');
+    expect(await archive.list('2026/04/01/00/')).toHaveLength(1);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
