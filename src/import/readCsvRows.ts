@@ -4,6 +4,15 @@ import { resolveMapping, type ColumnTarget } from '../core/import/columnMapping.
 import { mapRow } from '../core/import/mapRow.js';
 import { FileError, type SourceRow } from './sourceRow.js';
 
+/** csv-parse counts lines up to a record's end; a quoted cell may span lines, and the row is where it starts. */
+function startLine(cells: readonly string[], endLine: number): number {
+  let line = endLine;
+  for (const cell of cells) {
+    for (let at = cell.indexOf('\n'); at !== -1; at = cell.indexOf('\n', at + 1)) line--;
+  }
+  return line;
+}
+
 /** CSV with a header row, each record mapped to the API's event shape (csv-parse does the parsing). */
 export async function* readCsvRows(
   stream: Readable,
@@ -30,9 +39,8 @@ export async function* readCsvRows(
         continue;
       }
       const mapped = mapRow(item.record, targets);
-      yield mapped.ok
-        ? { line: item.info.lines, event: mapped.event }
-        : { line: item.info.lines, errors: mapped.errors };
+      const line = startLine(item.record, item.info.lines);
+      yield mapped.ok ? { line, event: mapped.event } : { line, errors: mapped.errors };
     }
   } catch (err) {
     if (err instanceof FileError) throw err;

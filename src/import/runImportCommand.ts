@@ -35,6 +35,7 @@ function intOption(text: string, option: string, min: number, max: number): numb
 export async function runImportCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const summaries: FileSummary[] = [];
   let errorsPath: string | undefined;
+  let dryRun = false;
   const examples: RejectedRow[] = [];
   try {
     const { values, positionals } = parseArgs({
@@ -76,7 +77,7 @@ export async function runImportCommand(argv: readonly string[], io: CommandIo): 
     const concurrency = intOption(values.concurrency, 'concurrency', 1, 64);
     const retries = intOption(values.retries, 'retries', 0, 1000);
     const progressMs = intOption(values['progress-seconds'], 'progress-seconds', 1, 3600) * 1000;
-    const dryRun = values['dry-run'];
+    dryRun = values['dry-run'];
     const send = dryRun
       ? createDryRunSender()
       : createHttpSender({ url: values.url, ...(values.key ? { key: values.key } : {}) });
@@ -121,10 +122,10 @@ export async function runImportCommand(argv: readonly string[], io: CommandIo): 
     if (!isUserError(err)) throw err;
     io.err(`import: ${(err as Error).message}`);
     if (summaries.length === 0) io.err(USAGE);
-    printSummary(summaries, examples, errorsPath, io);
+    printSummary(summaries, examples, errorsPath, io, dryRun);
     return EXIT.usage;
   }
-  printSummary(summaries, examples, errorsPath, io);
+  printSummary(summaries, examples, errorsPath, io, dryRun);
   const stopped = summaries.find((s) => s.stopped !== undefined);
   if (stopped) return stopped.stopped === 'interrupted' ? EXIT.interrupted : EXIT.notDelivered;
   return summaries.some((s) => s.rejected > 0) ? EXIT.rejected : EXIT.ok;
@@ -144,11 +145,12 @@ function printSummary(
   examples: RejectedRow[],
   errorsPath: string | undefined,
   io: CommandIo,
+  dryRun: boolean,
 ): void {
   for (const s of summaries) {
     const parts = [
       `${s.file}: ${s.rows} rows`,
-      `${s.delivered} delivered`,
+      `${s.delivered} ${dryRun ? 'valid' : 'delivered'}`,
       `${s.rejected} rejected`,
       `${s.duplicates} duplicates in a batch`,
     ];

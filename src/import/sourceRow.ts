@@ -2,7 +2,7 @@ import type { FieldError } from '../core/event.js';
 
 /** One data row of a file: what to send, or why it cannot be sent. */
 export interface SourceRow {
-  /** 1-based line in the (inflated) file where the row ends. */
+  /** 1-based line in the (inflated) file where the row starts. */
   line: number;
   event?: unknown;
   errors?: FieldError[];
