@@ -1,4 +1,4 @@
-import { stringify, v5 } from 'uuid';
+import { parse, stringify, v5 } from 'uuid';
 import { canonicalJson } from './canonicalJson.js';
 import { createOccurrenceCounter } from './occurrenceCounter.js';
 
@@ -13,11 +13,15 @@ export const IMPORT_NAMESPACE = '6d1f4a3e-2c4b-5e8a-9b7d-0f3c2a1e5b40';
 export function createRowIdentity() {
   const counter = createOccurrenceCounter();
   const bytes = new Uint8Array(16);
+  const view = new DataView(bytes.buffer);
+  // Bytes in, not strings: uuid's own UTF-8 encoding and namespace parsing cost more than the SHA-1.
+  const namespace = parse(IMPORT_NAMESPACE);
+  const idOf = (name: string) => v5(Buffer.from(name, 'utf8'), namespace, bytes);
   return function eventIdOf(event: Record<string, unknown>): string {
     const content = canonicalJson(event);
-    v5(`${content}\n0`, IMPORT_NAMESPACE, bytes);
-    const view = new DataView(bytes.buffer);
+    idOf(`${content}\n0`);
     const n = counter.next(view.getUint32(0), view.getUint32(4));
-    return n === 0 ? stringify(bytes) : v5(`${content}\n${n}`, IMPORT_NAMESPACE);
+    if (n > 0) idOf(`${content}\n${n}`);
+    return stringify(bytes);
   };
 }
