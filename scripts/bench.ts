@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { request, Agent } from 'node:http';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
+import { benchImport, formatImportBench } from './bench/import.js';
 
 /**
  * npm run bench: figures for the README, measured side by side in one run on this machine.
@@ -215,3 +216,5 @@ console.log(
     `(features + dot product), ${fmt(scoring.eventsPerSecond)} events/s with reasons (goal >= 2,000,000)`,
 );
 console.log(formatStartupBench(await benchStartup({ runs: 7 })));
+// npm run bench -- --import-rows=100000 for a smaller import.
+console.log(formatImportBench(await benchImport(Number(/--import-rows=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000))));

@@ -257,6 +257,7 @@ export async function importFile(options: ImportFileOptions): Promise<FileSummar
   });
   let batch = fresh(summary.resumedFrom);
   let index = 0;
+  let readToEnd = false;
   try {
     for await (const row of rows) {
       if (stopped !== undefined || options.signal.aborted) break;
@@ -301,16 +302,16 @@ export async function importFile(options: ImportFileOptions): Promise<FileSummar
     }
     if (options.signal.aborted) stopped ??= 'interrupted';
     if (stopped === undefined && batch.lines.length > 0) await dispatch(batch);
+    readToEnd = true;
   } finally {
     await Promise.all(inFlight);
     if (options.signal.aborted) stopped ??= 'interrupted';
     if (stopped !== undefined) {
       summary.stopped = stopped;
       summary.notDelivered = Math.max(0, summary.rows - watermark.position);
-      save(false, true);
-    } else {
-      save(true, true);
     }
+    // A file that failed to parse part-way keeps its position but is not complete.
+    save(readToEnd && stopped === undefined, true);
     source.stream.destroy();
   }
   return summary;

@@ -179,6 +179,25 @@ describe('npm run import against the local host', () => {
     await settle([`${p}-r`], 2);
   });
 
+  it('stops with exit 2 on broken CSV quoting, keeping the position but not marking the file complete', async () => {
+    const dir = workDir();
+    const p = prefix();
+    const file = join(dir, 'broken.csv');
+    writeFileSync(
+      file,
+      `user_id,event_type\n${p}-q,click\n${p}-q,"click\n${p}-q,click\n`,
+    );
+    const args = [file, '--url', host.url, '--state', join(dir, 'state')];
+    const run = await runImport(args);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('import: CSV:');
+    const [name] = readdirSync(join(dir, 'state'));
+    const state = JSON.parse(readFileSync(join(dir, 'state', name!), 'utf8'));
+    expect(state.complete).toBe(false);
+    // Marked complete, a second run would skip the file and exit 0.
+    expect((await runImport(args)).code).toBe(2);
+  });
+
   it('--dry-run finds the same rejections with no network and stores nothing', async () => {
     const dir = workDir();
     const p = prefix();
