@@ -217,4 +217,8 @@ console.log(
 );
 console.log(formatStartupBench(await benchStartup({ runs: 7 })));
 // npm run bench -- --import-rows=100000 for a smaller import.
-console.log(formatImportBench(await benchImport(Number(/--import-rows=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000))));
+console.log(
+  formatImportBench(
+    await benchImport(Number(/--import-rows=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000)),
+  ),
+);

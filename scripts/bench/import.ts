@@ -50,13 +50,9 @@ async function runImporter(
   args: string[],
 ): Promise<{ code: number | null; seconds: number; peakMb: number; out: string }> {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...IMPORT_FLAGS, importScript, ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...IMPORT_FLAGS, importScript, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.resume();

@@ -183,10 +183,7 @@ describe('npm run import against the local host', () => {
     const dir = workDir();
     const p = prefix();
     const file = join(dir, 'broken.csv');
-    writeFileSync(
-      file,
-      `user_id,event_type\n${p}-q,click\n${p}-q,"click\n${p}-q,click\n`,
-    );
+    writeFileSync(file, `user_id,event_type\n${p}-q,click\n${p}-q,"click\n${p}-q,click\n`);
     const args = [file, '--url', host.url, '--state', join(dir, 'state')];
     const run = await runImport(args);
     expect(run.code).toBe(2);
