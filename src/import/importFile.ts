@@ -271,8 +271,7 @@ export async function importFile(options: ImportFileOptions): Promise<FileSummar
         !('eventId' in event)
       ) {
         // Every id-less row counts toward the occurrences, sent or skipped, so resumed runs derive the same ids.
-        const withId = { eventId: eventIdOf(event as Record<string, unknown>), ...event };
-        event = withId;
+        event = { eventId: eventIdOf(event as Record<string, unknown>), ...event };
       }
       if (rowIndex < summary.resumedFrom) continue;
       batch.lines.push(row.line);
@@ -281,7 +280,8 @@ export async function importFile(options: ImportFileOptions): Promise<FileSummar
         batch.local.push({ file: name, line: row.line, eventId: idOf(event), errors: row.errors });
       } else {
         const text = JSON.stringify(event);
-        if (batch.bytes + text.length + 1 > MAX_BODY_BYTES && batch.events.length > 0) {
+        const bytes = Buffer.byteLength(text) + 1;
+        if (batch.bytes + bytes > MAX_BODY_BYTES && batch.events.length > 0) {
           // Close the batch before this row.
           batch.lines.pop();
           batch.end = rowIndex;
@@ -293,7 +293,7 @@ export async function importFile(options: ImportFileOptions): Promise<FileSummar
         batch.eventRows.push(batch.lines.length - 1);
         batch.eventIds.push(idOf(event));
         batch.events.push(text);
-        batch.bytes += text.length + 1;
+        batch.bytes += bytes;
       }
       if (batch.lines.length >= options.batch) {
         await dispatch(batch);

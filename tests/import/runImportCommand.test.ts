@@ -286,6 +286,41 @@ describe('npm run import against the local host', () => {
     }
   });
 
+  it('closes a batch before the body would pass the 1 MiB limit, counting UTF-8 bytes', async () => {
+    const dir = workDir();
+    const p = prefix();
+    // 10 values of 1000 three-byte characters: ~30 KB of UTF-8 per event but ~10 K UTF-16 units, so
+    // counting string length would send ~90 events (2.7 MB) in one body.
+    const properties = Object.fromEntries(
+      Array.from({ length: 10 }, (_, k) => [`k${k}`, '€'.repeat(1000)]),
+    );
+    const lines = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify({
+        userId: `${p}-w`,
+        type: 'big',
+        occurredAt: `2026-11-01T10:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60)).padStart(2, '0')}Z`,
+        properties,
+      }),
+    );
+    writeFileSync(join(dir, 'wide.ndjson'), lines.join('\n'));
+    const gate = await startGate(host.url, () => 'forward');
+    try {
+      const run = await runImport([
+        join(dir, 'wide.ndjson'),
+        '--url',
+        gate.url,
+        '--state',
+        join(dir, 'state'),
+      ]);
+      expect(run.out).toContain('100 rows, 100 delivered');
+      expect(run.code).toBe(0);
+      expect(gate.seen.length).toBeGreaterThanOrEqual(4);
+      expect(gate.seen.every((s) => s.status === 202)).toBe(true);
+    } finally {
+      await gate.close();
+    }
+  });
+
   it('honours 429 Retry-After before sending the batch again', async () => {
     const dir = workDir();
     const p = prefix();
