@@ -9,6 +9,7 @@ import { benchArchive, formatArchiveBench } from './bench/archive.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
+import { benchImport, formatImportBench } from './bench/import.js';
 
 /**
  * npm run bench: figures for the README, measured side by side in one run on this machine.
@@ -219,3 +220,9 @@ console.log(
 );
 console.log(formatStartupBench(await benchStartup({ runs: 7 })));
 console.log(formatArchiveBench(await benchArchive()));
+// npm run bench -- --import-rows=100000 for a smaller import.
+console.log(
+  formatImportBench(
+    await benchImport(Number(/--import-rows=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000)),
+  ),
+);
