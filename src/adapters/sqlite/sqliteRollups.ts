@@ -35,6 +35,7 @@ export const ROLLUP_SCHEMA = `
     days BLOB NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS users_by_first_day ON users (first_day);
+  CREATE TABLE IF NOT EXISTS models (model TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
 
 interface UserDelta {
@@ -78,6 +79,9 @@ export function createRollupWriter(db: DatabaseSync) {
        active_days = excluded.active_days, base = excluded.base, days = excluded.days`,
   );
 
+  const insertModel = db.prepare('INSERT INTO models (model) VALUES (?) ON CONFLICT DO NOTHING');
+
+  const models = new Set<string>();
   const types = new Map<string, number>();
   const buckets = new Map<string, { count: number; total: number }>();
   const users = new Map<string, UserDelta>();
@@ -92,6 +96,12 @@ export function createRollupWriter(db: DatabaseSync) {
   };
 
   return {
+    /** Notes the models of every document handed to a write, stored or not (a model is then known). */
+    noteModels(doc: ScoredEvent): void {
+      models.add(`${doc.model.name}@${doc.model.version}`);
+      if (doc.challenger) models.add(`${doc.challenger.name}@${doc.challenger.version}`);
+    },
+
     /** Counts a document on its first write only. */
     add(doc: ScoredEvent): void {
       const typeKey = `${doc.day}\n${doc.type}`;
@@ -148,6 +158,8 @@ export function createRollupWriter(db: DatabaseSync) {
         const [model, day, bucket] = key.split('\n');
         bumpBucket.run(model!, day!, Number(bucket), count, total);
       }
+      for (const model of models) insertModel.run(model);
+      models.clear();
       types.clear();
       buckets.clear();
       users.clear();
@@ -155,6 +167,7 @@ export function createRollupWriter(db: DatabaseSync) {
 
     /** Forgets what add gathered (the transaction rolled back). */
     discard(): void {
+      models.clear();
       types.clear();
       buckets.clear();
       users.clear();

@@ -57,7 +57,7 @@ const SCORE_HISTOGRAM_SQL = `
   GROUP BY bucket
 `;
 
-const MODEL_KNOWN_SQL = 'SELECT 1 AS known FROM score_buckets WHERE model = :model LIMIT 1';
+const MODEL_KNOWN_SQL = 'SELECT 1 AS known FROM models WHERE model = :model';
 
 const COHORT_MEMBERS_SQL = `
   SELECT first_day, base, days FROM users WHERE first_day >= :from AND first_day < :to
@@ -128,6 +128,7 @@ export function createSqliteStore(path: string): ScoreStore {
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const doc of docs) {
+          rollups.noteModels(doc);
           const { changes } = insertScore.run(
             doc.eventId,
             doc.userId,
@@ -241,7 +242,9 @@ function migrate(
   try {
     let pending = 0;
     for (const row of db.prepare('SELECT doc FROM scores').iterate() as Iterable<{ doc: string }>) {
-      rollups.add(JSON.parse(row.doc) as ScoredEvent);
+      const doc = JSON.parse(row.doc) as ScoredEvent;
+      rollups.noteModels(doc);
+      rollups.add(doc);
       pending += 1;
       if (pending === 5000) {
         rollups.flush();

@@ -153,9 +153,7 @@ describe('createSqliteStore', () => {
     expect(rollupPlans.scores.join('\n')).toMatch(
       /SEARCH score_buckets USING PRIMARY KEY \(model=\? AND day>\? AND day<\?\)/,
     );
-    expect(rollupPlans.known.join('\n')).toMatch(
-      /SEARCH score_buckets USING PRIMARY KEY \(model=\?\)/,
-    );
+    expect(rollupPlans.known.join('\n')).toMatch(/SEARCH models USING PRIMARY KEY \(model=\?\)/);
     expect(rollupPlans.cohorts.join('\n')).toMatch(
       /SEARCH users USING INDEX users_by_first_day \(first_day>\? AND first_day<\?\)/,
     );
