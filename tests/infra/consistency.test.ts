@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 import {
   activityContainer,
+  dailyEventsContainer,
   deadLetterContainer,
   scoresContainer,
+  usersContainer,
 } from '../../src/adapters/cosmos/containers.js';
 import { functionTable, isHttpFunction } from '../../src/app.js';
 import { loadConfig, settingsSchema } from '../../src/config.js';
@@ -129,6 +131,8 @@ describe('app settings in Bicep and src/config.ts', () => {
     expect(env.COSMOS_SCORES_CONTAINER).toBe(defaults.COSMOS_SCORES_CONTAINER);
     expect(env.COSMOS_ACTIVITY_CONTAINER).toBe(defaults.COSMOS_ACTIVITY_CONTAINER);
     expect(env.COSMOS_DEADLETTER_CONTAINER).toBe(defaults.COSMOS_DEADLETTER_CONTAINER);
+    expect(env.COSMOS_DAILY_EVENTS_CONTAINER).toBe(defaults.COSMOS_DAILY_EVENTS_CONTAINER);
+    expect(env.COSMOS_USERS_CONTAINER).toBe(defaults.COSMOS_USERS_CONTAINER);
     expect(env.MODEL_BLOB_CONTAINER).toBe(defaults.MODEL_BLOB_CONTAINER);
   });
 });
@@ -170,6 +174,8 @@ describe('Cosmos DB containers in Bicep and src/adapters/cosmos/containers.ts', 
     ['COSMOS_SCORES_CONTAINER', scoresContainer],
     ['COSMOS_ACTIVITY_CONTAINER', activityContainer],
     ['COSMOS_DEADLETTER_CONTAINER', deadLetterContainer],
+    ['COSMOS_DAILY_EVENTS_CONTAINER', dailyEventsContainer],
+    ['COSMOS_USERS_CONTAINER', usersContainer],
   ] as const;
 
   it.each(cases)("%s has the code's partition key and indexing policy", (setting, shape) => {

@@ -249,7 +249,7 @@ describe('resources', () => {
     expect(at(account.body, 'properties.disableLocalAuth')).toBe(true);
     expect(at(account.body, 'properties.disableKeyBasedMetadataWriteAccess')).toBe(true);
     const containers = data.resources.filter((r) => r.type.includes('/containers@'));
-    expect(containers).toHaveLength(3);
+    expect(containers).toHaveLength(5);
     for (const c of containers)
       expect(expr(at(c.body, 'properties.resource.defaultTtl')), c.symbol).toMatch(/TtlSeconds$/);
     for (const c of containers) expect(at(c.body, 'properties.options'), c.symbol).toBeUndefined();
