@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { addDays, toDay } from '../../src/core/day.js';
 import type { ScoredEvent } from '../../src/core/event.js';

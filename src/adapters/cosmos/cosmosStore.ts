@@ -1,9 +1,7 @@
 import type { CosmosClient, JSONObject, OperationInput } from '@azure/cosmos';
 
-import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports.js';
-import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
 import {
   activityContainer,
   dailyEventsContainer,
@@ -11,6 +9,7 @@ import {
   scoresContainer,
   usersContainer,
 } from './containers.js';
+import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 
