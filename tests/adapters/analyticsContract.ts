@@ -220,7 +220,9 @@ export function analyticsContract(name: string, makeStore: () => Promise<StoreUn
         store.userSummary('user-3'),
         store.scoreHistogram({ name: 'candidate', version: '7' }, from, to),
       ]);
-      for (const batch of batches) await store.write(batch);
+      // A redelivered batch, the re-scored copy and the late events, again (the batches that
+      // exercise every rollup; all of them again would only cost time on the Cosmos test server).
+      for (const batch of [batches[0]!, batches[5]!, batches[6]!]) await store.write(batch);
       const after = await Promise.all([
         store.eventsByType(from, to),
         store.dailyActiveUsers(from, to),

@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 
 import { type ActiveDays, addDay, countDays } from '../../core/analytics/activeDays.js';
 import { dayNumber, fromDayNumber } from '../../core/analytics/dayNumber.js';
-import { fineBucket } from '../../core/analytics/scoreBins.js';
+import { FINE_BUCKETS, fineBucket } from '../../core/analytics/scoreBins.js';
 import type { ScoredEvent } from '../../core/event.js';
 
 export const ROLLUP_SCHEMA = `
@@ -16,13 +16,13 @@ export const ROLLUP_SCHEMA = `
     day TEXT PRIMARY KEY,
     users INTEGER NOT NULL
   ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS score_buckets (
+  CREATE TABLE IF NOT EXISTS score_days (
     model TEXT NOT NULL,
     day TEXT NOT NULL,
-    bucket INTEGER NOT NULL,
     count INTEGER NOT NULL,
     total REAL NOT NULL,
-    PRIMARY KEY (model, day, bucket)
+    buckets BLOB NOT NULL,
+    PRIMARY KEY (model, day)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS users (
     user_id TEXT PRIMARY KEY,
@@ -55,15 +55,20 @@ interface UserRow {
 
 /**
  * Rollups of first writes, gathered in memory over one write call and applied once per key before
- * the call's transaction commits: a batch of 1,000 events touches each day×type, day×model×bucket
- * and user row once rather than once per event.
+ * the call's transaction commits: a batch of 1,000 events touches each day×type, model×day and user
+ * row once rather than once per event. A model×day row holds its 100 fine buckets as one blob of
+ * little-endian uint32 counts, so a score query reads one row per day however dense the scores.
  */
 export function createRollupWriter(db: DatabaseSync) {
   const bumpType = db.prepare(
     'INSERT INTO type_days (day, type, events) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET events = events + excluded.events',
   );
-  const bumpBucket = db.prepare(
-    'INSERT INTO score_buckets (model, day, bucket, count, total) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count, total = total + excluded.total',
+  const selectScoreDay = db.prepare(
+    'SELECT count, total, buckets FROM score_days WHERE model = ? AND day = ?',
+  );
+  const upsertScoreDay = db.prepare(
+    `INSERT INTO score_days (model, day, count, total, buckets) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET count = excluded.count, total = excluded.total, buckets = excluded.buckets`,
   );
   const bumpDayUsers = db.prepare(
     'INSERT INTO day_users (day, users) VALUES (?, ?) ON CONFLICT DO UPDATE SET users = users + excluded.users',
@@ -83,16 +88,19 @@ export function createRollupWriter(db: DatabaseSync) {
 
   const models = new Set<string>();
   const types = new Map<string, number>();
-  const buckets = new Map<string, { count: number; total: number }>();
+  const scoreDays = new Map<string, { count: number; total: number; buckets: Uint32Array }>();
   const users = new Map<string, UserDelta>();
 
   const addScore = (model: string, day: string, score: number) => {
-    const key = `${model}\n${day}\n${fineBucket(score)}`;
-    const entry = buckets.get(key);
-    if (entry) {
-      entry.count += 1;
-      entry.total += score;
-    } else buckets.set(key, { count: 1, total: score });
+    const key = `${model}\n${day}`;
+    let entry = scoreDays.get(key);
+    if (!entry) {
+      entry = { count: 0, total: 0, buckets: new Uint32Array(FINE_BUCKETS) };
+      scoreDays.set(key, entry);
+    }
+    entry.count += 1;
+    entry.total += score;
+    entry.buckets[fineBucket(score)]! += 1;
   };
 
   return {
@@ -154,14 +162,26 @@ export function createRollupWriter(db: DatabaseSync) {
         const [day, type] = key.split('\n');
         bumpType.run(day!, type!, count);
       }
-      for (const [key, { count, total }] of buckets) {
-        const [model, day, bucket] = key.split('\n');
-        bumpBucket.run(model!, day!, Number(bucket), count, total);
+      for (const [key, delta] of scoreDays) {
+        const [model, day] = key.split('\n') as [string, string];
+        const row = selectScoreDay.get(model, day) as
+          { count: number; total: number; buckets: Uint8Array } | undefined;
+        if (row) {
+          const stored = decodeBuckets(row.buckets);
+          for (let i = 0; i < FINE_BUCKETS; i += 1) delta.buckets[i]! += stored[i]!;
+        }
+        upsertScoreDay.run(
+          model,
+          day,
+          Number(row?.count ?? 0) + delta.count,
+          (row?.total ?? 0) + delta.total,
+          encodeBuckets(delta.buckets),
+        );
       }
       for (const model of models) insertModel.run(model);
       models.clear();
       types.clear();
-      buckets.clear();
+      scoreDays.clear();
       users.clear();
     },
 
@@ -169,8 +189,21 @@ export function createRollupWriter(db: DatabaseSync) {
     discard(): void {
       models.clear();
       types.clear();
-      buckets.clear();
+      scoreDays.clear();
       users.clear();
     },
   };
+}
+
+/** 100 little-endian uint32 counts. */
+export function encodeBuckets(counts: Uint32Array): Uint8Array {
+  const bytes = new Uint8Array(counts.length * 4);
+  const view = new DataView(bytes.buffer);
+  counts.forEach((n, i) => view.setUint32(i * 4, n, true));
+  return bytes;
+}
+
+export function decodeBuckets(bytes: Uint8Array): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Uint32Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getUint32(i * 4, true));
 }

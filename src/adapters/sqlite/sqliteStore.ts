@@ -7,7 +7,7 @@ import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
 import { openDatabase } from './openDatabase.js';
-import { createRollupWriter, ROLLUP_SCHEMA } from './sqliteRollups.js';
+import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS scores (
@@ -52,9 +52,8 @@ const EVENTS_BY_TYPE_SQL = `
 `;
 
 const SCORE_HISTOGRAM_SQL = `
-  SELECT bucket, SUM(count) AS count, SUM(total) AS total FROM score_buckets
+  SELECT count, total, buckets FROM score_days
   WHERE model = :model AND day >= :from AND day <= :to
-  GROUP BY bucket
 `;
 
 const MODEL_KNOWN_SQL = 'SELECT 1 AS known FROM models WHERE model = :model';
@@ -168,15 +167,15 @@ export function createSqliteStore(path: string): ScoreStore {
       const key = `${model.name}@${model.version}`;
       if (selectModelKnown.get({ model: key }) === undefined) return undefined;
       const rows = selectScoreHistogram.all({ model: key, from, to }) as {
-        bucket: number;
         count: number;
         total: number;
+        buckets: Uint8Array;
       }[];
       const histogram = emptyHistogram();
       for (const row of rows) {
-        histogram.buckets[Number(row.bucket)] = Number(row.count);
         histogram.count += Number(row.count);
         histogram.sum += row.total;
+        decodeBuckets(row.buckets).forEach((n, i) => (histogram.buckets[i]! += n));
       }
       return histogram;
     },

@@ -151,7 +151,7 @@ describe('createSqliteStore', () => {
       /SEARCH type_days USING PRIMARY KEY \(day>\? AND day<\?\)/,
     );
     expect(rollupPlans.scores.join('\n')).toMatch(
-      /SEARCH score_buckets USING PRIMARY KEY \(model=\? AND day>\? AND day<\?\)/,
+      /SEARCH score_days USING PRIMARY KEY \(model=\? AND day>\? AND day<\?\)/,
     );
     expect(rollupPlans.known.join('\n')).toMatch(/SEARCH models USING PRIMARY KEY \(model=\?\)/);
     expect(rollupPlans.cohorts.join('\n')).toMatch(
