@@ -39,13 +39,10 @@ export const retentionQuerySchema = z.object({
     description: 'First day of the first cohort',
     example: '2026-03-02',
   }),
-  interval: z
-    .enum(['day', 'week'], { error: 'must be day or week' })
-    .default('day')
-    .meta({
-      description: 'Cohort and window length: a UTC day or 7 days from start',
-      example: 'week',
-    }),
+  interval: z.enum(['day', 'week'], { error: 'must be day or week' }).default('day').meta({
+    description: 'Cohort and window length: a UTC day or 7 days from start',
+    example: 'week',
+  }),
   cohorts: integer('How many cohorts', 1, 52, 7, 4),
   windows: integer('How many intervals after the cohort’s own', 1, 52, 7, 4),
 });
