@@ -28,19 +28,20 @@ export function countRetention(
   members: Iterable<{ firstDay: number; activeIn(from: number, to: number): boolean }>,
 ): { cohort: string; size: number; retained: number[] }[] {
   const start = dayNumber(query.start);
+  const len = query.intervalDays;
   const cohorts = Array.from({ length: query.cohorts }, (_, c) => ({
-    cohort: cohortDay(query, c),
+    cohort: fromDayNumber(start + c * len),
     size: 0,
     retained: new Array<number>(query.windows + 1).fill(0),
   }));
   for (const member of members) {
-    const c = Math.floor((member.firstDay - start) / query.intervalDays);
+    const c = Math.floor((member.firstDay - start) / len);
     const row = cohorts[c];
     if (c < 0 || row === undefined) continue;
     row.size += 1;
     for (let k = 0; k <= query.windows; k += 1) {
-      const { from, to } = intervalDays(query, c + k);
-      if (member.activeIn(from, to)) row.retained[k]! += 1;
+      const from = start + (c + k) * len;
+      if (member.activeIn(from, from + len)) row.retained[k]! += 1;
     }
   }
   return cohorts;
