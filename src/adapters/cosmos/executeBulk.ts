@@ -101,7 +101,7 @@ export async function executeBulk(
           if (typeof hint === 'number') retryAfterMs = Math.max(retryAfterMs, hint);
         } else {
           statusCodes[index] = result.statusCode;
-          resources[index] = result.resourceBody as Record<string, unknown> | undefined;
+          resources[index] = result.resourceBody;
         }
       });
       if (results && stillThrottled.length > 0) throttled += 1;
