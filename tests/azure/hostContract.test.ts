@@ -64,7 +64,17 @@ describe('the built entry, loaded as the Functions host loads it', () => {
     const names = load.registrations.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
     expect([...names].sort()).toEqual(functionTable.map((f) => f.name).sort());
-    expect([...names].sort()).toEqual(['dau', 'health', 'ingest', 'scorer', 'userScores']);
+    expect([...names].sort()).toEqual([
+      'dau',
+      'health',
+      'ingest',
+      'retention',
+      'scoreDistribution',
+      'scorer',
+      'topEvents',
+      'userScores',
+      'userSummary',
+    ]);
   });
 
   it('registers HTTP triggers with their routes, methods and auth levels, and an http output', () => {
@@ -77,6 +87,25 @@ describe('the built entry, loaded as the Functions host loads it', () => {
         authLevel: 'anonymous',
       },
       { name: 'dau', route: 'api/stats/dau', methods: ['GET'], authLevel: 'anonymous' },
+      {
+        name: 'topEvents',
+        route: 'api/stats/top-events',
+        methods: ['GET'],
+        authLevel: 'anonymous',
+      },
+      { name: 'retention', route: 'api/stats/retention', methods: ['GET'], authLevel: 'anonymous' },
+      {
+        name: 'scoreDistribution',
+        route: 'api/stats/scores',
+        methods: ['GET'],
+        authLevel: 'anonymous',
+      },
+      {
+        name: 'userSummary',
+        route: 'api/users/{userId}',
+        methods: ['GET'],
+        authLevel: 'anonymous',
+      },
       { name: 'health', route: 'api/health', methods: ['GET'], authLevel: 'anonymous' },
     ];
     for (const e of expected) {

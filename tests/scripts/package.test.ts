@@ -246,7 +246,7 @@ describe('the real Function App package', () => {
     expect(built.status, built.stdout.toString()).toBe(0);
   });
 
-  it('registers the five functions from the bundle', async () => {
+  it('registers the functions of the table from the bundle', async () => {
     const packaged = await packageApp({ root, outDir: tempDir('pkg-app-') });
     const dir = extract(readFileSync(packaged.zipPath));
     const loaded = loadFunctions(path.join(dir, BUNDLE_PATH), { cwd: dir, env: PLACEHOLDER_ENV });
@@ -254,8 +254,12 @@ describe('the real Function App package', () => {
       'dau',
       'health',
       'ingest',
+      'retention',
+      'scoreDistribution',
       'scorer',
+      'topEvents',
       'userScores',
+      'userSummary',
     ]);
     expect(loaded.functions.find((f) => f.name === 'scorer')?.triggers).toEqual([
       'serviceBusTrigger',
