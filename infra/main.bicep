@@ -90,6 +90,8 @@ var queueName = 'events'
 var cosmosDatabaseName = 'eventscoring'
 var scoresContainerName = 'scores'
 var activityContainerName = 'daily-activity'
+var dailyEventsContainerName = 'daily-events'
+var usersContainerName = 'users'
 var deadLetterContainerName = 'deadletters'
 var keysContainerName = 'keys'
 var modelContainerName = 'models'
@@ -158,6 +160,8 @@ module data 'app/data.bicep' = {
     databaseName: cosmosDatabaseName
     scoresContainerName: scoresContainerName
     activityContainerName: activityContainerName
+    dailyEventsContainerName: dailyEventsContainerName
+    usersContainerName: usersContainerName
     deadLetterContainerName: deadLetterContainerName
     keysContainerName: keysContainerName
     dataTtlSeconds: dataTtlSeconds
@@ -202,6 +206,8 @@ module api 'app/api.bicep' = {
       COSMOS_DATABASE: cosmosDatabaseName
       COSMOS_SCORES_CONTAINER: scoresContainerName
       COSMOS_ACTIVITY_CONTAINER: activityContainerName
+      COSMOS_DAILY_EVENTS_CONTAINER: dailyEventsContainerName
+      COSMOS_USERS_CONTAINER: usersContainerName
       COSMOS_DEADLETTER_CONTAINER: deadLetterContainerName
       COSMOS_CREATE_IF_MISSING: 'false'
       MODEL_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { request, Agent } from 'node:http';
 import { benchArchive, formatArchiveBench } from './bench/archive.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
+import { benchAnalytics } from './bench/analytics.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
 import { benchImport, formatImportBench } from './bench/import.js';
@@ -206,6 +207,7 @@ console.log(
   `100,000 events POST -> queryable (embedded queue + SQLite store, scorer thread): ${e2e.seconds.toFixed(1)} s ` +
     `(all accepted after ${e2e.ingestSeconds.toFixed(1)} s, ${fmt(e2e.ingestRate)} events/s while the scorer ran)`,
 );
+console.log(await benchAnalytics({ e2eSeconds: e2e.seconds }));
 // The scorer thread keeps its own counters; the inline scorer's are visible here, so requests per event are counted on it.
 const counted = await endToEnd(20_000, 'inline');
 console.log(

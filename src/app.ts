@@ -14,6 +14,10 @@ import { createHealthHandler } from './functions/health.js';
 import { createIngestHandler } from './functions/ingest.js';
 import { createMetricsHandler } from './functions/metrics/metrics.js';
 import { createScorerHandler } from './functions/scorer.js';
+import { createRetentionHandler } from './functions/stats/retention.js';
+import { createScoreDistributionHandler } from './functions/stats/scoreDistribution.js';
+import { createTopEventsHandler } from './functions/stats/topEvents.js';
+import { createUserSummaryHandler } from './functions/stats/userSummary.js';
 import { createUserScoresHandler } from './functions/userScores.js';
 
 /** A handler of the table: the HttpHandler of @azure/functions plus the caller its key proved. */
@@ -98,6 +102,45 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: { type: 'http', methods: ['GET'], route: 'api/stats/dau', authLevel: 'anonymous' },
     access: { scope: 'read', cost: 'request' },
     create: createDauHandler,
+  },
+  {
+    name: 'topEvents',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/stats/top-events',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'read', cost: 'request' },
+    create: createTopEventsHandler,
+  },
+  {
+    name: 'retention',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/stats/retention',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'read', cost: 'request' },
+    create: createRetentionHandler,
+  },
+  {
+    name: 'scoreDistribution',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/stats/scores', authLevel: 'anonymous' },
+    access: { scope: 'read', cost: 'request' },
+    create: createScoreDistributionHandler,
+  },
+  {
+    name: 'userSummary',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/users/{userId}',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'read', cost: 'request' },
+    create: createUserSummaryHandler,
   },
   {
     name: 'health',

@@ -37,6 +37,8 @@ export const settingsSchema = z.object({
   COSMOS_DATABASE: name('eventscoring'),
   COSMOS_SCORES_CONTAINER: name('scores'),
   COSMOS_ACTIVITY_CONTAINER: name('daily-activity'),
+  COSMOS_DAILY_EVENTS_CONTAINER: name('daily-events'),
+  COSMOS_USERS_CONTAINER: name('users'),
   COSMOS_DEADLETTER_CONTAINER: name('deadletters'),
   COSMOS_CREATE_IF_MISSING: bool.optional(),
 

@@ -82,6 +82,8 @@ export async function createDeps(
         database: config.COSMOS_DATABASE,
         scoresContainer: config.COSMOS_SCORES_CONTAINER,
         activityContainer: config.COSMOS_ACTIVITY_CONTAINER,
+        dailyEventsContainer: config.COSMOS_DAILY_EVENTS_CONTAINER,
+        usersContainer: config.COSMOS_USERS_CONTAINER,
         deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
         createIfMissing: config.COSMOS_CREATE_IF_MISSING,
       });

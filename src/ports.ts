@@ -56,6 +56,48 @@ export interface DailyActiveUsers {
   activeUsers: number;
 }
 
+export interface EventTypeCount {
+  type: string;
+  events: number;
+}
+
+export interface ModelRef {
+  name: string;
+  version: string;
+}
+
+/** Scores of one model over a day range: 100 fine buckets ([i/100, (i+1)/100), 1 in the last). */
+export interface ScoreHistogram {
+  count: number;
+  sum: number;
+  buckets: number[];
+}
+
+/** Cohorts of `intervalDays` days from `start` (a UTC day), each followed by `windows` intervals. */
+export interface RetentionQuery {
+  start: string;
+  intervalDays: number;
+  cohorts: number;
+  windows: number;
+}
+
+export interface RetentionCohort {
+  /** First day of the cohort's interval. */
+  cohort: string;
+  size: number;
+  /** retained[k]: members with an event in interval cohort + k; retained[0] = size. */
+  retained: number[];
+}
+
+export interface UserSummary {
+  userId: string;
+  firstSeen: string;
+  lastSeen: string;
+  events: number;
+  activeDays: number;
+  latest: ScoredEvent;
+}
+
 /** Where scored events live. Implementations: embedded SQLite, Cosmos DB. */
 export interface ScoreStore {
   /** Idempotent: a document whose eventId is already stored is left as it is. Throws on failures worth a retry. */
@@ -65,6 +107,14 @@ export interface ScoreStore {
   dailyActiveUsers(from: string, to: string): Promise<DailyActiveUsers[]>;
   /** Idempotent: sets `rescores["<name>@<version>"]` on each stored document; the first score stays. */
   addScores(items: readonly Rescore[]): Promise<RescoreResult>;
+  /** Stored events per type over the inclusive day range (types with none may be left out). */
+  eventsByType(from: string, to: string): Promise<EventTypeCount[]>;
+  /** Scores given by `model` (as champion or challenger) on the days; undefined if it never scored here. */
+  scoreHistogram(model: ModelRef, from: string, to: string): Promise<ScoreHistogram | undefined>;
+  /** Cohorts by each user's first stored event, with the members active in each later interval. */
+  retention(query: RetentionQuery): Promise<RetentionCohort[]>;
+  /** Undefined when the user has no stored event. */
+  userSummary(userId: string): Promise<UserSummary | undefined>;
   check(): Promise<void>;
   close(): Promise<void>;
 }

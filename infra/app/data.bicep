@@ -4,6 +4,8 @@ param accountName string
 param databaseName string
 param scoresContainerName string
 param activityContainerName string
+param dailyEventsContainerName string
+param usersContainerName string
 param deadLetterContainerName string
 param keysContainerName string
 @description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
@@ -129,6 +131,71 @@ resource activity 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
             path: '/day/?'
           }
         ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Per day: a small document per stored event, cohort memberships, the stale mark and rollup (analytics)
+resource dailyEvents 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: dailyEventsContainerName
+  properties: {
+    resource: {
+      id: dailyEventsContainerName
+      partitionKey: {
+        paths: [
+          '/day'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: dataTtlSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/day/?'
+          }
+          {
+            path: '/k/?'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Each user's first stored day, read and written by id only
+resource users 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: usersContainerName
+  properties: {
+    resource: {
+      id: usersContainerName
+      partitionKey: {
+        paths: [
+          '/userId'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: dataTtlSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
         excludedPaths: [
           {
             path: '/*'

@@ -1,9 +1,11 @@
 import {
   activityContainer,
+  dailyEventsContainer,
   type ContainerShape,
   deadLetterContainer,
   keysContainer,
   scoresContainer,
+  usersContainer,
 } from '../adapters/cosmos/containers.js';
 
 import type { Config } from '../config.js';
@@ -14,6 +16,8 @@ type ContainerSettings = Pick<
   | 'COSMOS_ACTIVITY_CONTAINER'
   | 'COSMOS_DEADLETTER_CONTAINER'
   | 'COSMOS_API_KEYS_CONTAINER'
+  | 'COSMOS_DAILY_EVENTS_CONTAINER'
+  | 'COSMOS_USERS_CONTAINER'
 >;
 
 /** The containers a Cosmos DB backup holds and a restore recreates: add a container with one line. */
@@ -23,4 +27,6 @@ export const cosmosBackupContainers = (config: ContainerSettings): Map<string, C
     [config.COSMOS_ACTIVITY_CONTAINER, activityContainer],
     [config.COSMOS_DEADLETTER_CONTAINER, deadLetterContainer],
     [config.COSMOS_API_KEYS_CONTAINER, keysContainer],
+    [config.COSMOS_DAILY_EVENTS_CONTAINER, dailyEventsContainer],
+    [config.COSMOS_USERS_CONTAINER, usersContainer],
   ]);

@@ -102,7 +102,7 @@ export function parseDauParams(query: URLSearchParams, now: number): Parsed<DauP
 
 const minDay = (a: string, b: string) => (a < b ? a : b);
 
-function pick(query: URLSearchParams, keys: string[]): Record<string, string> {
+export function pick(query: URLSearchParams, keys: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of keys) {
     const value = query.get(key);

@@ -66,7 +66,16 @@ describe('the built entry, loaded as the Functions host loads it', () => {
     expect(new Set(names).size).toBe(names.length);
     expect([...names].sort()).toEqual(functionTable.map((f) => f.name).sort());
     expect([...names].sort()).toEqual(
-      expect.arrayContaining(['dau', 'health', 'ingest', 'scorer', 'userScores', 'metrics']),
+      expect.arrayContaining([
+        'dau',
+        'health',
+        'ingest',
+        'scorer',
+        'userScores',
+        'metrics',
+        'topEvents',
+        'retention',
+      ]),
     );
   });
 
@@ -80,6 +89,25 @@ describe('the built entry, loaded as the Functions host loads it', () => {
         authLevel: 'anonymous',
       },
       { name: 'dau', route: 'api/stats/dau', methods: ['GET'], authLevel: 'anonymous' },
+      {
+        name: 'topEvents',
+        route: 'api/stats/top-events',
+        methods: ['GET'],
+        authLevel: 'anonymous',
+      },
+      { name: 'retention', route: 'api/stats/retention', methods: ['GET'], authLevel: 'anonymous' },
+      {
+        name: 'scoreDistribution',
+        route: 'api/stats/scores',
+        methods: ['GET'],
+        authLevel: 'anonymous',
+      },
+      {
+        name: 'userSummary',
+        route: 'api/users/{userId}',
+        methods: ['GET'],
+        authLevel: 'anonymous',
+      },
       { name: 'health', route: 'api/health', methods: ['GET'], authLevel: 'anonymous' },
     ];
     for (const e of expected) {

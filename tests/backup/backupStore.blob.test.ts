@@ -59,10 +59,14 @@ describe('backup to and restore from a Blob URL (Azurite)', () => {
     for await (const blob of container.listBlobsFlat({ prefix: 'nightly/1/' }))
       names.push(blob.name);
     expect(names.sort()).toEqual([
-      'nightly/1/activity.avro',
+      'nightly/1/day_users.avro',
       'nightly/1/manifest.json',
+      'nightly/1/models.avro',
+      'nightly/1/score_days.avro',
       'nightly/1/scores.avro',
       'nightly/1/store.db',
+      'nightly/1/type_days.avro',
+      'nightly/1/users.avro',
     ]);
 
     const restoredDir = tempDir();

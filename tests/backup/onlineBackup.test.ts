@@ -29,6 +29,8 @@ const requestsFor: Record<string, () => string[]> = {
       `api/users/${u}/scores?limit=5&from=${day(1)}T00:00:00Z`,
     ]),
   dau: () => [`api/stats/dau?from=${day(4)}&to=${day(0)}`],
+  retention: () => [`api/stats/retention?start=${day(4)}&interval=day&cohorts=5&windows=4`],
+  userSummary: () => USERS.map((u) => `api/users/${u}`),
   health: () => ['api/health'],
 };
 const getRoutes = functionTable

@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 import {
   activityContainer,
+  dailyEventsContainer,
   deadLetterContainer,
   keysContainer,
   scoresContainer,
+  usersContainer,
 } from '../../src/adapters/cosmos/containers.js';
 import { functionTable, isHttpFunction } from '../../src/app.js';
 import { loadConfig, settingsSchema } from '../../src/config.js';
@@ -130,6 +132,8 @@ describe('app settings in Bicep and src/config.ts', () => {
     expect(env.COSMOS_SCORES_CONTAINER).toBe(defaults.COSMOS_SCORES_CONTAINER);
     expect(env.COSMOS_ACTIVITY_CONTAINER).toBe(defaults.COSMOS_ACTIVITY_CONTAINER);
     expect(env.COSMOS_DEADLETTER_CONTAINER).toBe(defaults.COSMOS_DEADLETTER_CONTAINER);
+    expect(env.COSMOS_DAILY_EVENTS_CONTAINER).toBe(defaults.COSMOS_DAILY_EVENTS_CONTAINER);
+    expect(env.COSMOS_USERS_CONTAINER).toBe(defaults.COSMOS_USERS_CONTAINER);
     expect(env.MODEL_BLOB_CONTAINER).toBe(defaults.MODEL_BLOB_CONTAINER);
     expect(env.COSMOS_API_KEYS_CONTAINER).toBe(defaults.COSMOS_API_KEYS_CONTAINER);
     expect(env.API_KEY_CACHE_SECONDS).toBe(String(defaults.API_KEY_CACHE_SECONDS));
@@ -186,6 +190,8 @@ describe('Cosmos DB containers in Bicep and src/adapters/cosmos/containers.ts', 
     ['COSMOS_ACTIVITY_CONTAINER', activityContainer],
     ['COSMOS_DEADLETTER_CONTAINER', deadLetterContainer],
     ['COSMOS_API_KEYS_CONTAINER', keysContainer],
+    ['COSMOS_DAILY_EVENTS_CONTAINER', dailyEventsContainer],
+    ['COSMOS_USERS_CONTAINER', usersContainer],
   ] as const;
 
   it.each(cases)("%s has the code's partition key and indexing policy", (setting, shape) => {

@@ -251,7 +251,16 @@ describe('the real Function App package', () => {
     const dir = extract(readFileSync(packaged.zipPath));
     const loaded = loadFunctions(path.join(dir, BUNDLE_PATH), { cwd: dir, env: PLACEHOLDER_ENV });
     expect(loaded.functions.map((f) => f.name).sort()).toEqual(
-      expect.arrayContaining(['dau', 'health', 'ingest', 'scorer', 'userScores', 'metrics']),
+      expect.arrayContaining([
+        'dau',
+        'health',
+        'ingest',
+        'scorer',
+        'userScores',
+        'metrics',
+        'topEvents',
+        'retention',
+      ]),
     );
     expect(loaded.functions.find((f) => f.name === 'scorer')?.triggers).toEqual([
       'serviceBusTrigger',

@@ -68,3 +68,28 @@ export const keysContainer: ContainerShape = {
     excludedPaths: [{ path: '/*' }],
   },
 };
+
+/**
+ * Per-day analytics, a logical partition per day: a small document per stored event, cohort
+ * memberships, the day's stale mark and rollup (see cosmosAnalytics.ts). Queries filter on k only.
+ */
+export const dailyEventsContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/day'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [{ path: '/day/?' }, { path: '/k/?' }],
+    excludedPaths: [{ path: '/*' }],
+  },
+};
+
+/** Each user's first stored day, { id: userId, userId, firstDay }: point reads only. */
+export const usersContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/userId'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [],
+    excludedPaths: [{ path: '/*' }],
+  },
+};

@@ -1,25 +1,32 @@
 import type { CosmosClient, JSONObject, OperationInput } from '@azure/cosmos';
 
-import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports.js';
 import { createCosmosAddScores } from './addCosmosScores.js';
-import { activityContainer, deadLetterContainer, scoresContainer } from './containers.js';
+import {
+  activityContainer,
+  dailyEventsContainer,
+  deadLetterContainer,
+  scoresContainer,
+  usersContainer,
+} from './containers.js';
+import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
-import { mapWithConcurrency } from './mapWithConcurrency.js';
 import { openContainer } from './openContainer.js';
 
 export interface CosmosStoreOptions {
   database: string;
   scoresContainer: string;
   activityContainer: string;
+  /** Per-day event summaries, cohort memberships and rollups (partition /day). */
+  dailyEventsContainer?: string;
+  /** Each user's first stored day (partition /userId). */
+  usersContainer?: string;
   /** Created along with the others when createIfMissing; the dead-letter sink writes to it. */
   deadLetterContainer?: string;
   createIfMissing: boolean;
   bulkRetry?: BulkRetryPolicy;
 }
-
-const DAY_QUERY_CONCURRENCY = 8;
 
 /**
  * Thrown by write when operations come back neither created nor already there (409), e.g. 408 or
@@ -75,6 +82,22 @@ export async function createCosmosStore(
     activityContainer,
     createIfMissing,
   );
+  const dailyEvents = await openContainer(
+    client,
+    options.database,
+    options.dailyEventsContainer ?? 'daily-events',
+    dailyEventsContainer,
+    createIfMissing,
+  );
+  const users = await openContainer(
+    client,
+    options.database,
+    options.usersContainer ?? 'users',
+    usersContainer,
+    createIfMissing,
+  );
+  const analytics = { activity, dailyEvents, users, scores };
+  const reader = createAnalyticsReader(analytics);
   if (options.deadLetterContainer !== undefined) {
     await openContainer(
       client,
@@ -99,7 +122,12 @@ export async function createCosmosStore(
     const bad = unexpected(outcome.statusCodes, [201, 409]);
     if (bad.length > 0) throw new CosmosWriteError(options.scoresContainer, bad);
     const written = outcome.statusCodes.filter((code) => code === 201).length;
-    return { ...outcome, written, alreadyStored: docs.length - written };
+    return {
+      ...outcome,
+      written,
+      alreadyStored: docs.length - written,
+      firsts: [...firsts.values()],
+    };
   };
 
   const writeActivity = async (docs: readonly ScoredEvent[]) => {
@@ -122,73 +150,76 @@ export async function createCosmosStore(
     return outcome;
   };
 
-  const countDay = async (day: string): Promise<number> => {
-    const { resources } = await activity.items
-      .query<number>(
+  const userScores = async (query: UserScoresQuery): Promise<ScorePage> => {
+    const conditions = ['c.userId = @userId'];
+    const parameters: { name: string; value: string | number }[] = [
+      { name: '@userId', value: query.userId },
+      { name: '@top', value: query.limit + 1 },
+    ];
+    if (query.from !== undefined) {
+      conditions.push('c.occurredAt >= @from');
+      parameters.push({ name: '@from', value: query.from });
+    }
+    if (query.to !== undefined) {
+      conditions.push('c.occurredAt < @to');
+      parameters.push({ name: '@to', value: query.to });
+    }
+    if (query.after !== undefined) {
+      conditions.push('(c.occurredAt < @afterAt OR (c.occurredAt = @afterAt AND c.id < @afterId))');
+      parameters.push(
+        { name: '@afterAt', value: query.after.occurredAt },
+        { name: '@afterId', value: query.after.eventId },
+      );
+    }
+    const { resources } = await scores.items
+      .query<Record<string, unknown>>(
         {
-          query: 'SELECT VALUE COUNT(1) FROM c WHERE c.day = @day',
-          parameters: [{ name: '@day', value: day }],
+          query: `SELECT TOP @top * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.occurredAt DESC, c.id DESC`,
+          parameters,
         },
-        { partitionKey: day },
+        { partitionKey: query.userId, maxItemCount: query.limit + 1 },
       )
       .fetchAll();
-    return resources[0] ?? 0;
+    const items = resources.slice(0, query.limit).map(toScoredEvent);
+    const last = items.at(-1);
+    if (resources.length <= query.limit || last === undefined) return { items };
+    return { items, next: { occurredAt: last.occurredAt, eventId: last.eventId } };
   };
 
   return {
     async write(docs): Promise<WriteResult> {
       if (docs.length === 0) return { written: 0, alreadyStored: 0, requests: 0, throttled: 0 };
-      const [scored, active] = await Promise.all([writeScores(docs), writeActivity(docs)]);
+      const writer = createAnalyticsWriter(analytics, bulkRetry);
+      const [scored, active] = await Promise.all([
+        writeScores(docs),
+        writeActivity(docs),
+        writer.noteModels(docs),
+      ]);
+      // After the scores, so what the rollups count is stored; every step repeats safely.
+      await writer.write(scored.firsts);
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,
-        requests: scored.requests + active.requests,
-        throttled: scored.throttled + active.throttled,
+        requests: scored.requests + active.requests + writer.counted.requests,
+        throttled: scored.throttled + active.throttled + writer.counted.throttled,
       };
     },
 
-    async userScores(query: UserScoresQuery): Promise<ScorePage> {
-      const conditions = ['c.userId = @userId'];
-      const parameters: { name: string; value: string | number }[] = [
-        { name: '@userId', value: query.userId },
-        { name: '@top', value: query.limit + 1 },
-      ];
-      if (query.from !== undefined) {
-        conditions.push('c.occurredAt >= @from');
-        parameters.push({ name: '@from', value: query.from });
-      }
-      if (query.to !== undefined) {
-        conditions.push('c.occurredAt < @to');
-        parameters.push({ name: '@to', value: query.to });
-      }
-      if (query.after !== undefined) {
-        conditions.push(
-          '(c.occurredAt < @afterAt OR (c.occurredAt = @afterAt AND c.id < @afterId))',
-        );
-        parameters.push(
-          { name: '@afterAt', value: query.after.occurredAt },
-          { name: '@afterId', value: query.after.eventId },
-        );
-      }
-      const { resources } = await scores.items
-        .query<Record<string, unknown>>(
-          {
-            query: `SELECT TOP @top * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.occurredAt DESC, c.id DESC`,
-            parameters,
-          },
-          { partitionKey: query.userId, maxItemCount: query.limit + 1 },
-        )
-        .fetchAll();
-      const items = resources.slice(0, query.limit).map(toScoredEvent);
-      const last = items.at(-1);
-      if (resources.length <= query.limit || last === undefined) return { items };
-      return { items, next: { occurredAt: last.occurredAt, eventId: last.eventId } };
-    },
+    userScores,
 
-    async dailyActiveUsers(from, to) {
-      const days = daysBetween(from, to);
-      const counts = await mapWithConcurrency(days, DAY_QUERY_CONCURRENCY, countDay);
-      return days.map((day, i) => ({ day, activeUsers: counts[i] ?? 0 }));
+    dailyActiveUsers: (from, to) => reader.dailyActiveUsers(from, to),
+    eventsByType: (from, to) => reader.eventsByType(from, to),
+    scoreHistogram: (model, from, to) => reader.scoreHistogram(model, from, to),
+    retention: (query) => reader.retention(query),
+
+    async userSummary(userId) {
+      const [activityOf, page] = await Promise.all([
+        reader.userActivity(userId),
+        userScores({ userId, limit: 1 }),
+      ]);
+      const latest = page.items[0];
+      if (activityOf === undefined || latest === undefined) return undefined;
+      return { userId, ...activityOf, latest };
     },
 
     addScores: createCosmosAddScores(scores),

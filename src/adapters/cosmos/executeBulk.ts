@@ -29,6 +29,8 @@ export const defaultBulkRetryPolicy: BulkRetryPolicy = {
 export interface BulkOutcome {
   /** Final status code of each operation, in input order; never 429. */
   statusCodes: number[];
+  /** Body of each operation's final response where it has one (a Read's document), in input order. */
+  resources: (Record<string, unknown> | undefined)[];
   /** HTTP bulk requests sent, re-submissions included. */
   requests: number;
   /** Responses that throttled at least one operation (429). */
@@ -65,8 +67,9 @@ export async function executeBulk(
   let requests = 0;
   let throttled = 0;
 
-  const runChunk = async (chunk: OperationInput[]): Promise<number[]> => {
+  const runChunk = async (chunk: OperationInput[]) => {
     const statusCodes = new Array<number>(chunk.length);
+    const resources = new Array<Record<string, unknown> | undefined>(chunk.length);
     let pending = chunk.map((_, index) => index);
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       let retryAfterMs = 0;
@@ -98,6 +101,7 @@ export async function executeBulk(
           if (typeof hint === 'number') retryAfterMs = Math.max(retryAfterMs, hint);
         } else {
           statusCodes[index] = result.statusCode;
+          resources[index] = result.resourceBody;
         }
       });
       if (results && stillThrottled.length > 0) throttled += 1;
@@ -111,9 +115,14 @@ export async function executeBulk(
       const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
       await sleep(Math.max(retryAfterMs, backoff));
     }
-    return statusCodes;
+    return { statusCodes, resources };
   };
 
   const perChunk = await mapWithConcurrency(chunks, CONCURRENT_REQUESTS, runChunk);
-  return { statusCodes: perChunk.flat(), requests, throttled };
+  return {
+    statusCodes: perChunk.flatMap((c) => c.statusCodes),
+    resources: perChunk.flatMap((c) => c.resources),
+    requests,
+    throttled,
+  };
 }

@@ -34,6 +34,8 @@ const names = {
   COSMOS_ACTIVITY_CONTAINER: 'daily-activity',
   COSMOS_DEADLETTER_CONTAINER: 'deadletters',
   COSMOS_API_KEYS_CONTAINER: 'keys',
+  COSMOS_DAILY_EVENTS_CONTAINER: 'daily-events',
+  COSMOS_USERS_CONTAINER: 'users',
 };
 const openStore = async (database: string) => {
   const store = await createCosmosStore(client, {
@@ -41,6 +43,8 @@ const openStore = async (database: string) => {
     scoresContainer: names.COSMOS_SCORES_CONTAINER,
     activityContainer: names.COSMOS_ACTIVITY_CONTAINER,
     deadLetterContainer: names.COSMOS_DEADLETTER_CONTAINER,
+    dailyEventsContainer: names.COSMOS_DAILY_EVENTS_CONTAINER,
+    usersContainer: names.COSMOS_USERS_CONTAINER,
     createIfMissing: true,
   });
   // The key store's container, as the access adapter (or Bicep) creates it.

@@ -11,6 +11,7 @@ import {
   type CosmosThrottleProxy,
   startCosmosThrottleProxy,
 } from '../../support/cosmosThrottleProxy.js';
+import { analyticsContract } from '../analyticsContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 let server: CosmosTestServer;
@@ -51,6 +52,17 @@ storeContract('cosmos', async () => {
   };
 });
 
+analyticsContract('cosmos', async () => {
+  const { store, database } = await freshStore(client);
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await client.database(database).delete();
+    },
+  };
+});
+
 const at = (i: number) => new Date(Date.UTC(2026, 2, 2, 0, i)).toISOString();
 
 describe('createCosmosStore', () => {
@@ -76,8 +88,10 @@ describe('createCosmosStore', () => {
     const docs = Array.from({ length: 250 }, (_, i) => scoredEvent(`u${i % 30}`, at(i)));
     const result = await store.write(docs);
     expect(result).toMatchObject({ written: 250, alreadyStored: 0, throttled: 0 });
-    // 3 requests for the scores, 1 for the 30 users' activity of that day.
-    expect(result.requests).toBe(4);
+    // 3 requests for the scores, 1 for the 30 users' activity of that day; analytics: 3 for the
+    // event summaries, 1 each for models, the day's stale mark, reading the 30 users, their
+    // cohort memberships and their first-day records.
+    expect(result.requests).toBe(4 + 3 + 5);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 30 },
     ]);
@@ -131,7 +145,9 @@ describe('createCosmosStore behind a throttling proxy', () => {
       expect(result.alreadyStored).toBe(0);
       expect(result.throttled).toBe(3);
       expect(result.requests).toBe(proxy.bulkRequests - seenBefore);
-      expect(result.requests).toBe(2 + 3);
+      // scores, activity, then the analytics (events, models, stale mark, users read, cohorts,
+      // users write): one request each, plus the 3 throttled ones re-sent.
+      expect(result.requests).toBe(8 + 3);
       expect((await store.userScores({ userId: 'u1', limit: 20 })).items).toHaveLength(10);
       expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
         { day: '2026-03-02', activeUsers: 4 },

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createSqliteStore, sqliteStoreQueries } from '../../../src/adapters/sqlite/sqliteStore.js';
+import { analyticsContract } from '../analyticsContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 const dirs: string[] = [];
@@ -23,7 +24,46 @@ storeContract('sqlite', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+analyticsContract('sqlite', async () => {
+  const store = createSqliteStore(tempFile());
+  return { store, cleanup: () => store.close() };
+});
+
 describe('createSqliteStore', () => {
+  it('rolls up a file written before the rollups existed, once, when it opens it', async () => {
+    const path = tempFile();
+    const docs = [
+      scoredEvent('u1', '2026-03-02T10:00:00.000Z', { type: 'view' }),
+      scoredEvent('u1', '2026-03-04T10:00:00.000Z'),
+      scoredEvent('u2', '2026-03-04T11:00:00.000Z'),
+    ];
+    const old = new DatabaseSync(path);
+    old.exec(`
+      CREATE TABLE scores (event_id TEXT PRIMARY KEY, user_id TEXT NOT NULL,
+        occurred_at TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE TABLE activity (day TEXT NOT NULL, user_id TEXT NOT NULL,
+        PRIMARY KEY (day, user_id)) WITHOUT ROWID;`);
+    const insert = old.prepare('INSERT INTO scores VALUES (?, ?, ?, ?)');
+    for (const d of docs) insert.run(d.eventId, d.userId, d.occurredAt, JSON.stringify(d));
+    old.close();
+
+    for (let open = 0; open < 2; open += 1) {
+      const store = createSqliteStore(path);
+      expect(await store.dailyActiveUsers('2026-03-02', '2026-03-04')).toEqual([
+        { day: '2026-03-02', activeUsers: 1 },
+        { day: '2026-03-03', activeUsers: 0 },
+        { day: '2026-03-04', activeUsers: 2 },
+      ]);
+      expect(await store.userSummary('u1')).toMatchObject({ events: 2, activeDays: 2 });
+      await store.close();
+    }
+    const db = new DatabaseSync(path);
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE name = 'activity'").get(),
+    ).toBeUndefined();
+    db.close();
+  });
+
   it('keeps scores and activity across close and reopen', async () => {
     const path = tempFile();
     const doc = scoredEvent('u1', '2026-03-02T10:00:00.000Z');
@@ -89,17 +129,36 @@ describe('createSqliteStore', () => {
         limit: 21,
       },
     ].map((params) => plan(sqliteStoreQueries.userScores, params));
-    const dauPlan = plan(sqliteStoreQueries.dailyActiveUsers, {
-      from: '2026-03-01',
-      to: '2026-03-07',
-    });
+    const range = { from: '2026-03-01', to: '2026-03-07' };
+    const rollupPlans = {
+      dau: plan(sqliteStoreQueries.dailyActiveUsers, range),
+      types: plan(sqliteStoreQueries.eventsByType, range),
+      scores: plan(sqliteStoreQueries.scoreHistogram, { model: 'baseline@1', ...range }),
+      known: plan(sqliteStoreQueries.modelKnown, { model: 'baseline@1' }),
+      cohorts: plan(sqliteStoreQueries.cohortMembers, { from: 20513, to: 20520 }),
+      user: plan(sqliteStoreQueries.userSummary, { userId: 'u1' }),
+    };
     db.close();
 
     for (const userPlan of userPlans) {
       expect(userPlan.join('\n')).toMatch(/SEARCH scores USING INDEX scores_by_user \(user_id=\?/);
       expect(userPlan.join('\n')).not.toMatch(/TEMP B-TREE/);
     }
-    expect(dauPlan.join('\n')).toMatch(/SEARCH activity USING PRIMARY KEY \(day>\? AND day<\?\)/);
-    for (const line of [...userPlans.flat(), ...dauPlan]) expect(line).not.toMatch(/^SCAN/);
+    expect(rollupPlans.dau.join('\n')).toMatch(
+      /SEARCH day_users USING PRIMARY KEY \(day>\? AND day<\?\)/,
+    );
+    expect(rollupPlans.types.join('\n')).toMatch(
+      /SEARCH type_days USING PRIMARY KEY \(day>\? AND day<\?\)/,
+    );
+    expect(rollupPlans.scores.join('\n')).toMatch(
+      /SEARCH score_days USING PRIMARY KEY \(model=\? AND day>\? AND day<\?\)/,
+    );
+    expect(rollupPlans.known.join('\n')).toMatch(/SEARCH models USING PRIMARY KEY \(model=\?\)/);
+    expect(rollupPlans.cohorts.join('\n')).toMatch(
+      /SEARCH users USING INDEX users_by_first_day \(first_day>\? AND first_day<\?\)/,
+    );
+    expect(rollupPlans.user.join('\n')).toMatch(/SEARCH users USING PRIMARY KEY \(user_id=\?\)/);
+    for (const line of [...userPlans.flat(), ...Object.values(rollupPlans).flat()])
+      expect(line).not.toMatch(/^SCAN/);
   });
 });

@@ -1,0 +1,19 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
+import { parseTopEventsParams } from '../../core/analytics/analyticsParams.js';
+import { rankEventTypes } from '../../core/analytics/rankEventTypes.js';
+import type { Deps } from '../../deps.js';
+import { badParams, fromStore, json } from '../respond.js';
+
+/** GET /api/stats/top-events: stored events per type over a day range, most first. */
+export function createTopEventsHandler(deps: Deps) {
+  return async function topEvents(request: HttpRequest): Promise<HttpResponseInit> {
+    const params = parseTopEventsParams(request.query, deps.now());
+    if (!params.ok) return badParams(params.errors);
+    const { from, to, limit } = params.value;
+    return fromStore(deps, async () => {
+      const counts = await deps.store.eventsByType(from, to);
+      return json(200, { from, to, ...rankEventTypes(counts, limit) });
+    });
+  };
+}
