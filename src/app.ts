@@ -9,6 +9,9 @@ import type { Deps } from './deps.js';
 import { createDauHandler } from './functions/dau.js';
 import { createHealthHandler } from './functions/health.js';
 import { createIngestHandler } from './functions/ingest.js';
+import { createAssetsHandler } from './functions/pages/assets.js';
+import { createOpenapiHandler } from './functions/pages/openapi.js';
+import { createPageHandler } from './functions/pages/pageHandler.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { createUserScoresHandler } from './functions/userScores.js';
 
@@ -84,6 +87,36 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: { type: 'http', methods: ['GET'], route: 'api/health', authLevel: 'anonymous' },
     access: 'public',
     create: createHealthHandler,
+  },
+  {
+    name: 'openapi',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/openapi.json', authLevel: 'anonymous' },
+    access: 'public',
+    create: createOpenapiHandler,
+  },
+  {
+    name: 'docs',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/docs', authLevel: 'anonymous' },
+    access: 'public',
+    create: createPageHandler('docs', { inlineStyles: true }),
+  },
+  {
+    name: 'dashboard',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/dashboard', authLevel: 'anonymous' },
+    access: 'public',
+    create: createPageHandler('dashboard', { inlineStyles: false }),
+  },
+  {
+    // A catch-all never matches an empty path, so the pages above have routes of their own.
+    name: 'assets',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/assets/{*path}',
+      authLevel: 'anonymous',
+    },
+    access: 'public',
+    create: createAssetsHandler,
   },
   {
     name: 'scorer',
