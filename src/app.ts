@@ -98,13 +98,13 @@ export const functionTable: readonly FunctionDefinition[] = [
     name: 'docs',
     trigger: { type: 'http', methods: ['GET'], route: 'api/docs', authLevel: 'anonymous' },
     access: 'public',
-    create: createPageHandler('docs', { inlineStyles: true }),
+    create: createPageHandler('docs'),
   },
   {
     name: 'dashboard',
     trigger: { type: 'http', methods: ['GET'], route: 'api/dashboard', authLevel: 'anonymous' },
     access: 'public',
-    create: createPageHandler('dashboard', { inlineStyles: false }),
+    create: createPageHandler('dashboard'),
   },
   {
     // A catch-all never matches an empty path, so the pages above have routes of their own.

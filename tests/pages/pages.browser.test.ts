@@ -66,6 +66,7 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
   const foreign: string[] = [];
   /** Pages whose 401s the test provokes: Chromium logs each failed load as a console error. */
   const answers401 = new WeakSet<Page>();
+  const answersCsp = new WeakSet<Page>();
 
   beforeAll(async () => {
     [host, browser] = await Promise.all([startTestHost(), launchChromium()]);
@@ -79,7 +80,10 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
     });
     context.on('console', (m) => {
       const page = m.page();
-      const expected = page && answers401.has(page) && /status of 401/.test(m.text());
+      const expected =
+        page &&
+        ((answers401.has(page) && /status of 401/.test(m.text())) ||
+          (answersCsp.has(page) && /Content Security Policy/.test(m.text())));
       if (m.type() === 'error' && !expected) consoleErrors.push(`${m.location().url}: ${m.text()}`);
     });
     context.on('weberror', (e) => consoleErrors.push(e.error().message));
@@ -236,11 +240,20 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
 
   it('fits 375 px without horizontal scrolling', async () => {
     const page = await openDashboard('', { width: 375, height: 800 });
-    const { scroll, width } = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      width: window.innerWidth,
-    }));
+    const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>(
+      '({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })',
+    );
     expect(scroll).toBeLessThanOrEqual(width);
+    await page.close();
+  });
+
+  it('refuses inline script (the Content-Security-Policy holds)', async () => {
+    const page = await openDashboard();
+    answersCsp.add(page);
+    const ran = await page.evaluate<unknown>(
+      "(() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.body.append(s); return window.__inline; })()",
+    );
+    expect(ran).toBeUndefined();
     await page.close();
   });
 
