@@ -64,7 +64,17 @@ describe('the built entry, loaded as the Functions host loads it', () => {
     const names = load.registrations.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
     expect([...names].sort()).toEqual(functionTable.map((f) => f.name).sort());
-    expect([...names].sort()).toEqual(['dau', 'health', 'ingest', 'scorer', 'userScores']);
+    expect([...names].sort()).toEqual([
+      'assets',
+      'dashboard',
+      'dau',
+      'docs',
+      'health',
+      'ingest',
+      'openapi',
+      'scorer',
+      'userScores',
+    ]);
   });
 
   it('registers HTTP triggers with their routes, methods and auth levels, and an http output', () => {
@@ -78,6 +88,8 @@ describe('the built entry, loaded as the Functions host loads it', () => {
       },
       { name: 'dau', route: 'api/stats/dau', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'health', route: 'api/health', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'docs', route: 'api/docs', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'assets', route: 'api/assets/{*path}', methods: ['GET'], authLevel: 'anonymous' },
     ];
     for (const e of expected) {
       const f = byName(load, e.name);
@@ -128,6 +140,9 @@ describe('the built entry, loaded as the Functions host loads it', () => {
 
   it('loads no Azure SDK and no Application Insights at load', () => {
     for (const pkg of SDKS) expect(loadedPackage(load, pkg), pkg).toBe(false);
+    expect(loadedPackage(load, 'zod-openapi'), 'zod-openapi (the docs load on first call)').toBe(
+      false,
+    );
     expect(loadedPackage(load, '@azure/functions')).toBe(true);
   });
 

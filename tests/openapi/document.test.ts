@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionTable, isHttpFunction, type HttpFunction } from '../../src/app.js';
-import { openapiDocument } from '../../src/functions/pages/openapi.js';
+import { openapiDocument } from '../../src/functions/pages/openapiDocument.js';
 import { buildDocument, toOpenApiPath } from '../../src/openapi/buildDocument.js';
 import { operationDocs } from '../../src/openapi/operations/index.js';
 import { startTestHost } from '../support/localHost.js';

@@ -1,31 +1,14 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { HttpResponseInit } from '@azure/functions';
-import { functionTable, isHttpFunction } from '../../app.js';
-import { appRoot } from '../../appRoot.js';
 import type { Deps } from '../../deps.js';
-import { buildDocument } from '../../openapi/buildDocument.js';
-import { operationDocs } from '../../openapi/operations/index.js';
 import { json, problem } from '../respond.js';
-
-/** The document of this server's table: what the docs page and the dashboard read. */
-export function openapiDocument() {
-  const { version } = JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as {
-    version?: string;
-  };
-  return buildDocument(functionTable.filter(isHttpFunction), operationDocs, {
-    title: 'Event scoring API',
-    version: version ?? '0.0.0',
-    description:
-      'Ingest events, score them, query scores and activity. Keys: `Authorization: Bearer <key>`, `x-api-key`, or Basic with the key as the user name.',
-  });
-}
 
 /** GET /api/openapi.json: built once per process from the function table. */
 export function createOpenapiHandler(_deps: Deps) {
   let answer: HttpResponseInit | undefined;
   return async function openapi(): Promise<HttpResponseInit> {
     if (!answer) {
+      // Loaded on the first call: zod-openapi and the route docs stay out of registration (cold start).
+      const { openapiDocument } = await import('./openapiDocument.js');
       const built = openapiDocument();
       answer = built.ok
         ? json(200, built.document, { 'cache-control': 'no-cache' })
