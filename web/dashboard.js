@@ -91,7 +91,9 @@ async function load(chart, url, render) {
   try {
     const r = await api(url);
     if (unavailable(chart, r)) return;
-    if (!r.ok || !r.body || (chart !== 'health' && r.status !== 200))
+    // Health answers 503 with its checks when something is down: that is data to show.
+    const healthBody = chart === 'health' && r.body?.checks;
+    if (!healthBody && (r.status !== 200 || !r.body))
       return setState(chart, 'error', `Error: ${problemText(r)}`);
     await render(r.body, r);
   } catch (err) {
@@ -149,11 +151,22 @@ function renderDau(body) {
       series.map((p) => [p.day, p.activeUsers]),
     ),
   );
+  const dayLabel = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
   return plot(
     target,
     {
-      series: [{}, { label: 'Active users', stroke: '#1d4ed8', width: 2, points: { show: true } }],
-      axes: [{}, { label: 'users' }],
+      scales: { x: { time: false } },
+      series: [
+        { label: 'Day', value: (_u, v) => (v == null ? '--' : dayLabel(v)) },
+        { label: 'Active users', stroke: '#1d4ed8', width: 2, points: { show: true } },
+      ],
+      axes: [
+        {
+          incrs: [86_400, 7 * 86_400, 28 * 86_400, 91 * 86_400],
+          values: (_u, splits) => splits.map((v) => dayLabel(v).slice(5)),
+        },
+        { label: 'users' },
+      ],
     },
     [series.map((p) => dayToSeconds(p.day)), series.map((p) => p.activeUsers)],
   );
@@ -256,7 +269,7 @@ function renderScores(body) {
   const box = setState(
     'scores',
     'ready',
-    `${label(body.model)}: ${body.count} scores, mean ${body.mean.toFixed(3)}${challenger ? `; challenger ${label(challenger.model)}: ${challenger.count}, mean ${challenger.mean.toFixed(3)}` : ''}`,
+    `${label(body.model)}: ${body.count} scores, mean ${(body.mean ?? 0).toFixed(3)}${challenger ? `; challenger ${label(challenger.model)}: ${challenger.count}, mean ${(challenger.mean ?? 0).toFixed(3)}` : ''}`,
     target,
   );
   box.append(

@@ -56,11 +56,9 @@ export const eventSchema = z
       .refine(Number.isFinite, 'must be a finite number')
       .optional()
       .meta({ description: 'A money amount, when the event has one' }),
-    properties: propertiesSchema
-      .optional()
-      .meta({
-        description: `Up to ${MAX_PROPERTIES} flat properties (string, number, boolean, null)`,
-      }),
+    properties: propertiesSchema.optional().meta({
+      description: `Up to ${MAX_PROPERTIES} flat properties (string, number, boolean, null)`,
+    }),
   })
   .meta({ id: 'Event', description: 'One event as a client sends it' });
 export type ClientEvent = z.infer<typeof eventSchema>;

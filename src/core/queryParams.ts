@@ -82,12 +82,10 @@ const day = z
 
 /** Query of GET stats/dau. */
 export const dauQuerySchema = z.object({
-  from: day
-    .optional()
-    .meta({
-      description: 'First day, inclusive (default: 29 days before to)',
-      example: '2026-01-01',
-    }),
+  from: day.optional().meta({
+    description: 'First day, inclusive (default: 29 days before to)',
+    example: '2026-01-01',
+  }),
   to: day
     .optional()
     .meta({ description: 'Last day, inclusive (default: today, UTC)', example: '2026-01-07' }),

@@ -7,14 +7,42 @@ import { buildDocument, toOpenApiPath } from '../../src/openapi/buildDocument.js
 import { operationDocs } from '../../src/openapi/operations/index.js';
 import { startTestHost } from '../support/localHost.js';
 
+/** The parts of an OpenAPI 3.1 document these tests read. */
+interface Media {
+  schema: object;
+  examples?: Record<string, { value: unknown }>;
+}
+interface Parameter {
+  in: 'path' | 'query' | 'header';
+  name: string;
+  example?: unknown;
+  schema?: { example?: unknown };
+  examples?: Record<string, { value: unknown }>;
+}
+interface Operation {
+  operationId: string;
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, { content?: Record<string, Media>; headers?: Record<string, unknown> }>;
+  security?: unknown;
+}
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<string, { properties: Record<string, Record<string, unknown>> }>;
+    securitySchemes: Record<string, unknown>;
+  };
+}
+
 const routes = functionTable.filter(isHttpFunction);
 const built = openapiDocument();
 if (!built.ok) throw new Error(built.message);
-const doc = built.document as any;
+const doc = built.document as unknown as Document;
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-const operations = Object.entries(doc.paths).flatMap(([path, item]: [string, any]) =>
-  METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] })),
+const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+  METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method]! })),
 );
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -24,15 +52,14 @@ ajv.addFormat('binary', /.*/s);
 const validatorOf = (schema: object) => ajv.compile({ ...schema, components: doc.components });
 
 /** The example requests of an operation, by name (see src/openapi/operationDocs.ts). */
-function exampleRequests(path: string, op: any) {
-  const params: any[] = op.parameters ?? [];
-  const bodyExamples: Record<string, { value: unknown }> =
-    op.requestBody?.content?.['application/json']?.examples ?? {};
+function exampleRequests(path: string, op: Operation) {
+  const params = op.parameters ?? [];
+  const bodyExamples = op.requestBody?.content['application/json']?.examples ?? {};
   const names = new Set([
     ...Object.keys(bodyExamples),
     ...params.flatMap((p) => Object.keys(p.examples ?? {})),
   ]);
-  const plainOf = (p: any) => p.example ?? p.schema?.example;
+  const plainOf = (p: Parameter) => p.example ?? p.schema?.example;
   const pathParams = params.filter((p) => p.in === 'path');
   if (!op.requestBody && pathParams.every((p) => plainOf(p) !== undefined)) names.add('default');
   return [...names].map((name) => {
@@ -43,8 +70,9 @@ function exampleRequests(path: string, op: any) {
       const value =
         p.examples?.[name]?.value ?? (name === 'default' || p.in === 'path' ? plain : undefined);
       if (value === undefined) continue;
-      if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(String(value)));
-      if (p.in === 'query') query.set(p.name, String(value));
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(text));
+      if (p.in === 'query') query.set(p.name, text);
     }
     const search = query.toString();
     return { name, url: search ? `${url}?${search}` : url, body: bodyExamples[name]?.value };
@@ -52,11 +80,9 @@ function exampleRequests(path: string, op: any) {
 }
 
 /** The one status whose response has an example of that name. */
-function documentedStatus(op: any, name: string): string {
+function documentedStatus(op: Operation, name: string): string {
   const statuses = Object.entries(op.responses)
-    .filter(([, r]: [string, any]) =>
-      Object.values(r.content ?? {}).some((c: any) => c.examples?.[name]),
-    )
+    .filter(([, r]) => Object.values(r.content ?? {}).some((c) => c.examples?.[name]))
     .map(([status]) => status);
   expect(statuses, `${op.operationId}: example "${name}" is answered by one status`).toHaveLength(
     1,
@@ -66,7 +92,7 @@ function documentedStatus(op: any, name: string): string {
 
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1', async () => {
-    const result = await new Validator().validate(doc);
+    const result = await new Validator().validate(structuredClone(doc) as never);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(doc.openapi).toBe('3.1.0');
@@ -105,7 +131,7 @@ describe('the OpenAPI document', () => {
       name: 'x-api-key',
     });
     for (const f of routes) {
-      const op = doc.paths[toOpenApiPath(f.trigger.route)][f.trigger.methods[0]!.toLowerCase()];
+      const op = doc.paths[toOpenApiPath(f.trigger.route)]![f.trigger.methods[0]!.toLowerCase()]!;
       if (f.access === 'public') {
         expect(op.security, f.name).toEqual([]);
         continue;
@@ -114,25 +140,25 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(op.responses), f.name).toEqual(
         expect.arrayContaining(['401', '403', '429']),
       );
-      expect(Object.keys(op.responses['429'].headers).sort()).toEqual([
+      expect(Object.keys(op.responses['429']!.headers!).sort()).toEqual([
         'RateLimit',
         'RateLimit-Policy',
         'Retry-After',
       ]);
       const ok = Object.keys(op.responses).find((s) => s.startsWith('2'))!;
-      expect(Object.keys(op.responses[ok].headers)).toEqual(['RateLimit-Policy', 'RateLimit']);
+      expect(Object.keys(op.responses[ok]!.headers!)).toEqual(['RateLimit-Policy', 'RateLimit']);
     }
   });
 
   it('documents single events and batches, gzip included, from the zod contract', () => {
-    const ingest = doc.paths['/api/events'].post;
-    const body = ingest.requestBody.content['application/json'];
-    expect(body.schema.anyOf).toEqual([
+    const ingest = doc.paths['/api/events']!.post!;
+    const body = ingest.requestBody!.content['application/json']!;
+    expect((body.schema as { anyOf: unknown }).anyOf).toEqual([
       { $ref: '#/components/schemas/Event' },
       { $ref: '#/components/schemas/Batch' },
     ]);
-    expect(doc.components.schemas.Event.properties.userId.pattern).toBe('^[A-Za-z0-9_.:@-]+$');
-    expect(doc.components.schemas.Batch.properties.events.maxItems).toBe(1000);
+    expect(doc.components.schemas.Event!.properties.userId!.pattern).toBe('^[A-Za-z0-9_.:@-]+$');
+    expect(doc.components.schemas.Batch!.properties.events!.maxItems).toBe(1000);
     expect(ingest.parameters).toContainEqual(
       expect.objectContaining({ in: 'header', name: 'content-encoding' }),
     );
@@ -141,10 +167,10 @@ describe('the OpenAPI document', () => {
   it('gives every example response a value its schema accepts', () => {
     let checked = 0;
     for (const { op } of operations) {
-      for (const [status, response] of Object.entries(op.responses) as [string, any][]) {
-        for (const media of Object.values(response.content ?? {}) as any[]) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        for (const media of Object.values(response.content ?? {})) {
           const validate = validatorOf(media.schema);
-          for (const [name, example] of Object.entries(media.examples ?? {}) as [string, any][]) {
+          for (const [name, example] of Object.entries(media.examples ?? {})) {
             checked++;
             expect(
               validate(example.value),
@@ -183,7 +209,7 @@ describe('the OpenAPI document', () => {
           });
           const label = `${op.operationId} "${example.name}" ${method.toUpperCase()} ${example.url}`;
           expect(res.status, label).toBe(Number(status));
-          const [type, media] = Object.entries(op.responses[status].content)[0] as [string, any];
+          const [type, media] = Object.entries(op.responses[status]!.content!)[0]!;
           expect(res.headers.get('content-type'), label).toContain(type);
           const body = type === 'application/json' ? await res.json() : await res.text();
           const validate = validatorOf(media.schema);

@@ -30,26 +30,42 @@ if (!found) {
 
 type Rows = string[][];
 
+/** The answers of the charts' endpoints (issue 9's contracts for all but DAU). */
+interface Bins {
+  bins: { from: number; to: number; count: number }[];
+}
+interface ChartBodies {
+  dau: { series: { day: string; activeUsers: number }[] };
+  topEvents: { items: { type: string; events: number }[] };
+  retention: {
+    cohorts: { cohort: string; size: number; retained: number[]; incomplete: boolean[] }[];
+  };
+  scores: Bins & { challenger?: Bins };
+}
+
 /** What a chart must show for an API answer, as the rows of its values table. */
-function expectedRows(chart: Chart, body: any): Rows {
+function expectedRows<C extends Chart>(chart: C, answer: unknown): Rows {
+  const body = answer as ChartBodies[C];
   switch (chart) {
     case 'dau':
-      return body.series.map((p: any) => [p.day, String(p.activeUsers)]);
+      return (body as ChartBodies['dau']).series.map((p) => [p.day, String(p.activeUsers)]);
     case 'topEvents':
-      return body.items.map((i: any) => [i.type, String(i.events)]);
+      return (body as ChartBodies['topEvents']).items.map((i) => [i.type, String(i.events)]);
     case 'retention':
-      return body.cohorts.map((c: any) => [
+      return (body as ChartBodies['retention']).cohorts.map((c) => [
         c.cohort,
         String(c.size),
-        ...c.retained.map((n: number, k: number) => `${n}${c.incomplete[k] ? '*' : ''}`),
+        ...c.retained.map((n, k) => `${n}${c.incomplete[k] ? '*' : ''}`),
       ]);
-    case 'scores':
-      return body.bins.map((b: any, i: number) => [
+    default: {
+      const scores = body as ChartBodies['scores'];
+      return scores.bins.map((b, i) => [
         String(b.from),
         String(b.to),
         String(b.count),
-        ...(body.challenger ? [String(body.challenger.bins[i].count)] : []),
+        ...(scores.challenger ? [String(scores.challenger.bins[i]!.count)] : []),
       ]);
+    }
   }
 }
 
@@ -64,7 +80,7 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
   let context: BrowserContext;
   const consoleErrors: string[] = [];
   const foreign: string[] = [];
-  /** Pages whose 401s the test provokes: Chromium logs each failed load as a console error. */
+  /** Pages whose 401s and 503s the test provokes: Chromium logs each as a console error. */
   const answers401 = new WeakSet<Page>();
   const answersCsp = new WeakSet<Page>();
 
@@ -82,7 +98,7 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
       const page = m.page();
       const expected =
         page &&
-        ((answers401.has(page) && /status of 401/.test(m.text())) ||
+        ((answers401.has(page) && /status of (401|503)/.test(m.text())) ||
           (answersCsp.has(page) && /Content Security Policy/.test(m.text())));
       if (m.type() === 'error' && !expected) consoleErrors.push(`${m.location().url}: ${m.text()}`);
     });
@@ -129,12 +145,13 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
     const page = await context.newPage();
     await page.goto(`${host.url}/api/docs`);
     await page.waitForSelector('.opblock');
-    const listed = await page.$$eval('.opblock', (blocks) =>
-      blocks.map(
-        (b) =>
-          `${b.querySelector('.opblock-summary-method')?.textContent} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`,
-      ),
+    const methods = await page.$$eval('.opblock .opblock-summary-method', (els) =>
+      els.map((e) => e.textContent),
     );
+    const paths = await page.$$eval('.opblock .opblock-summary-path', (els) =>
+      els.map((e) => e.dataset.path),
+    );
+    const listed = methods.map((m, i) => `${m} ${paths[i]}`);
     const expected = httpFunctions.flatMap((f) =>
       f.trigger.methods.map((m) => `${m} /${f.trigger.route.replace('{*path}', '{path}')}`),
     );
@@ -201,7 +218,7 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
     expect(api.items.length).toBeGreaterThan(0);
     const shown = await section
       .locator('tr[data-event-id]')
-      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id')));
+      .evaluateAll((rows) => rows.map((r) => r.dataset.eventId));
     expect(shown).toEqual(api.items.map((e) => e.eventId));
     expect(await section.locator('tr[data-event-id] td').nth(3).textContent()).toMatch(/[+-]\d/);
     const summary = await section.locator('[data-summary]').getAttribute('data-summary');
@@ -234,6 +251,29 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
     );
     expect(await page.locator('section[data-chart="dau"]').getAttribute('data-state')).toBe(
       'ready',
+    );
+    await page.close();
+  });
+
+  it("shows an endpoint's error rather than swallowing it", async () => {
+    const page = await context.newPage();
+    answers401.add(page);
+    await page.route('**/api/stats/dau*', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        headers: { 'retry-after': '5' },
+        body: JSON.stringify({
+          error: { code: 'store_unavailable', message: 'the score store did not answer' },
+        }),
+      }),
+    );
+    await page.goto(`${host.url}/api/dashboard`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const dau = page.locator('section[data-chart="dau"]');
+    expect(await dau.getAttribute('data-state')).toBe('error');
+    expect(await dau.locator('.status').textContent()).toBe(
+      'Error: 503 store_unavailable: the score store did not answer',
     );
     await page.close();
   });

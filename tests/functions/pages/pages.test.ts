@@ -156,6 +156,6 @@ describe('the pages as the Functions host calls them', () => {
     expect(escape.status).toBe(404);
     const page = await call('dashboard', 'http://h/api/dashboard');
     expect(page.status).toBe(200);
-    expect(String(page.body)).toContain('data-chart="dau"');
+    expect(page.body as string).toContain('data-chart="dau"');
   });
 });
