@@ -28,4 +28,26 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The pages' browser modules: plain JavaScript, no build step, not in the TypeScript project.
+    files: ['web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { project: false, projectService: false, program: null },
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'fetch',
+          'sessionStorage',
+          'URL',
+          'URLSearchParams',
+          'ResizeObserver',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { build } from 'esbuild';
 
+import { pageFilePaths } from '../src/core/pages/pageFiles.js';
 import { createZip, type ZipEntry } from './zip.js';
 
 /** Provided by the Functions Node.js worker at run time; never bundled nor shipped. */
@@ -32,7 +33,10 @@ export interface PackageOptions {
   outDir?: string;
   /** Packages kept out of the bundle and shipped in node_modules with their production dependencies. */
   external?: readonly string[];
-  /** Extra files or folders (relative to root) shipped as they are, when they exist. */
+  /**
+   * Extra files or folders (relative to root) shipped as they are, when they exist. Default: the
+   * models, and the pages' files (web/ and the few files they serve from installed packages).
+   */
   include?: readonly string[];
   /**
    * Code splitting (default on): each dynamic import() becomes its own chunk, loaded when first
@@ -217,7 +221,7 @@ export async function packageApp(options: PackageOptions = {}): Promise<PackageR
     dependencies[name] = readJson<PackageJson>(path.join(dir, 'package.json')).version ?? '*';
   }
 
-  for (const extra of options.include ?? ['models']) {
+  for (const extra of options.include ?? ['models', ...pageFilePaths()]) {
     const full = path.join(root, extra);
     if (!existsSync(full)) continue;
     if (statSync(full).isDirectory()) {

@@ -13,6 +13,9 @@ import { createDauHandler } from './functions/dau.js';
 import { createHealthHandler } from './functions/health.js';
 import { createIngestHandler } from './functions/ingest.js';
 import { createMetricsHandler } from './functions/metrics/metrics.js';
+import { createAssetsHandler } from './functions/pages/assets.js';
+import { createOpenapiHandler } from './functions/pages/openapi.js';
+import { createPageHandler } from './functions/pages/pageHandler.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { createRetentionHandler } from './functions/stats/retention.js';
 import { createScoreDistributionHandler } from './functions/stats/scoreDistribution.js';
@@ -172,6 +175,36 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: { type: 'http', methods: ['GET'], route: 'api/metrics', authLevel: 'anonymous' },
     access: { scope: 'admin', cost: 'request' },
     create: createMetricsHandler,
+  },
+  {
+    name: 'openapi',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/openapi.json', authLevel: 'anonymous' },
+    access: 'public',
+    create: createOpenapiHandler,
+  },
+  {
+    name: 'docs',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/docs', authLevel: 'anonymous' },
+    access: 'public',
+    create: createPageHandler('docs'),
+  },
+  {
+    name: 'dashboard',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/dashboard', authLevel: 'anonymous' },
+    access: 'public',
+    create: createPageHandler('dashboard'),
+  },
+  {
+    // A catch-all never matches an empty path, so the pages above have routes of their own.
+    name: 'assets',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/assets/{*path}',
+      authLevel: 'anonymous',
+    },
+    access: 'public',
+    create: createAssetsHandler,
   },
   {
     name: 'scorer',

@@ -33,27 +33,43 @@ export const propertiesSchema = z
 const eventIdSchema = z.uuid('must be a UUID').transform((id) => id.toLowerCase());
 
 /** One event as a client sends it. */
-export const eventSchema = z.strictObject({
-  eventId: eventIdSchema.optional(),
-  userId: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(128, 'must be at most 128 characters')
-    .regex(/^[A-Za-z0-9_.:@-]+$/, 'may contain only A-Z a-z 0-9 _ . : @ -'),
-  type: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(64, 'must be at most 64 characters')
-    .regex(/^[a-z0-9_.:-]+$/, 'may contain only a-z 0-9 _ . : -'),
-  occurredAt: timestamp.optional(),
-  amount: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
-  properties: propertiesSchema.optional(),
-});
+export const eventSchema = z
+  .strictObject({
+    eventId: eventIdSchema
+      .optional()
+      .meta({ description: 'Idempotency key of the event; assigned by the API when absent' }),
+    userId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(128, 'must be at most 128 characters')
+      .regex(/^[A-Za-z0-9_.:@-]+$/, 'may contain only A-Z a-z 0-9 _ . : @ -')
+      .meta({ description: 'Who did it', example: 'user-42' }),
+    type: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      .regex(/^[a-z0-9_.:-]+$/, 'may contain only a-z 0-9 _ . : -')
+      .meta({ description: 'What happened', example: 'add_to_cart' }),
+    occurredAt: timestamp
+      .optional()
+      .meta({ description: 'When it happened (default: when received); at most 1 h ahead' }),
+    amount: z
+      .number()
+      .refine(Number.isFinite, 'must be a finite number')
+      .optional()
+      .meta({ description: 'A money amount, when the event has one' }),
+    properties: propertiesSchema.optional().meta({
+      description: `Up to ${MAX_PROPERTIES} flat properties (string, number, boolean, null)`,
+    }),
+  })
+  .meta({ id: 'Event', description: 'One event as a client sends it' });
 export type ClientEvent = z.infer<typeof eventSchema>;
 
 /** The batch envelope; events are validated one by one so each gets its own result. */
 export const batchSchema = z.strictObject({
-  sentAt: timestamp.optional(),
+  sentAt: timestamp
+    .optional()
+    .meta({ description: "The client's clock when it sent the batch: corrects clock skew" }),
   events: z
     .array(z.unknown())
     .min(1, 'must contain at least 1 event')

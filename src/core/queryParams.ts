@@ -21,27 +21,40 @@ const dayOrTimestamp = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
-const userScoresSchema = z
-  .object({
-    userId: eventSchema.shape.userId,
-    limit: z
-      .string()
-      .regex(/^\d+$/, 'must be an integer from 1 to 100')
-      .transform(Number)
-      .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'))
-      .default(20),
-    from: dayOrTimestamp.optional(),
-    to: dayOrTimestamp.optional(),
-    continuationToken: z
-      .string()
-      .transform((token, ctx) => {
-        const cursor = decodeCursor(token);
-        if (cursor === undefined)
-          ctx.addIssue({ code: 'custom', message: 'is not a token this API issued' });
-        return cursor as ScoreCursor;
-      })
-      .optional(),
-  })
+/** Path parameters of GET users/{userId}/scores. */
+export const userPathSchema = z.object({
+  userId: eventSchema.shape.userId.meta({ description: 'The user', example: 'user-42' }),
+});
+
+/** Query of GET users/{userId}/scores. */
+export const userScoresQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'must be an integer from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+    .default(20)
+    .meta({ description: 'Page size, 1 to 100 (default 20)', example: '5' }),
+  from: dayOrTimestamp
+    .optional()
+    .meta({ description: 'Inclusive lower bound on occurredAt: YYYY-MM-DD or a timestamp' }),
+  to: dayOrTimestamp
+    .optional()
+    .meta({ description: 'Exclusive upper bound on occurredAt: YYYY-MM-DD or a timestamp' }),
+  continuationToken: z
+    .string()
+    .transform((token, ctx) => {
+      const cursor = decodeCursor(token);
+      if (cursor === undefined)
+        ctx.addIssue({ code: 'custom', message: 'is not a token this API issued' });
+      return cursor as ScoreCursor;
+    })
+    .optional()
+    .meta({ description: "The previous page's continuationToken" }),
+});
+
+const userScoresSchema = userPathSchema
+  .extend(userScoresQuerySchema.shape)
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
     path: ['from'],
     message: 'must be before to',
@@ -67,6 +80,17 @@ const day = z
   .string()
   .refine((t) => parseDay(t) !== undefined, 'must be a calendar day YYYY-MM-DD');
 
+/** Query of GET stats/dau. */
+export const dauQuerySchema = z.object({
+  from: day.optional().meta({
+    description: 'First day, inclusive (default: 29 days before to)',
+    example: '2026-01-01',
+  }),
+  to: day
+    .optional()
+    .meta({ description: 'Last day, inclusive (default: today, UTC)', example: '2026-01-07' }),
+});
+
 export interface DauParams {
   from: string;
   to: string;
@@ -74,9 +98,7 @@ export interface DauParams {
 
 /** Query of GET stats/dau: inclusive day range, at most 366 days, by default the 30 days ending today (UTC). */
 export function parseDauParams(query: URLSearchParams, now: number): Parsed<DauParams> {
-  const parsed = z
-    .object({ from: day.optional(), to: day.optional() })
-    .safeParse(pick(query, ['from', 'to']));
+  const parsed = dauQuerySchema.safeParse(pick(query, ['from', 'to']));
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
   const to =
     parsed.data.to ??

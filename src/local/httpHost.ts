@@ -38,12 +38,20 @@ export interface HttpHostOptions {
   requestTimeoutMs?: number;
 }
 
-/** Compiles a Functions route template ("api/users/{userId}/scores"); host.json's routePrefix is "". */
+/**
+ * Compiles a Functions route template ("api/users/{userId}/scores", "api/assets/{*path}"); host.json's
+ * routePrefix is "". A catch-all takes the rest of the path and, as in the Functions host, not nothing.
+ */
 export function compileRoute(template: string): { pattern: RegExp; paramNames: string[] } {
   const paramNames: string[] = [];
   const source = template
     .split('/')
     .map((segment) => {
+      const catchAll = /^\{\*(\w+)\}$/.exec(segment);
+      if (catchAll) {
+        paramNames.push(catchAll[1]!);
+        return '(.+)';
+      }
       const param = /^\{(\w+)\}$/.exec(segment);
       if (param) {
         paramNames.push(param[1]!);

@@ -32,6 +32,8 @@ console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queu
   GET  ${host.url}/api/stats/dau
   GET  ${host.url}/api/health
   GET  ${host.url}/api/metrics (admin)
+  GET  ${host.url}/api/docs       (interactive API docs)
+  GET  ${host.url}/api/dashboard  (dashboard)
   model: ${model ? `${model.name}@${model.version}` : `none (${host.deps.models.status().detail})`}
   data:  ${config.QUEUE_BACKEND === 'local' || config.STORE_BACKEND === 'sqlite' ? resolve(baseDir, config.DATA_DIR) : 'in Azure'}
 Ctrl+C stops.`);

@@ -75,6 +75,10 @@ describe('the built entry, loaded as the Functions host loads it', () => {
         'metrics',
         'topEvents',
         'retention',
+        'openapi',
+        'docs',
+        'dashboard',
+        'assets',
       ]),
     );
   });
@@ -109,6 +113,8 @@ describe('the built entry, loaded as the Functions host loads it', () => {
         authLevel: 'anonymous',
       },
       { name: 'health', route: 'api/health', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'docs', route: 'api/docs', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'assets', route: 'api/assets/{*path}', methods: ['GET'], authLevel: 'anonymous' },
     ];
     for (const e of expected) {
       const f = byName(load, e.name);
@@ -159,6 +165,9 @@ describe('the built entry, loaded as the Functions host loads it', () => {
 
   it('loads no Azure SDK and no Application Insights at load', () => {
     for (const pkg of SDKS) expect(loadedPackage(load, pkg), pkg).toBe(false);
+    expect(loadedPackage(load, 'zod-openapi'), 'zod-openapi (the docs load on first call)').toBe(
+      false,
+    );
     expect(loadedPackage(load, '@azure/functions')).toBe(true);
   });
 

@@ -23,6 +23,8 @@ import {
   PLACEHOLDER_ENV,
 } from '../../scripts/package.js';
 import { crc32, createZip, readZip } from '../../scripts/zip.js';
+import { loadPageCatalog } from '../../src/adapters/pages/loadPageCatalog.js';
+import { pageFilePaths } from '../../src/core/pages/pageFiles.js';
 
 const root = findRoot(path.dirname(new URL(import.meta.url).pathname));
 const temps: string[] = [];
@@ -157,8 +159,11 @@ describe('packageApp', () => {
     expect(packaged.zipBytes).toBe(readFileSync(packaged.zipPath).length);
   });
 
-  it('bundles dependencies but not @azure/functions-core, and ships no node_modules', () => {
-    expect(packaged.files.some((f) => f.startsWith('node_modules/'))).toBe(false);
+  it("bundles dependencies but not @azure/functions-core, and ships no node_modules but the pages' files", () => {
+    const pageFiles = new Set(pageFilePaths());
+    expect(
+      packaged.files.filter((f) => f.startsWith('node_modules/') && !pageFiles.has(f)),
+    ).toEqual([]);
     const names = packaged.inputs.map((i) => i.name);
     expect(names).toEqual(expect.arrayContaining(['@azure/functions', 'zod']));
     expect(names).not.toContain('@azure/functions-core');
@@ -260,8 +265,17 @@ describe('the real Function App package', () => {
         'metrics',
         'topEvents',
         'retention',
+        'openapi',
+        'docs',
+        'dashboard',
+        'assets',
       ]),
     );
+    // The pages find every file they serve in the unzipped package alone.
+    const catalog = await loadPageCatalog(dir);
+    const local = await loadPageCatalog(root);
+    expect([...catalog.assets.keys()].sort()).toEqual([...local.assets.keys()].sort());
+    expect(catalog.pages).toEqual(local.pages);
     expect(loaded.functions.find((f) => f.name === 'scorer')?.triggers).toEqual([
       'serviceBusTrigger',
     ]);
