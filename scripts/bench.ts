@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, Agent } from 'node:http';
 import { benchArchive, formatArchiveBench } from './bench/archive.js';
+import { benchKeyCheck } from './bench/benchKeyCheck.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchAnalytics } from './bench/analytics.js';
 import { benchScoring } from './benchScoring.js';
@@ -201,7 +202,15 @@ console.log(
     `  local host ingest          ${fmt(ingest.local)} events/s\n` +
     `  ratio                      ${ingest.ratio.toFixed(2)} (goal >= 0.60; per round ${ingest.ratios.map((r) => r.toFixed(2)).join(' ')})`,
 );
-console.log(formatKeysBench(await benchKeysIngest({ rounds: 7, requests: 600 })));
+{
+  const keys = await benchKeysIngest({ rounds: 7, requests: 600 });
+  console.log(formatKeysBench(keys));
+  const checkUs = await benchKeyCheck();
+  const requestUs = (1_000_000 * 100) / keys.open;
+  console.log(
+    `  key check alone (authenticate a cached key + take 100 tokens, in process): ${checkUs.toFixed(1)} µs per request = ${((100 * checkUs) / requestUs).toFixed(1)} % of an open request's ${requestUs.toFixed(0)} µs`,
+  );
+}
 const e2e = await endToEnd(100_000, 'worker');
 console.log(
   `100,000 events POST -> queryable (embedded queue + SQLite store, scorer thread): ${e2e.seconds.toFixed(1)} s ` +
