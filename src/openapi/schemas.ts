@@ -51,6 +51,8 @@ const modelRef = z.object({ name: z.string(), version: z.string() });
 
 export const scoredEventSchema = acceptedEventSchema
   .extend({
+    // The contract lower-cases eventIds on the way in; what is stored is already a plain UUID.
+    eventId: z.uuid(),
     day: z.string(),
     score: z.number().min(0).max(1),
     model: modelRef,
@@ -84,4 +86,73 @@ export const healthSchema = z.object({
   status: z.enum(['ok', 'down']),
   down: z.array(z.string()).optional(),
   checks: z.object({ queue: checkSchema, store: checkSchema, model: checkSchema }),
+  access: z
+    .object({ mode: z.enum(['open', 'keys']) })
+    .meta({ description: 'open: the local host has no key yet and takes requests without one' }),
 });
+
+export const topEventsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  total: z.number().int().meta({ description: 'Stored events of every type in the range' }),
+  items: z.array(z.object({ type: z.string(), events: z.number().int() })),
+});
+
+export const retentionSchema = z.object({
+  start: z.string(),
+  interval: z.enum(['day', 'week']),
+  cohorts: z.array(
+    z.object({
+      cohort: z.string().meta({ description: 'First day of the cohort interval' }),
+      size: z.number().int().meta({ description: 'Users whose first stored event is in it' }),
+      retained: z
+        .array(z.number().int())
+        .meta({ description: 'retained[k]: members active in interval cohort + k (0 = size)' }),
+      incomplete: z
+        .array(z.boolean())
+        .meta({ description: 'incomplete[k]: interval cohort + k has not ended yet' }),
+    }),
+  ),
+});
+
+const distributionSchema = z.object({
+  count: z.number().int(),
+  mean: z.number().nullable().meta({ description: 'null when nothing was scored' }),
+  bins: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+});
+
+export const scoreDistributionSchema = distributionSchema.extend({
+  from: z.string(),
+  to: z.string(),
+  model: modelRef,
+  challenger: distributionSchema
+    .extend({ model: modelRef })
+    .optional()
+    .meta({ description: 'The configured challenger over the same days, to judge drift' }),
+});
+
+export const userSummarySchema = z.object({
+  userId: z.string(),
+  firstSeen: z.iso.datetime(),
+  lastSeen: z.iso.datetime(),
+  events: z.number().int(),
+  activeDays: z.number().int(),
+  latest: scoredEventSchema,
+});
+
+const compatRejectionSchema = z.object({
+  index: z.number().int(),
+  messageId: z.string().nullable(),
+  errors: z.array(fieldErrorSchema),
+});
+
+const compatCounts = {
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z
+    .array(compatRejectionSchema)
+    .meta({ description: 'Messages not taken, each with its reasons (the batch still succeeds)' }),
+};
+
+export const segmentAnswerSchema = z.object({ success: z.literal(true), ...compatCounts });
+export const posthogAnswerSchema = z.object({ status: z.literal('Ok'), ...compatCounts });

@@ -20,6 +20,7 @@ export const healthDocs: OperationDocs = {
                   store: { status: 'ok' },
                   model: { status: 'ok', detail: 'purchase-propensity@3' },
                 },
+                access: { mode: 'keys' },
               },
             },
           },

@@ -96,10 +96,17 @@ export const ingestDocs: OperationDocs = {
         'Nothing accepted: every event was rejected (per-event results) or the body is not an event or batch (one error)',
       content: {
         'application/json': {
-          schema: z.union([ingestResultSchema, problemSchema]),
+          schema: z.union([
+            ingestResultSchema.extend({ error: problemSchema.shape.error }),
+            problemSchema,
+          ]),
           examples: {
             invalidEvent: {
               value: {
+                error: {
+                  code: 'no_valid_event',
+                  message: 'no event in the request is valid; each result names its errors',
+                },
                 accepted: 0,
                 rejected: 1,
                 duplicates: 0,
