@@ -29,7 +29,9 @@ const model = host.deps.models.champion();
 console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queue, ${config.STORE_BACKEND} store)
   POST ${host.url}/api/events
   GET  ${host.url}/api/users/{userId}/scores
-  GET  ${host.url}/api/stats/dau
+  GET  ${host.url}/api/users/{userId}
+  GET  ${host.url}/api/stats/dau | top-events | retention?start=YYYY-MM-DD | scores
+  POST ${host.url}/v1/batch (Segment), ${host.url}/batch (PostHog)
   GET  ${host.url}/api/health
   GET  ${host.url}/api/metrics (admin)
   GET  ${host.url}/api/docs       (interactive API docs)
