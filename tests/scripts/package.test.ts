@@ -1,3 +1,4 @@
+import { CORE_FUNCTIONS } from '../support/coreFunctions.js';
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -260,20 +261,7 @@ describe('the real Function App package', () => {
     const dir = extract(readFileSync(packaged.zipPath));
     const loaded = loadFunctions(path.join(dir, BUNDLE_PATH), { cwd: dir, env: PLACEHOLDER_ENV });
     expect(loaded.functions.map((f) => f.name).sort()).toEqual(
-      expect.arrayContaining([
-        'dau',
-        'health',
-        'ingest',
-        'scorer',
-        'userScores',
-        'metrics',
-        'topEvents',
-        'retention',
-        'openapi',
-        'docs',
-        'dashboard',
-        'assets',
-      ]),
+      expect.arrayContaining(CORE_FUNCTIONS),
     );
     // The pages find every file they serve in the unzipped package alone.
     const catalog = await loadPageCatalog(dir);

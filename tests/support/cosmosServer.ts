@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:https';
 
+import type { CosmosClient } from '@azure/cosmos';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
+
+import { createCosmosClient } from '../../src/adapters/cosmos/createCosmosClient.js';
 
 export interface CosmosTestServer {
   endpoint: string;
@@ -9,6 +12,8 @@ export interface CosmosTestServer {
   key: string;
   /** Trusts the server's self-signed certificate; for tests only. */
   agent: Agent;
+  /** A client of the real SDK for this server, as the app builds one; the caller disposes of it. */
+  client(): CosmosClient;
   close(): Promise<void>;
 }
 
@@ -21,10 +26,17 @@ export async function startCosmosServer(): Promise<CosmosTestServer> {
   });
   const { port } = server.address() as AddressInfo;
   const agent = new Agent({ rejectUnauthorized: false, keepAlive: true });
+  const endpoint = `https://127.0.0.1:${port}`;
+  const key = Buffer.from('cosmosdb-server-test-key').toString('base64');
   return {
-    endpoint: `https://127.0.0.1:${port}`,
-    key: Buffer.from('cosmosdb-server-test-key').toString('base64'),
+    endpoint,
+    key,
     agent,
+    client: () =>
+      createCosmosClient(
+        { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, AZURE_CLIENT_ID: undefined },
+        { agent },
+      ),
     async close() {
       agent.destroy();
       server.closeAllConnections();

@@ -18,3 +18,7 @@ export function authenticateCompat(
     'write',
   );
 }
+
+/** Where the key checked came from, for the refusal's message. */
+export const keySource = (request: HttpRequest, bodyField: string): string =>
+  hasHeaderKey(request) ? 'the Authorization header' : bodyField;

@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { Caller } from '../../core/access/scope.js';
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapPosthogMessage } from '../../core/compat/mapPosthogMessage.js';
 import { MAX_EVENT_BYTES } from '../../core/event.js';
@@ -7,7 +6,7 @@ import type { Deps } from '../../deps.js';
 import type { ApiHandler } from '../../app.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
-import { authenticateCompat, hasHeaderKey } from './authenticateCompat.js';
+import { authenticateCompat, keySource } from './authenticateCompat.js';
 import { answer, refused, tooBigMessage } from './compatAnswers.js';
 import { readCompatBody } from './readCompatBody.js';
 
@@ -49,21 +48,13 @@ export function createPosthogHandler(deps: Deps): ApiHandler {
     context: InvocationContext,
   ): Promise<HttpResponseInit> {
     const now = deps.now();
-    let caller: Caller | undefined;
-    if (hasHeaderKey(request)) {
-      const auth = await authenticateCompat(deps, request, undefined);
-      if (!auth.ok) return refused(auth, 'the Authorization header');
-      caller = auth.caller;
-    }
     const body = await readCompatBody(request);
     if (!body.ok) return problem(body.status, body.code, body.message);
     const parsed = envelope(body.value);
     if (!parsed.ok) return problem(400, 'invalid_body', parsed.message);
-    if (!caller) {
-      const auth = await authenticateCompat(deps, request, parsed.key);
-      if (!auth.ok) return refused(auth, 'api_key');
-      caller = auth.caller;
-    }
+    const auth = await authenticateCompat(deps, request, parsed.key);
+    if (!auth.ok) return refused(auth, keySource(request, 'api_key'));
+    const { caller } = auth;
     if (parsed.messages.length === 0) {
       return problem(400, 'empty_batch', 'the batch holds no events', [
         { path: 'batch', code: 'too_small', message: 'must contain at least 1 event' },

@@ -1,12 +1,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { Caller } from '../../core/access/scope.js';
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapSegmentMessage, type SegmentType } from '../../core/compat/mapSegmentMessage.js';
 import type { Deps } from '../../deps.js';
 import type { ApiHandler } from '../../app.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
-import { authenticateCompat, hasHeaderKey } from './authenticateCompat.js';
+import { authenticateCompat, keySource } from './authenticateCompat.js';
 import { answer, refused, tooBigMessage } from './compatAnswers.js';
 import { readCompatBody } from './readCompatBody.js';
 
@@ -25,12 +24,6 @@ export function createSegmentHandler(call: 'batch' | SegmentType): (deps: Deps) 
       context: InvocationContext,
     ): Promise<HttpResponseInit> {
       const now = deps.now();
-      let caller: Caller | undefined;
-      if (hasHeaderKey(request)) {
-        const auth = await authenticateCompat(deps, request, undefined);
-        if (!auth.ok) return refused(auth, 'the Authorization header');
-        caller = auth.caller;
-      }
       const body = await readCompatBody(request);
       if (!body.ok) return problem(body.status, body.code, body.message);
       if (body.bytes > SEGMENT_MAX_BATCH_BYTES) {
@@ -46,11 +39,9 @@ export function createSegmentHandler(call: 'batch' | SegmentType): (deps: Deps) 
         ]);
       }
       const value = body.value;
-      if (!caller) {
-        const auth = await authenticateCompat(deps, request, value.writeKey);
-        if (!auth.ok) return refused(auth, 'writeKey');
-        caller = auth.caller;
-      }
+      const auth = await authenticateCompat(deps, request, value.writeKey);
+      if (!auth.ok) return refused(auth, keySource(request, 'writeKey'));
+      const { caller } = auth;
       if (call === 'batch' && !Array.isArray(value.batch)) {
         return problem(400, 'invalid_body', 'batch must be an array of messages', [
           { path: 'batch', code: 'invalid_type', message: 'must be an array' },

@@ -9,7 +9,6 @@ import { openCosmosBackupSource } from '../../../src/adapters/cosmos/cosmosBacku
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openCosmosRestoreTarget } from '../../../src/adapters/cosmos/cosmosRestoreTarget.js';
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
-import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { cosmosBackupContainers } from '../../../src/backup/cosmosBackupContainers.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import { backupContract } from '../backupContract.js';
@@ -19,10 +18,7 @@ let client: CosmosClient;
 
 beforeAll(async () => {
   server = await startCosmosServer();
-  client = createCosmosClient(
-    { COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
-    { agent: server.agent },
-  );
+  client = server.client();
 });
 afterAll(async () => {
   client.dispose();

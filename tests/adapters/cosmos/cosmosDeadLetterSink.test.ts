@@ -4,7 +4,6 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { deadLetterContainer } from '../../../src/adapters/cosmos/containers.js';
-import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { toDay } from '../../../src/core/day.js';
@@ -16,10 +15,7 @@ let container: Container;
 
 beforeAll(async () => {
   server = await startCosmosServer();
-  client = createCosmosClient(
-    { COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
-    { agent: server.agent },
-  );
+  client = server.client();
   container = await openContainer(
     client,
     `test-${randomUUID()}`,

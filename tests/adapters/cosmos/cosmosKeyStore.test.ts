@@ -4,7 +4,6 @@ import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
-import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { createCosmosKeyStore } from '../../../src/adapters/cosmos/cosmosKeyStore.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import { keyRecord, keyStoreContract } from '../keyStoreContract.js';
@@ -14,10 +13,7 @@ let client: CosmosClient;
 
 beforeAll(async () => {
   server = await startCosmosServer();
-  client = createCosmosClient(
-    { COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
-    { agent: server.agent },
-  );
+  client = server.client();
 });
 afterAll(async () => {
   client.dispose();

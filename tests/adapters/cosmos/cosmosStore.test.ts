@@ -19,10 +19,7 @@ let client: CosmosClient;
 
 beforeAll(async () => {
   server = await startCosmosServer();
-  client = createCosmosClient(
-    { COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
-    { agent: server.agent },
-  );
+  client = server.client();
 });
 afterAll(async () => {
   client.dispose();
@@ -100,10 +97,7 @@ describe('createCosmosStore', () => {
 
   it('makes write and check throw once the server is gone', async () => {
     const gone = await startCosmosServer();
-    const goneClient = createCosmosClient(
-      { COSMOS_ENDPOINT: gone.endpoint, COSMOS_KEY: gone.key, AZURE_CLIENT_ID: undefined },
-      { agent: gone.agent },
-    );
+    const goneClient = gone.client();
     const { store } = await freshStore(goneClient);
     await expect(store.check()).resolves.toBeUndefined();
     await gone.close();

@@ -5,7 +5,6 @@ import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { deadLetterContainer } from '../../../src/adapters/cosmos/containers.js';
-import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { createServiceBusClient } from '../../../src/adapters/servicebus/createServiceBusClient.js';
@@ -43,14 +42,7 @@ describe('Azure dead-letter replay', () => {
     client = createServiceBusClient({ ServiceBusConnection: broker.connectionString });
     sender = client.createSender(queue);
     cosmosServer = await startCosmosServer();
-    cosmos = createCosmosClient(
-      {
-        COSMOS_ENDPOINT: cosmosServer.endpoint,
-        COSMOS_KEY: cosmosServer.key,
-        AZURE_CLIENT_ID: undefined,
-      },
-      { agent: cosmosServer.agent },
-    );
+    cosmos = cosmosServer.client();
     container = await openContainer(
       cosmos,
       `test-${randomUUID()}`,
