@@ -7,6 +7,7 @@ export function createOccurrenceCounter(initialCapacity = 1 << 16) {
   let table = new Uint32Array(capacity * 2);
   let size = 0;
   const repeats = new Map<string, number>();
+  let zeroSeen = 0;
 
   const slotOf = (hi: number, lo: number, t: Uint32Array, cap: number): number => {
     let slot = (Math.imul(hi ^ lo, 0x9e3779b1) >>> 0) & (cap - 1);
@@ -35,8 +36,12 @@ export function createOccurrenceCounter(initialCapacity = 1 << 16) {
     /** How many times the key was seen before this call (0 the first time); records this sighting. */
     next(hiIn: number, loIn: number): number {
       const hi = hiIn >>> 0;
-      // (0, 0) marks an empty slot.
-      const lo = hi === 0 && loIn >>> 0 === 0 ? 1 : loIn >>> 0;
+      const lo = loIn >>> 0;
+      // (0, 0) marks an empty slot, so that key is counted on its own.
+      if (hi === 0 && lo === 0) {
+        if (zeroSeen === 0) size++;
+        return zeroSeen++;
+      }
       const slot = slotOf(hi, lo, table, capacity);
       if (table[slot * 2] === hi && table[slot * 2 + 1] === lo) {
         const key = `${hi}:${lo}`;

@@ -36,6 +36,17 @@ describe('createRowIdentity', () => {
 });
 
 describe('createOccurrenceCounter', () => {
+  it('keeps the key (0, 0), which marks empty slots, apart from (0, 1)', () => {
+    const counter = createOccurrenceCounter(4);
+    expect(
+      [0, 1, 0, 0, 0, 1, 0, 0].reduce<number[]>((seen, _, i, keys) => {
+        if (i % 2 === 0) seen.push(counter.next(keys[i]!, keys[i + 1]!));
+        return seen;
+      }, []),
+    ).toEqual([0, 0, 1, 1]);
+    expect(counter.distinct).toBe(2);
+  });
+
   it('counts like a Map through many growths', () => {
     fc.assert(
       fc.property(
