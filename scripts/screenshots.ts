@@ -4,7 +4,7 @@ import path from 'node:path';
 import { appRoot } from '../src/appRoot.js';
 import { loadConfig } from '../src/config.js';
 import { startLocalHost } from '../src/local/startLocalHost.js';
-import { noTelemetry } from '../src/ports.js';
+import { noTelemetry } from '../src/adapters/telemetry/noTelemetry.js';
 import { CHROMIUM_PATH, chromiumFound, launchChromium } from './pages/launchChromium.js';
 import { postAndWait, sampleData } from './pages/sampleData.js';
 

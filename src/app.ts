@@ -5,7 +5,7 @@ import type {
   InvocationContext,
 } from '@azure/functions';
 import type { Caller, Scope } from './core/access/scope.js';
-import type { Deps } from './deps.js';
+import type { Deps } from './wiring/deps.js';
 import { createPosthogHandler } from './functions/compat/posthogHandler.js';
 import { createSegmentHandler } from './functions/compat/segmentHandler.js';
 import { createPreflightHandler } from './functions/cors/preflight.js';

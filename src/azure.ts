@@ -2,10 +2,10 @@ import azf, { type HttpHandler } from '@azure/functions';
 import { functionTable, isHttpFunction, type QueueHandler } from './app.js';
 import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
-import { createDeps, type Built } from './createDeps.js';
+import { createDeps, type Built } from './wiring/createDeps.js';
 import { bindHttpFunction } from './functions/bindHttpFunction.js';
 import { createJsonLogger } from './logging/jsonLogger.js';
-import { createTelemetry } from './telemetry.js';
+import { createTelemetry } from './adapters/telemetry/createTelemetry.js';
 
 // NOTE: a bad setting fails the worker's load with this message, so the smoke test sees no functions
 // rather than functions that 500 on every call.

@@ -187,11 +187,6 @@ export interface Telemetry {
   ): void;
 }
 
-export const noTelemetry: Telemetry = {
-  trackEvent: () => undefined,
-  trackMetric: () => undefined,
-};
-
 /** Structured fields of a log line: ids and counts, never an event body or a key. */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import type { CosmosClient } from '@azure/cosmos';
 
 import type { Config } from '../config.js';
 import type { Manifest } from '../core/backup/manifest.js';
-import type { BackupSource } from '../ports.js';
+import { Closers } from '../wiring/closers.js';
+import { openStoreBackend } from '../wiring/storeBackend.js';
 import { parseBackupLocation } from './backupLocation.js';
-import { cosmosBackupContainers } from './cosmosBackupContainers.js';
 import { openBackupContainer } from './openBackupContainer.js';
 import { runBackup } from './runBackup.js';
 
@@ -48,26 +48,17 @@ export async function backupStore(config: Config, command: BackupCommand): Promi
     };
   }
   const scratch = mkdtempSync(join(tmpdir(), 'scoring-backup-'));
-  const closers: (() => Promise<void>)[] = [];
+  const closers = new Closers();
   try {
     const dir = location.kind === 'folder' ? location.path : join(scratch, 'out');
     mkdirSync(dir, { recursive: true });
     const snapshotPath = join(scratch, 'snapshot.db');
-    let source: BackupSource;
-    if (config.STORE_BACKEND === 'sqlite') {
-      const { openSqliteBackupSource } = await import('../adapters/sqlite/sqliteBackupSource.js');
-      const storePath = join(resolve(command.baseDir, config.DATA_DIR), 'store.db');
-      source = await openSqliteBackupSource(storePath, snapshotPath);
-    } else {
-      const { openCosmosBackupSource } = await import('../adapters/cosmos/cosmosBackupSource.js');
-      const client = command.cosmosClient ?? (await cosmosClientFor(config, closers));
-      source = await openCosmosBackupSource(client, {
-        database: config.COSMOS_DATABASE,
-        containers: [...cosmosBackupContainers(config).keys()],
-        endpoint: config.COSMOS_ENDPOINT ?? '',
-      });
-    }
-    closers.push(() => source.close());
+    const source = await openStoreBackend(
+      config,
+      command.baseDir,
+      closers,
+      command.cosmosClient ? { cosmosClient: command.cosmosClient } : {},
+    ).backupSource(snapshotPath);
     const manifest = await runBackup(source, dir, {
       ...(command.onlineCopy ? { onlineCopy: snapshotPath } : {}),
       ...(command.log ? { log: command.log } : {}),
@@ -85,17 +76,7 @@ export async function backupStore(config: Config, command: BackupCommand): Promi
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await closers.closeAll();
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-export async function cosmosClientFor(
-  config: Config,
-  closers: (() => Promise<void>)[],
-): Promise<CosmosClient> {
-  const { createCosmosClient } = await import('../adapters/cosmos/createCosmosClient.js');
-  const client = createCosmosClient(config);
-  closers.push(async () => client.dispose());
-  return client;
 }

@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import type { CosmosClient } from '@azure/cosmos';
 
 import type { Config } from '../config.js';
-import type { RestoreTarget } from '../ports.js';
+import { Closers } from '../wiring/closers.js';
+import { openStoreBackend } from '../wiring/storeBackend.js';
 import { parseBackupLocation } from './backupLocation.js';
-import { cosmosClientFor } from './backupStore.js';
-import { cosmosBackupContainers } from './cosmosBackupContainers.js';
 import { openBackupContainer } from './openBackupContainer.js';
 import { readManifest } from './readManifest.js';
 import { type RestoreReport, runRestore } from './runRestore.js';
@@ -35,7 +34,7 @@ export async function restoreStore(
   if (!parsed.ok) return failed(`--from: ${parsed.reason}`);
   const { location } = parsed;
   const scratch = mkdtempSync(join(tmpdir(), 'scoring-restore-'));
-  const closers: (() => Promise<void>)[] = [];
+  const closers = new Closers();
   try {
     let dir: string;
     if (location.kind === 'folder') {
@@ -49,25 +48,17 @@ export async function restoreStore(
         return read.ok ? read.manifest.files.map((f) => f.file) : [];
       });
     }
-    let target: RestoreTarget;
-    if (config.STORE_BACKEND === 'sqlite') {
-      const { openSqliteRestoreTarget } = await import('../adapters/sqlite/sqliteRestoreTarget.js');
-      target = openSqliteRestoreTarget(join(resolve(command.baseDir, config.DATA_DIR), 'store.db'));
-    } else {
-      const { openCosmosRestoreTarget } = await import('../adapters/cosmos/cosmosRestoreTarget.js');
-      const client = command.cosmosClient ?? (await cosmosClientFor(config, closers));
-      target = openCosmosRestoreTarget(client, {
-        database: config.COSMOS_DATABASE,
-        shapes: cosmosBackupContainers(config),
-        createIfMissing: config.COSMOS_CREATE_IF_MISSING,
-      });
-    }
-    closers.push(() => target.close());
+    const target = await openStoreBackend(
+      config,
+      command.baseDir,
+      closers,
+      command.cosmosClient ? { cosmosClient: command.cosmosClient } : {},
+    ).restoreTarget();
     return await runRestore(dir, target);
   } catch (error) {
     return failed((error as Error).message);
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await closers.closeAll();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { HttpFunction } from '../app.js';
 import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
 import { openCaller } from '../core/access/scope.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../wiring/deps.js';
 import { traceIdOf } from '../logging/traceId.js';
 import { problem } from './respond.js';
 import { unexpectedError } from './unexpectedError.js';

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseDauParams } from '../core/queryParams.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../wiring/deps.js';
 import { badParams, fromStore, json } from './respond.js';
 
 /** GET /api/stats/dau: distinct active users per UTC day, every day of the range. */

@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../wiring/deps.js';
 import { json } from './respond.js';
 
 const CHECK_TIMEOUT_MS = 3000;

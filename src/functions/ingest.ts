@@ -3,7 +3,7 @@ import { openCaller, type Caller } from '../core/access/scope.js';
 import { decodeBody } from '../core/decodeBody.js';
 import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempotencyKey.js';
 import { validateEvents } from '../core/validateEvents.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../wiring/deps.js';
 import { rateLimited } from './bindHttpFunction.js';
 import { json, problem } from './respond.js';
 

@@ -2,7 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { scoreEvent } from '../core/scoreEvent.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../wiring/deps.js';
 import type { DeadLetter } from '../ports.js';
 
 export class NoModelError extends Error {

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { encodeCursor } from '../core/cursor.js';
 import { parseUserScoresParams } from '../core/queryParams.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../wiring/deps.js';
 import { badParams, fromStore, json } from './respond.js';
 
 /** GET /api/users/{userId}/scores: a user's scored events, newest first, a page at a time. */

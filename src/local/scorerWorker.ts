@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ClaimedMessage } from '../adapters/sqlite/sqliteQueue.js';
 import { functionTable, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
-import { createDeps } from '../createDeps.js';
+import { createDeps } from '../wiring/createDeps.js';
 import { createJsonLogger } from '../logging/jsonLogger.js';
 import type { Telemetry, TelemetryContext, TelemetryProperties } from '../ports.js';
 import { createMessageScorer } from './scoreMessages.js';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { functionTable, isHttpFunction, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
-import { createDeps, type Built } from '../createDeps.js';
+import { createDeps, type Built } from '../wiring/createDeps.js';
 import type { Access, Logger, Telemetry } from '../ports.js';
 import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { createHttpHost } from './httpHost.js';

@@ -4,13 +4,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runImportCommand } from '../../src/import/runImportCommand.js';
+import { importCommand } from '../../src/commands/import/importCommand.js';
 
 /** Runs `npm run import` in this process, capturing what it prints. */
 export async function runImport(args: string[], signal = new AbortController().signal) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runImportCommand(args, {
+  const code = await importCommand(args, {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
     tty: false,

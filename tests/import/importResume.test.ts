@@ -1,23 +1,17 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestHost } from '../support/localHost.js';
 import { prefix, runImport, startGate, workDir } from './importHarness.js';
 
-const script = 'dist/scripts/import.js';
+/** The CLI as package.json's bin runs it (it rebuilds first only when a source is newer than dist). */
+const cli = ['bin/event-scoring.js', 'import'];
 
 // The built CLI as a user runs it, stopped by Ctrl+C and then killed outright.
-describe('npm run import (dist/scripts/import.js) interrupted', () => {
+describe('event-scoring import (npm run import) interrupted', () => {
   let host: Awaited<ReturnType<typeof startTestHost>>;
   beforeAll(async () => {
-    if (!existsSync(script)) {
-      execFileSync(process.execPath, [
-        'node_modules/typescript/bin/tsc',
-        '-p',
-        'tsconfig.build.json',
-      ]);
-    }
     host = await startTestHost();
   });
   afterAll(async () => {
@@ -58,7 +52,7 @@ describe('npm run import (dist/scripts/import.js) interrupted', () => {
         : 0;
     };
     const runUntil = async (signal: NodeJS.Signals, atLeast: number) => {
-      const child = spawn(process.execPath, [script, ...args], {
+      const child = spawn(process.execPath, [...cli, ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { appRoot } from '../../src/appRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { startLocalHost, type LocalHost } from '../../src/local/startLocalHost.js';
-import { noTelemetry, type LogFields, type Logger } from '../../src/ports.js';
+import { type LogFields, type Logger } from '../../src/ports.js';
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 
 export interface RawAnswer {
   status: number;

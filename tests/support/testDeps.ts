@@ -3,7 +3,7 @@ import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
 import type { AcceptedEvent } from '../../src/core/event.js';
 import { loadConfig } from '../../src/config.js';
-import type { Deps } from '../../src/deps.js';
+import type { Deps } from '../../src/wiring/deps.js';
 import type {
   DeadLetter,
   EventQueue,

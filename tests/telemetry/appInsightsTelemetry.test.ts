@@ -5,9 +5,10 @@ import {
   createAppInsightsTelemetry,
   parseTraceparent,
   type AppInsightsTelemetry,
-} from '../../src/appInsightsTelemetry.js';
-import { createTelemetry } from '../../src/telemetry.js';
-import { noTelemetry, type Logger } from '../../src/ports.js';
+} from '../../src/adapters/telemetry/appInsightsTelemetry.js';
+import { createTelemetry } from '../../src/adapters/telemetry/createTelemetry.js';
+import { type Logger } from '../../src/ports.js';
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import {
   startIngestionServer,
   TEST_IKEY,

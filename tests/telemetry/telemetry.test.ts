@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { noTelemetry, type Logger } from '../../src/ports.js';
-import { createTelemetry } from '../../src/telemetry.js';
+import { type Logger } from '../../src/ports.js';
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
+import { createTelemetry } from '../../src/adapters/telemetry/createTelemetry.js';
 
 const loaded = (pkg: string) =>
   Object.keys(createRequire(import.meta.url).cache).filter((f) =>

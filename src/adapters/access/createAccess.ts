@@ -28,7 +28,8 @@ export async function createAccess(
     store: ApiKeyStore;
     logger: Logger;
     telemetry: Telemetry;
-    closers: (() => Promise<void>)[];
+    /** Where the limiter's connections register their close (the composition's Closers). */
+    closers: { add(close: () => Promise<void>): void };
   },
 ): Promise<Access> {
   let limiter: RateLimiter;
@@ -36,12 +37,12 @@ export async function createAccess(
     const { createRedisClient } = await import('../redis/createRedisClient.js');
     const { createRedisRateLimiter } = await import('../redis/redisRateLimiter.js');
     const client = await createRedisClient(config, base.logger);
-    base.closers.push(() => client.close());
+    base.closers.add(() => client.close());
     limiter = createRedisRateLimiter(client.redis);
   } else {
     limiter = createMemoryRateLimiter();
   }
-  base.closers.push(() => limiter.close());
+  base.closers.add(() => limiter.close());
   return createKeyAccess({
     store: base.store,
     limiter,

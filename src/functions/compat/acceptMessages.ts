@@ -2,7 +2,7 @@ import type { Caller } from '../../core/access/scope.js';
 import type { MappedMessage } from '../../core/compat/mappedMessage.js';
 import { MAX_BATCH_EVENTS, type AcceptedEvent, type FieldError } from '../../core/event.js';
 import { validateEvents } from '../../core/validateEvents.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 
 export type Protocol = 'segment' | 'posthog';
 

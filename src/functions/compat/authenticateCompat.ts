@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import type { AccessOutcome } from '../../core/access/accessOutcome.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 
 /** True when the request carries a key in a header (what @segment/analytics-node sends). */
 export const hasHeaderKey = (request: HttpRequest): boolean =>

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapPosthogMessage } from '../../core/compat/mapPosthogMessage.js';
 import { MAX_EVENT_BYTES } from '../../core/event.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 import type { ApiHandler } from '../../app.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { isAllowedOrigin, parseCorsPolicy, preflightHeaders } from '../../core/cors/corsPolicy.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 import { problem } from '../respond.js';
 
 /**

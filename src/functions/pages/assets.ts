@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { IMMUTABLE } from '../../core/pages/pageHeaders.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 import { problem } from '../respond.js';
 import { pageCatalog } from './pageCatalog.js';
 

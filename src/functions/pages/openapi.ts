@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 import { json, problem } from '../respond.js';
 
 /** GET /api/openapi.json: built once per process from the function table. */

@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseRetentionParams } from '../../core/analytics/analyticsParams.js';
 import { incompleteWindows } from '../../core/analytics/retentionIntervals.js';
 import { toDay } from '../../core/day.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 import { badParams, fromStore, json } from '../respond.js';
 
 /** GET /api/stats/retention: cohorts by first stored event, and how many come back after. */

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { parseTopEventsParams } from '../../core/analytics/analyticsParams.js';
 import { rankEventTypes } from '../../core/analytics/rankEventTypes.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 import { badParams, fromStore, json } from '../respond.js';
 
 /** GET /api/stats/top-events: stored events per type over a day range, most first. */

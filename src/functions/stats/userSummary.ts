@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { parseUserId } from '../../core/analytics/analyticsParams.js';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../../wiring/deps.js';
 import { badParams, fromStore, json, problem } from '../respond.js';
 
 /** GET /api/users/{userId}: first and last seen, counts, and the newest scored document. */

@@ -8,7 +8,8 @@ import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
 import type { ScoredEvent } from '../../../src/core/event.js';
 import { startLocalHost, type LocalHost } from '../../../src/local/startLocalHost.js';
-import { noTelemetry, type SendResult } from '../../../src/ports.js';
+import { type SendResult } from '../../../src/ports.js';
+import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 import { createTestAccess, type TestAccess } from '../../support/testAccess.js';
 

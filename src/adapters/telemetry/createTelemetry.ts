@@ -1,4 +1,5 @@
-import { noTelemetry, type Logger, type Telemetry } from './ports.js';
+import { type Logger, type Telemetry } from '../../ports.js';
+import { noTelemetry } from './noTelemetry.js';
 
 /**
  * Application Insights when a connection string is set; nothing otherwise (locally, in tests).

@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
 import type { ServiceBusMessage, ServiceBusReceiver, ServiceBusSender } from '@azure/service-bus';
 
-import { toServiceBusMessage } from '../../src/adapters/servicebus/toServiceBusMessage.js';
-import { acceptedEventSchema } from '../../src/core/event.js';
+import { toServiceBusMessage } from '../../adapters/servicebus/toServiceBusMessage.js';
+import { acceptedEventSchema } from '../../core/event.js';
 
 /**
  * The id a re-sent message gets. Service Bus duplicate detection drops a message whose id it saw

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-import type { Config } from '../../src/config.js';
-import { compileModel } from '../../src/core/model/compileModel.js';
-import { parseModelText } from '../../src/core/model/modelSchema.js';
-import type { Scorer } from '../../src/ports.js';
+import type { Config } from '../../config.js';
+import { compileModel } from '../../core/model/compileModel.js';
+import { parseModelText } from '../../core/model/modelSchema.js';
+import type { Scorer } from '../../ports.js';
 
 /**
  * The model of `--model`: `blob:<name>` reads that blob from the model container the settings
@@ -19,8 +19,8 @@ export async function loadRescoreModel(
   if (spec.startsWith('blob:')) {
     const name = spec.slice('blob:'.length);
     const { createBlobServiceClient } =
-      await import('../../src/adapters/blob/createBlobServiceClient.js');
-    const { readBlobIfChanged } = await import('../../src/adapters/blob/readBlobIfChanged.js');
+      await import('../../adapters/blob/createBlobServiceClient.js');
+    const { readBlobIfChanged } = await import('../../adapters/blob/readBlobIfChanged.js');
     const container = createBlobServiceClient({
       connection: config.MODEL_BLOB_CONNECTION,
       accountUrl: config.MODEL_BLOB_ACCOUNT_URL,

@@ -1,25 +1,23 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseMapOption } from '../core/import/columnMapping.js';
-import { createDryRunSender } from './createDryRunSender.js';
-import { createHttpSender } from './createHttpSender.js';
-import { createProgressReporter } from './createProgressReporter.js';
-import { importFile, type FileSummary, type RejectedRow } from './importFile.js';
-import { FileError } from './sourceRow.js';
+import { parseMapOption } from '../../core/import/columnMapping.js';
+import { createDryRunSender } from '../../import/createDryRunSender.js';
+import { createHttpSender } from '../../import/createHttpSender.js';
+import { createProgressReporter } from '../../import/createProgressReporter.js';
+import { importFile, type FileSummary, type RejectedRow } from '../../import/importFile.js';
+import { FileError } from '../../import/sourceRow.js';
+import type { CommandIo } from '../commandIo.js';
 
-export const USAGE = `usage: npm run import -- <file>… [--url http://localhost:7071] [--key KEY]
+export const USAGE = `usage: event-scoring import <file>…   (npm run import -- <file>…)
+  [--url http://localhost:7071] [--key KEY]
   [--format csv|ndjson] [--map col=field,…] [--batch 500] [--concurrency 4] [--retries 10]
   [--dry-run] [--errors rejected.ndjson] [--state .import-state] [--restart] [--progress-seconds 5]`;
 
 /** Exit codes: every row delivered, some rejected, a usage or file error, rows not delivered, Ctrl+C. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2, notDelivered: 3, interrupted: 130 } as const;
 
-export interface CommandIo {
-  out(line: string): void;
-  err(line: string): void;
-  tty: boolean;
-  signal: AbortSignal;
-}
+/** The import needs no settings: it talks to the API over HTTP. */
+export type ImportIo = Pick<CommandIo, 'out' | 'err' | 'tty' | 'signal'>;
 
 function intOption(text: string, option: string, min: number, max: number): number {
   const n = Number(text);
@@ -32,7 +30,12 @@ function intOption(text: string, option: string, min: number, max: number): numb
 }
 
 /** npm run import: parses the options, imports each file in turn, prints a summary, returns the exit code. */
-export async function runImportCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+export async function importCommand(argv: readonly string[], io: ImportIo): Promise<number> {
+  io.signal.addEventListener(
+    'abort',
+    () => io.err('stopping: waiting for the batches in flight (Ctrl+C again quits at once)'),
+    { once: true },
+  );
   const summaries: FileSummary[] = [];
   let errorsPath: string | undefined;
   let dryRun = false;
@@ -144,7 +147,7 @@ function printSummary(
   summaries: FileSummary[],
   examples: RejectedRow[],
   errorsPath: string | undefined,
-  io: CommandIo,
+  io: ImportIo,
   dryRun: boolean,
 ): void {
   for (const s of summaries) {

@@ -1,38 +1,48 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CosmosTestServer, startCosmosServer } from '../support/cosmosServer.js';
-import { eventually } from '../support/localHost.js';
+import { appRoot } from '../../../src/appRoot.js';
+import type { CommandIo } from '../../../src/commands/commandIo.js';
+import { keysCommand } from '../../../src/commands/keys/keysCommand.js';
+import { startCommand } from '../../../src/commands/start/startCommand.js';
+import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 
 const run = promisify(execFile);
-const node = process.execPath;
-const cli = 'dist/scripts/keys.js';
-const flags = ['--disable-warning=ExperimentalWarning'];
 
-async function keys(env: Record<string, string>, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(node, [...flags, cli, ...args], {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** Runs a command in this process with its own I/O: what it printed, and its exit code. */
+async function inProcess(
+  command: (args: readonly string[], io: CommandIo) => Promise<number>,
+  env: Record<string, string>,
+  args: readonly string[],
+  signal = new AbortController().signal,
+  onOut?: (line: string) => void,
+) {
+  let stdout = '';
+  let stderr = '';
+  const code = await command(args, {
+    out: (line) => {
+      stdout += `${line}\n`;
+      onOut?.(line);
+    },
+    err: (line) => (stderr += `${line}\n`),
+    env,
+    baseDir: appRoot(),
+    tty: false,
+    signal,
+  });
+  return { code, stdout, stderr };
 }
+const keys = (env: Record<string, string>, ...args: string[]) => inProcess(keysCommand, env, args);
 const keyIn = (stdout: string) => /^esk_[\w-]+$/m.exec(stdout)?.[0];
 
-// npm run keys as an operator runs it: the built CLI, in its own process.
-describe('npm run keys (dist/scripts/keys.js)', () => {
+describe('keys command', () => {
   let dataDir: string;
-  beforeAll(async () => {
-    if (!existsSync(cli))
-      await run(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+  beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'keys-cli-'));
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -97,7 +107,7 @@ describe('npm run keys (dist/scripts/keys.js)', () => {
       ],
       [['create', '--scope', 'read', '--name', 'r', '--rate', 'fast'], /--rate must be a number/],
       [['revoke', 'nobody'], /no active key named or with id nobody/],
-      [['frobnicate'], /usage: npm run keys/],
+      [['frobnicate'], /unknown command "frobnicate"\nusage: event-scoring keys/],
     ] as const;
     for (const [args, message] of bad) {
       const result = await keys(env, ...args);
@@ -109,19 +119,23 @@ describe('npm run keys (dist/scripts/keys.js)', () => {
   it('tells npm start to leave open mode once a key exists', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keys-main-'));
     const start = async () => {
-      const child = spawn(node, [...flags, 'dist/src/local/main.js'], {
-        env: { ...process.env, PORT: '0', DATA_DIR: dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      await eventually(async () => (out.includes('Ctrl+C stops.') ? true : undefined));
-      await new Promise((r) => setTimeout(r, 100));
-      child.kill('SIGTERM');
-      await exited;
-      return out;
+      const stop = new AbortController();
+      let ready: () => void;
+      const started = new Promise<void>((resolve) => (ready = resolve));
+      const running = inProcess(
+        (args, io) => startCommand(args, io, { scorer: 'inline' }),
+        { PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' },
+        [],
+        stop.signal,
+        (line) => {
+          if (line.includes('Ctrl+C stops.')) ready();
+        },
+      );
+      await Promise.race([started, running]);
+      stop.abort();
+      const { code, stdout, stderr } = await running;
+      expect(code, stderr).toBe(0);
+      return stdout + stderr;
     };
     try {
       expect(await start()).toContain('OPEN MODE: no API key exists');
@@ -153,6 +167,21 @@ describe('npm run keys (dist/scripts/keys.js)', () => {
         COSMOS_DATABASE: 'keyscli',
         // The test server's certificate is self-signed; only this child process trusts it.
         NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      };
+      // The built CLI in its own process, as an operator runs it (only that process trusts the
+      // test server's self-signed certificate).
+      const keys = async (env: Record<string, string>, ...args: string[]) => {
+        try {
+          return {
+            code: 0,
+            ...(await run(process.execPath, ['bin/event-scoring.js', 'keys', ...args], {
+              env: { ...process.env, ...env },
+            })),
+          };
+        } catch (err) {
+          const e = err as { code: number; stdout: string; stderr: string };
+          return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+        }
       };
       const created = await keys(env, 'create', '--scope', 'admin', '--name', 'ops');
       expect(created.code, created.stderr).toBe(0);

@@ -1,7 +1,7 @@
-import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
-import { readArchive, type ArchiveChunk } from '../../src/core/archive/readArchive.js';
-import { MAX_BATCH_EVENTS } from '../../src/core/event.js';
-import type { EventArchive, EventQueue, Scorer, ScoreStore } from '../../src/ports.js';
+import type { ArchivedEvent } from '../../core/archive/archivedEvent.js';
+import { readArchive, type ArchiveChunk } from '../../core/archive/readArchive.js';
+import { MAX_BATCH_EVENTS } from '../../core/event.js';
+import type { EventArchive, EventQueue, Scorer, ScoreStore } from '../../ports.js';
 
 export interface ArchiveRunOptions {
   from: string;

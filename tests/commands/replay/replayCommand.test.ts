@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { functionTable, isHttpFunction, type HttpFunction } from '../../src/app.js';
+import { functionTable, isHttpFunction, type HttpFunction } from '../../../src/app.js';
 
 const isStoreRead = (f: HttpFunction) => f.access !== 'public' && f.access.scope === 'read';
-import { appRoot } from '../../src/appRoot.js';
-import { eventually, startTestHost } from '../support/localHost.js';
+import { appRoot } from '../../../src/appRoot.js';
+import { replayCommand } from '../../../src/commands/replay/replayCommand.js';
+import { eventually, startTestHost } from '../../support/localHost.js';
 
-const run = promisify(execFile);
-const cli = join(appRoot(), 'dist/scripts/replay.js');
 const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString();
 const DAYS = [0, 1, 2].map((d) => day(d).slice(0, 10)).reverse();
 
@@ -62,11 +59,20 @@ function withoutScoredAt(value: unknown): unknown {
   );
 }
 
+/** The replay command in this process; like a failed child process, a non-zero exit rejects. */
 async function replay(dataDir: string, ...args: string[]) {
-  return run(process.execPath, ['--disable-warning=ExperimentalWarning', cli, ...args], {
-    cwd: appRoot(),
-    env: { ...process.env, DATA_DIR: dataDir },
+  let stdout = '';
+  let stderr = '';
+  const code = await replayCommand(args, {
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+    env: { DATA_DIR: dataDir },
+    baseDir: appRoot(),
+    tty: false,
+    signal: new AbortController().signal,
   });
+  if (code !== 0) throw Object.assign(new Error(stderr), { code, stdout, stderr });
+  return { stdout, stderr };
 }
 
 const scoresOf = async (host: Host, userId: string) =>
@@ -76,7 +82,7 @@ const scoresOf = async (host: Host, userId: string) =>
     }
   ).items;
 
-describe('npm run replay', () => {
+describe('replay command', () => {
   let host: Host;
   let dataDir: string;
   let before: Record<string, unknown>;

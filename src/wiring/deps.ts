@@ -1,5 +1,5 @@
-import type { Config } from './config.js';
-import type { MetricsSource } from './metrics/metricsSource.js';
+import type { Config } from '../config.js';
+import type { MetricsSource } from '../metrics/metricsSource.js';
 import type {
   Access,
   DeadLetterSink,
@@ -9,7 +9,7 @@ import type {
   ModelSource,
   ScoreStore,
   Telemetry,
-} from './ports.js';
+} from '../ports.js';
 
 /** Everything the functions need, built once per process by createDeps. */
 export interface Deps {

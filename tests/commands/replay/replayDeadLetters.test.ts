@@ -14,7 +14,7 @@ import {
   replayCosmosDeadLetters,
   replayMessageId,
   replayServiceBusDeadLetters,
-} from '../../../scripts/replay/replayDeadLetters.js';
+} from '../../../src/commands/replay/replayDeadLetters.js';
 import { startAmqpBroker, type AmqpBroker } from '../../support/amqpBroker.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 

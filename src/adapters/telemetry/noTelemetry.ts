@@ -1,0 +1,7 @@
+import type { Telemetry } from '../../ports.js';
+
+/** Telemetry that sends nothing: locally, in tests, and in Azure without a connection string. */
+export const noTelemetry: Telemetry = {
+  trackEvent: () => undefined,
+  trackMetric: () => undefined,
+};
