@@ -34,7 +34,10 @@ function newestSource() {
   return newest;
 }
 
-if (existsSync(join(root, 'src')) && (!existsSync(stamp) || newestSource() > statSync(stamp).mtimeMs)) {
+if (
+  existsSync(join(root, 'src')) &&
+  (!existsSync(stamp) || newestSource() > statSync(stamp).mtimeMs)
+) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   process.stderr.write('event-scoring: sources changed, building (tsc, incremental)…\n');
   const built = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import { noTelemetry } from '../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../src/appRoot.js';
 import { loadConfig } from '../src/config.js';
 import { startLocalHost } from '../src/local/startLocalHost.js';
-import { noTelemetry } from '../src/adapters/telemetry/noTelemetry.js';
 import { CHROMIUM_PATH, chromiumFound, launchChromium } from './pages/launchChromium.js';
 import { postAndWait, sampleData } from './pages/sampleData.js';
 

@@ -1,11 +1,14 @@
 import azf, { type HttpHandler } from '@azure/functions';
-import { functionTable, isHttpFunction, type QueueHandler } from './app.js';
+
+import { createTelemetry } from './adapters/telemetry/createTelemetry.js';
 import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
-import { createDeps, type Built } from './wiring/createDeps.js';
 import { bindHttpFunction } from './functions/bindHttpFunction.js';
+import { functionTable } from './functionTable.js';
+import { isHttpFunction } from './functionTypes.js';
+import { type QueueHandler } from './functionTypes.js';
 import { createJsonLogger } from './logging/jsonLogger.js';
-import { createTelemetry } from './adapters/telemetry/createTelemetry.js';
+import { type Built, createDeps } from './wiring/createDeps.js';
 
 // NOTE: a bad setting fails the worker's load with this message, so the smoke test sees no functions
 // rather than functions that 500 on every call.

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+
 import { createKeyAccess } from '../../src/adapters/access/createKeyAccess.js';
 import { createMemoryRateLimiter } from '../../src/adapters/access/memoryRateLimiter.js';
 import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.js';
-import { createKey } from '../../src/core/access/manageKeys.js';
 import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
+import { createKey } from '../../src/core/access/manageKeys.js';
 
 /**
  * The key check alone, in process: authenticate a Bearer key (cache hit) and take 100 tokens, the

@@ -1,9 +1,10 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { HttpFunction } from '../app.js';
-import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
+
 import { openCaller } from '../core/access/scope.js';
-import type { Deps } from '../wiring/deps.js';
+import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
+import type { HttpFunction } from '../functionTypes.js';
 import { traceIdOf } from '../logging/traceId.js';
+import type { Deps } from '../wiring/deps.js';
 import { problem } from './respond.js';
 import { unexpectedError } from './unexpectedError.js';
 

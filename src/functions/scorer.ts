@@ -1,9 +1,10 @@
 import type { InvocationContext } from '@azure/functions';
+
 import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { scoreEvent } from '../core/scoreEvent.js';
-import type { Deps } from '../wiring/deps.js';
 import type { DeadLetter } from '../ports.js';
+import type { Deps } from '../wiring/deps.js';
 
 export class NoModelError extends Error {
   constructor(detail: string) {

@@ -1,12 +1,14 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+
 import type { ClaimedMessage } from '../adapters/sqlite/sqliteQueue.js';
-import { functionTable, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
-import { createDeps } from '../wiring/createDeps.js';
+import { functionTable } from '../functionTable.js';
+import { type QueueFunction } from '../functionTypes.js';
 import { createJsonLogger } from '../logging/jsonLogger.js';
 import type { Telemetry, TelemetryContext, TelemetryProperties } from '../ports.js';
+import { createDeps } from '../wiring/createDeps.js';
 import { createMessageScorer } from './scoreMessages.js';
 
 /** A telemetry call made on this thread, replayed on the main one (its metrics registry and App Insights client). */

@@ -1,5 +1,5 @@
-import { createJsonLogger } from './jsonLogger.js';
 import type { Logger } from '../ports.js';
+import { createJsonLogger } from './jsonLogger.js';
 
 /** JSON lines at level info, for code that runs before the settings are read. */
 export const consoleLogger: Logger = createJsonLogger();

@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
-import type { HttpFunction } from '../app.js';
+
+import type { HttpFunction } from '../functionTypes.js';
 import type { OperationDocs } from './operationDocs.js';
 import { rateLimitHeaders, retryAfterHeaders } from './rateLimitHeaders.js';
 import { problemSchema } from './schemas.js';

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import type { SqliteQueue } from '../adapters/sqlite/sqliteQueue.js';
 import type { Config } from '../config.js';
-import type { Deps } from './deps.js';
 import type { MetricsSource } from '../metrics/metricsSource.js';
 import type { EventArchive, EventQueue, Logger, Telemetry } from '../ports.js';
 import { Closers } from './closers.js';
 import { dataPaths } from './dataPaths.js';
+import type { Deps } from './deps.js';
 import { openStoreBackend } from './storeBackend.js';
 
 export interface Built extends Deps {

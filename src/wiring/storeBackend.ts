@@ -57,8 +57,7 @@ export function openStoreBackend(
         return close(createSqliteKeyStore(paths.store));
       },
       async backupSource(snapshotPath) {
-        const { openSqliteBackupSource } =
-          await import('../adapters/sqlite/sqliteBackupSource.js');
+        const { openSqliteBackupSource } = await import('../adapters/sqlite/sqliteBackupSource.js');
         return close(await openSqliteBackupSource(paths.store, snapshotPath));
       },
       async restoreTarget() {
@@ -100,7 +99,9 @@ export function openStoreBackend(
       const { createCosmosDeadLetterSink } =
         await import('../adapters/cosmos/cosmosDeadLetterSink.js');
       return createCosmosDeadLetterSink(
-        (await cosmos()).database(config.COSMOS_DATABASE).container(config.COSMOS_DEADLETTER_CONTAINER),
+        (await cosmos())
+          .database(config.COSMOS_DATABASE)
+          .container(config.COSMOS_DEADLETTER_CONTAINER),
       );
     },
     async keyStore() {

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { functionTable, isHttpFunction } from '../../src/app.js';
 import { backupStore } from '../../src/backup/backupStore.js';
 import { restoreStore } from '../../src/backup/restoreStore.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { functionTable } from '../../src/functionTable.js';
+import { isHttpFunction } from '../../src/functionTypes.js';
 import { eventually, startTestHost } from '../support/localHost.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;

@@ -1,8 +1,9 @@
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import type { HttpFunction } from '../../src/app.js';
+
 import { loadConfig } from '../../src/config.js';
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
+import type { HttpFunction } from '../../src/functionTypes.js';
 import { recordingLogger } from '../support/rawHttp.js';
 import { testDeps } from '../support/testDeps.js';
 

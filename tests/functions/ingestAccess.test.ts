@@ -3,12 +3,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
-import { functionTable, type HttpFunction } from '../../src/app.js';
 import { createKeyAccess } from '../../src/adapters/access/createKeyAccess.js';
 import { createMemoryRateLimiter } from '../../src/adapters/access/memoryRateLimiter.js';
 import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.js';
 import { createKey } from '../../src/core/access/manageKeys.js';
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
+import { functionTable } from '../../src/functionTable.js';
+import { type HttpFunction } from '../../src/functionTypes.js';
 import { testDeps } from '../support/testDeps.js';
 
 const { HttpRequest, InvocationContext } = azf;

@@ -1,9 +1,13 @@
 import { gzipSync } from 'node:zlib';
+
 import azf from '@azure/functions';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionTable, isHttpFunction, type HttpFunction } from '../../src/app.js';
+
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
+import { functionTable } from '../../src/functionTable.js';
+import { isHttpFunction } from '../../src/functionTypes.js';
+import { type HttpFunction } from '../../src/functionTypes.js';
 import { createPromMetrics } from '../../src/metrics/createPromMetrics.js';
 import {
   rawExchange,

@@ -11,8 +11,9 @@ import {
   scoresContainer,
   usersContainer,
 } from '../../src/adapters/cosmos/containers.js';
-import { functionTable, isHttpFunction } from '../../src/app.js';
 import { loadConfig, settingsSchema } from '../../src/config.js';
+import { functionTable } from '../../src/functionTable.js';
+import { isHttpFunction } from '../../src/functionTypes.js';
 import { at, type BicepObject, Expr, plain, type Value } from './bicep.js';
 import { appSettings, literalOf, loadBicep, main, repoRoot } from './infraFiles.js';
 

@@ -10,7 +10,7 @@ import {
   SCHEMA_RELATIVE_PATH,
   validatePipeline,
 } from '../../scripts/validatePipeline.js';
-import { functionTable } from '../../src/app.js';
+import { functionTable } from '../../src/functionTable.js';
 import vitestConfig from '../../vitest.config.js';
 import { repoRoot } from './infraFiles.js';
 

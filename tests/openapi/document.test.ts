@@ -1,8 +1,11 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionTable, isHttpFunction, type HttpFunction } from '../../src/app.js';
+
 import { openapiDocument } from '../../src/functions/pages/openapiDocument.js';
+import { functionTable } from '../../src/functionTable.js';
+import { isHttpFunction } from '../../src/functionTypes.js';
+import { type HttpFunction } from '../../src/functionTypes.js';
 import { buildDocument, toOpenApiPath } from '../../src/openapi/buildDocument.js';
 import { operationDocs } from '../../src/openapi/operations/index.js';
 import { startTestHost } from '../support/localHost.js';
@@ -36,7 +39,7 @@ interface Document {
 }
 
 const routes = functionTable.filter(isHttpFunction);
-const built = openapiDocument();
+const built = openapiDocument(routes);
 if (!built.ok) throw new Error(built.message);
 const doc = built.document as unknown as Document;
 

@@ -1,12 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   CHROMIUM_PATH,
   chromiumFound,
   launchChromium,
 } from '../../scripts/pages/launchChromium.js';
 import { postAndWait, sampleData } from '../../scripts/pages/sampleData.js';
-import { functionTable, isHttpFunction } from '../../src/app.js';
+import { functionTable } from '../../src/functionTable.js';
+import { isHttpFunction } from '../../src/functionTypes.js';
 import { startTestHost } from '../support/localHost.js';
 
 /** Each dashboard chart and the function whose route feeds it (the analytics branch adds most). */

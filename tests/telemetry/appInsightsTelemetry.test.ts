@@ -1,20 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
+  type AppInsightsTelemetry,
   createAppInsightsTelemetry,
   parseTraceparent,
-  type AppInsightsTelemetry,
 } from '../../src/adapters/telemetry/appInsightsTelemetry.js';
 import { createTelemetry } from '../../src/adapters/telemetry/createTelemetry.js';
-import { type Logger } from '../../src/ports.js';
 import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
+import { type Logger } from '../../src/ports.js';
 import {
+  type Envelope,
+  type IngestionServer,
   startIngestionServer,
   TEST_IKEY,
   trustIngestionTestCert,
-  type Envelope,
-  type IngestionServer,
 } from '../support/ingestionServer.js';
 
 // Shaped like a Flex Consumption worker, so the SDK's resource detection takes the Functions path

@@ -1,10 +1,11 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+
 import { parseMapOption } from '../../core/import/columnMapping.js';
 import { createDryRunSender } from '../../import/createDryRunSender.js';
 import { createHttpSender } from '../../import/createHttpSender.js';
 import { createProgressReporter } from '../../import/createProgressReporter.js';
-import { importFile, type FileSummary, type RejectedRow } from '../../import/importFile.js';
+import { type FileSummary, importFile, type RejectedRow } from '../../import/importFile.js';
 import { FileError } from '../../import/sourceRow.js';
 import type { CommandIo } from '../commandIo.js';
 

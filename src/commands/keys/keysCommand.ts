@@ -10,7 +10,7 @@ import {
   revokeKey,
   rotateKey,
 } from '../../core/access/manageKeys.js';
-import { scopes, type Scope } from '../../core/access/scope.js';
+import { type Scope, scopes } from '../../core/access/scope.js';
 import { Closers } from '../../wiring/closers.js';
 import { openStoreBackend } from '../../wiring/storeBackend.js';
 import { type CommandIo, runCommand, UsageError } from '../commandIo.js';

@@ -1,5 +1,5 @@
 import type { ArchivedEvent } from '../../core/archive/archivedEvent.js';
-import { readArchive, type ArchiveChunk } from '../../core/archive/readArchive.js';
+import { type ArchiveChunk, readArchive } from '../../core/archive/readArchive.js';
 import { MAX_BATCH_EVENTS } from '../../core/event.js';
 import type { EventArchive, EventQueue, Scorer, ScoreStore } from '../../ports.js';
 

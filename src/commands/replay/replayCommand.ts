@@ -6,9 +6,9 @@ import cliProgress from 'cli-progress';
 
 import { noTelemetry } from '../../adapters/telemetry/noTelemetry.js';
 import { type Config, loadConfig } from '../../config.js';
-import { consoleLogger } from '../../logging/consoleLogger.js';
 import { archiveHoursBetween } from '../../core/archive/archiveHour.js';
 import type { ArchiveChunk } from '../../core/archive/readArchive.js';
+import { consoleLogger } from '../../logging/consoleLogger.js';
 import { createDeps } from '../../wiring/createDeps.js';
 import { dataPaths } from '../../wiring/dataPaths.js';
 import { type CommandIo, runCommand, UsageError } from '../commandIo.js';
@@ -84,7 +84,7 @@ export async function replayCommand(args: readonly string[], io: CommandIo): Pro
       return await replayDeadLetters(config, values, io);
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      throw new Error(`Cannot replay: ${(error as Error).message}`);
+      throw new Error(`Cannot replay: ${(error as Error).message}`, { cause: error });
     }
   });
 }

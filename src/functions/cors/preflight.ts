@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import { isAllowedOrigin, parseCorsPolicy, preflightHeaders } from '../../core/cors/corsPolicy.js';
 import type { Deps } from '../../wiring/deps.js';
 import { problem } from '../respond.js';

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { Deps } from '../../wiring/deps.js';
 import { problem } from '../respond.js';
 

@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import { IMMUTABLE } from '../../core/pages/pageHeaders.js';
 import type { Deps } from '../../wiring/deps.js';
 import { problem } from '../respond.js';

@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { functionTable, isHttpFunction } from '../../app.js';
+
 import { appRoot } from '../../appRoot.js';
+import type { HttpFunction } from '../../functionTypes.js';
 import { buildDocument } from '../../openapi/buildDocument.js';
 import { operationDocs } from '../../openapi/operations/index.js';
 
-/** The document of this server's table: what the docs page and the dashboard read. */
-export function openapiDocument() {
+/** The document of the table's HTTP routes: what the docs page and the dashboard read. */
+export function openapiDocument(routes: readonly HttpFunction[]) {
   const { version } = JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as {
     version?: string;
   };
-  return buildDocument(functionTable.filter(isHttpFunction), operationDocs, {
+  return buildDocument(routes, operationDocs, {
     title: 'Event scoring API',
     version: version ?? '0.0.0',
     description:

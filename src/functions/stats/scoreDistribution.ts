@@ -2,8 +2,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { parseScoresParams } from '../../core/analytics/analyticsParams.js';
 import { emptyHistogram, toDistribution } from '../../core/analytics/scoreBins.js';
-import type { Deps } from '../../wiring/deps.js';
 import type { ModelRef } from '../../ports.js';
+import type { Deps } from '../../wiring/deps.js';
 import { badParams, fromStore, json, problem } from '../respond.js';
 
 const same = (a: ModelRef, b: ModelRef | undefined) =>

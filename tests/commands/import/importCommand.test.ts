@@ -1,9 +1,11 @@
-import { writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestHost } from '../../support/localHost.js';
+
 import { prefix, runImport, startGate, workDir } from '../../import/importHarness.js';
+import { eventually, startTestHost } from '../../support/localHost.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createFolderArchive } from '../../../src/adapters/archive/folderArchive.js';
-import type { AcceptedEvent } from '../../../src/core/event.js';
-import type { EventArchive, EventQueue, SendResult } from '../../../src/ports.js';
 import { replayArchive } from '../../../src/commands/replay/replayArchive.js';
 import { createPositionFile } from '../../../src/commands/replay/replayPosition.js';
+import type { AcceptedEvent } from '../../../src/core/event.js';
+import type { EventArchive, EventQueue, SendResult } from '../../../src/ports.js';
 import { archivedEvent } from '../../adapters/archiveContract.js';
 
 const from = '2026-06-01T00:00:00.000Z';

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { functionTable, isHttpFunction, type HttpFunction } from '../../../src/app.js';
-
-const isStoreRead = (f: HttpFunction) => f.access !== 'public' && f.access.scope === 'read';
 import { appRoot } from '../../../src/appRoot.js';
 import { replayCommand } from '../../../src/commands/replay/replayCommand.js';
+import { functionTable } from '../../../src/functionTable.js';
+import { type HttpFunction, isHttpFunction } from '../../../src/functionTypes.js';
 import { eventually, startTestHost } from '../../support/localHost.js';
 
 const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString();
@@ -25,6 +24,8 @@ const events = users.flatMap((userId, u) =>
     properties: { device: i % 2 ? 'mobile' : 'desktop' },
   })),
 );
+
+const isStoreRead = (f: HttpFunction) => f.access !== 'public' && f.access.scope === 'read';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 type Doc = Record<string, unknown> & { scoredAt?: string; rescores?: Record<string, number> };

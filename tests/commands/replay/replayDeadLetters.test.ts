@@ -9,13 +9,13 @@ import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosD
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { createServiceBusClient } from '../../../src/adapters/servicebus/createServiceBusClient.js';
 import { toServiceBusMessage } from '../../../src/adapters/servicebus/toServiceBusMessage.js';
-import type { AcceptedEvent } from '../../../src/core/event.js';
 import {
   replayCosmosDeadLetters,
   replayMessageId,
   replayServiceBusDeadLetters,
 } from '../../../src/commands/replay/replayDeadLetters.js';
-import { startAmqpBroker, type AmqpBroker } from '../../support/amqpBroker.js';
+import type { AcceptedEvent } from '../../../src/core/event.js';
+import { type AmqpBroker, startAmqpBroker } from '../../support/amqpBroker.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

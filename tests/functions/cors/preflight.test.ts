@@ -1,9 +1,10 @@
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { functionTable } from '../../../src/app.js';
+
 import { loadConfig } from '../../../src/config.js';
 import { parseCorsPolicy } from '../../../src/core/cors/corsPolicy.js';
 import { bindHttpFunction } from '../../../src/functions/bindHttpFunction.js';
+import { functionTable } from '../../../src/functionTable.js';
 import { testDeps } from '../../support/testDeps.js';
 
 const { HttpRequest, InvocationContext } = azf;

@@ -1,11 +1,3 @@
-import type {
-  HttpMethod,
-  HttpRequest,
-  HttpResponseInit,
-  InvocationContext,
-} from '@azure/functions';
-import type { Caller, Scope } from './core/access/scope.js';
-import type { Deps } from './wiring/deps.js';
 import { createPosthogHandler } from './functions/compat/posthogHandler.js';
 import { createSegmentHandler } from './functions/compat/segmentHandler.js';
 import { createPreflightHandler } from './functions/cors/preflight.js';
@@ -22,35 +14,7 @@ import { createScoreDistributionHandler } from './functions/stats/scoreDistribut
 import { createTopEventsHandler } from './functions/stats/topEvents.js';
 import { createUserSummaryHandler } from './functions/stats/userSummary.js';
 import { createUserScoresHandler } from './functions/userScores.js';
-
-/** A handler of the table: the HttpHandler of @azure/functions plus the caller its key proved. */
-export type ApiHandler = (
-  request: HttpRequest,
-  context: InvocationContext,
-  caller: Caller,
-) => Promise<HttpResponseInit>;
-
-export interface HttpFunction {
-  name: string;
-  trigger: {
-    type: 'http';
-    methods: HttpMethod[];
-    /** Full path without the leading slash: host.json sets routePrefix "" so /v1/batch can exist. */
-    route: string;
-    /** Always anonymous: our API keys do the authentication (see README, "Access"). */
-    authLevel: 'anonymous';
-  };
-  /**
-   * The key scope the route needs, or `public`. `cost` is what one call takes from the caller's
-   * bucket: `request` is taken by the wrapper, `events` by the handler once it knows the count.
-   */
-  access:
-    | { scope: Scope; cost: 'request' | 'events' }
-    /** The handler authenticates: the key is in a header or, failing that, in the body (Segment, PostHog). */
-    | { scope: Scope; cost: 'events'; key: 'header-or-body' }
-    | 'public';
-  create: (deps: Deps) => ApiHandler;
-}
+import { type FunctionDefinition, type HttpFunction, isHttpFunction } from './functionTypes.js';
 
 /** Segment's and PostHog's SDKs post to fixed paths on the host: one entry per path (see README). */
 const compatRoute = (
@@ -63,23 +27,6 @@ const compatRoute = (
   access: { scope: 'write', cost: 'events', key: 'header-or-body' },
   create,
 });
-
-export type QueueHandler = (messages: unknown[], context: InvocationContext) => Promise<void>;
-
-export interface QueueFunction {
-  name: string;
-  trigger: {
-    type: 'serviceBusQueue';
-    /** App setting prefix of the identity-based connection. */
-    connection: string;
-    /** Binding expression resolved from app settings by the host. */
-    queueName: string;
-    cardinality: 'many';
-  };
-  create: (deps: Deps) => QueueHandler;
-}
-
-export type FunctionDefinition = HttpFunction | QueueFunction;
 
 /** The one list of functions: the Azure registrations and the local host are both built from it. */
 export const functionTable: readonly FunctionDefinition[] = [
@@ -180,7 +127,8 @@ export const functionTable: readonly FunctionDefinition[] = [
     name: 'openapi',
     trigger: { type: 'http', methods: ['GET'], route: 'api/openapi.json', authLevel: 'anonymous' },
     access: 'public',
-    create: createOpenapiHandler,
+    // Handed the table it documents, rather than importing it (no import cycle).
+    create: (deps) => createOpenapiHandler(deps, () => functionTable.filter(isHttpFunction)),
   },
   {
     name: 'docs',
@@ -217,6 +165,3 @@ export const functionTable: readonly FunctionDefinition[] = [
     create: createScorerHandler,
   },
 ];
-
-export const isHttpFunction = (f: FunctionDefinition): f is HttpFunction =>
-  f.trigger.type === 'http';
