@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { appRoot } from '../src/appRoot.js';
 import { loadConfig } from '../src/config.js';
 import { startLocalHost } from '../src/local/startLocalHost.js';
-import type { Telemetry } from '../src/ports.js';
+import type { Telemetry } from '../src/ports/index.js';
 
 /**
  * A server for the bench, in its own process so the load generator does not share its CPU.

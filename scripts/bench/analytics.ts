@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import { addDays, toDay } from '../../src/core/day.js';
 import type { ScoredEvent } from '../../src/core/event.js';
-import type { ScoreStore } from '../../src/ports.js';
+import type { ScoreStore } from '../../src/ports/index.js';
 
 /**
  * The analytics part of npm run bench: the embedded store's write rate (main's write path beside

@@ -9,7 +9,7 @@ import {
   MANIFEST_FORMAT,
   type ManifestFile,
 } from '../core/backup/manifest.js';
-import type { BackupSource } from '../ports.js';
+import type { BackupSource } from '../ports/index.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 export const ONLINE_COPY_FILE = 'store.db';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { fileDigest, readAvroFile, readAvroSchema } from '../adapters/avro/avroFile.js';
 import type { Manifest } from '../core/backup/manifest.js';
-import type { BackupTable, RestoreTarget } from '../ports.js';
+import type { BackupTable, RestoreTarget } from '../ports/index.js';
 import { readManifest } from './readManifest.js';
 
 export interface RestoredTable {

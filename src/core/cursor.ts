@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { ScoreCursor } from '../ports.js';
+import type { ScoreCursor } from '../ports/index.js';
 
 const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { ScoreCursor } from '../ports.js';
+import type { ScoreCursor } from '../ports/index.js';
 import { decodeCursor } from './cursor.js';
 import { addDays, parseDay, toDay } from './day.js';
 import { eventSchema, type FieldError, toFieldErrors } from './event.js';

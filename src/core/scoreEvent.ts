@@ -1,4 +1,4 @@
-import type { Scorer } from '../ports.js';
+import type { Scorer } from '../ports/index.js';
 import { toDay } from './day.js';
 import { acceptedEventSchema, type ScoredEvent, toFieldErrors } from './event.js';
 import { deadLetter, ok, type Outcome } from './outcome.js';

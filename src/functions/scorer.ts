@@ -3,7 +3,7 @@ import type { InvocationContext } from '@azure/functions';
 import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { scoreEvent } from '../core/scoreEvent.js';
-import type { DeadLetter } from '../ports.js';
+import type { DeadLetter } from '../ports/index.js';
 import type { Deps } from '../wiring/deps.js';
 
 export class NoModelError extends Error {

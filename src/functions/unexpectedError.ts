@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { HttpResponseInit } from '@azure/functions';
 
-import type { LogFields, Logger } from '../ports.js';
+import type { LogFields, Logger } from '../ports/index.js';
 import { problem } from './respond.js';
 
 /**

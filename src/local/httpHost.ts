@@ -16,7 +16,7 @@ import { SECURITY_HEADERS } from '../functions/bindHttpFunction.js';
 import { problem } from '../functions/respond.js';
 import { unexpectedError } from '../functions/unexpectedError.js';
 import type { HttpFunction } from '../functionTypes.js';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../ports/index.js';
 
 interface Route {
   name: string;

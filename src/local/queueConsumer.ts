@@ -1,5 +1,5 @@
 import type { SqliteQueue } from '../adapters/sqlite/sqliteQueue.js';
-import type { Logger, ModelSource } from '../ports.js';
+import type { Logger, ModelSource } from '../ports/index.js';
 import type { ProcessMessages } from './scoreMessages.js';
 
 export interface ConsumerOptions {

@@ -4,7 +4,7 @@ import azf from '@azure/functions';
 
 import type { ClaimedMessage } from '../adapters/sqlite/sqliteQueue.js';
 import type { QueueHandler } from '../functionTypes.js';
-import type { DeadLetterSink } from '../ports.js';
+import type { DeadLetterSink } from '../ports/index.js';
 
 export type ProcessMessages = (messages: readonly ClaimedMessage[]) => Promise<void>;
 

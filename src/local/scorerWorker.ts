@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { functionTable } from '../functionTable.js';
 import { type QueueFunction } from '../functionTypes.js';
 import { createJsonLogger } from '../logging/jsonLogger.js';
-import type { Telemetry, TelemetryContext, TelemetryProperties } from '../ports.js';
+import type { Telemetry, TelemetryContext, TelemetryProperties } from '../ports/index.js';
 import { createDeps } from '../wiring/createDeps.js';
 import { createMessageScorer } from './scoreMessages.js';
 

@@ -5,7 +5,7 @@ import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { functionTable } from '../functionTable.js';
 import { isHttpFunction } from '../functionTypes.js';
 import { type QueueFunction } from '../functionTypes.js';
-import type { Access, Logger, Telemetry } from '../ports.js';
+import type { Access, Logger, Telemetry } from '../ports/index.js';
 import { type Built, createDeps } from '../wiring/createDeps.js';
 import { createHttpHost } from './httpHost.js';
 import { type QueueConsumer, startQueueConsumer } from './queueConsumer.js';

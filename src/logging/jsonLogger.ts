@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from '../ports.js';
+import type { LogFields, Logger } from '../ports/index.js';
 
 export const logLevels = ['info', 'warn', 'error', 'off'] as const;
 export type LogLevel = (typeof logLevels)[number];

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { QueueBacklog } from '../adapters/sqlite/sqliteQueue.js';
-import type { Telemetry, TelemetryProperties } from '../ports.js';
+import type { Telemetry, TelemetryProperties } from '../ports/index.js';
 import type { MetricsSource } from './metricsSource.js';
 
 export interface PromMetrics extends MetricsSource {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqliteQueue } from '../adapters/sqlite/sqliteQueue.js';
 import type { Config } from '../config.js';
 import type { MetricsSource } from '../metrics/metricsSource.js';
-import type { EventArchive, EventQueue, Logger, Telemetry } from '../ports.js';
+import type { EventArchive, EventQueue, Logger, Telemetry } from '../ports/index.js';
 import { Closers } from './closers.js';
 import { dataPaths } from './dataPaths.js';
 import type { Deps } from './deps.js';

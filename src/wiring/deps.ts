@@ -9,7 +9,7 @@ import type {
   ModelSource,
   ScoreStore,
   Telemetry,
-} from '../ports.js';
+} from '../ports/index.js';
 
 /** Everything the functions need, built once per process by createDeps. */
 export interface Deps {

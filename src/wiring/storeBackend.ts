@@ -7,7 +7,7 @@ import type {
   DeadLetterSink,
   RestoreTarget,
   ScoreStore,
-} from '../ports.js';
+} from '../ports/index.js';
 import type { Closers } from './closers.js';
 import { dataPaths } from './dataPaths.js';
 

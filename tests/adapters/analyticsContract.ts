@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { addDays, toDay } from '../../src/core/day.js';
 import type { ScoredEvent } from '../../src/core/event.js';
-import type { RetentionQuery, ScoreStore } from '../../src/ports.js';
+import type { RetentionQuery, ScoreStore } from '../../src/ports/index.js';
 import type { StoreUnderTest } from './storeContract.js';
 
 const TYPES = ['view', 'click', 'purchase', 'signup'];

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
 import { readArchive } from '../../src/core/archive/readArchive.js';
-import type { EventArchive } from '../../src/ports.js';
+import type { EventArchive } from '../../src/ports/index.js';
 
 export interface ArchiveUnderTest {
   archive: EventArchive;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { ApiKeyRecord } from '../../src/core/access/apiKeyRecord.js';
-import type { ApiKeyStore } from '../../src/ports.js';
+import type { ApiKeyStore } from '../../src/ports/index.js';
 
 export interface KeyStoreUnderTest {
   store: ApiKeyStore;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { RateLimiter } from '../../src/ports.js';
+import type { RateLimiter } from '../../src/ports/index.js';
 
 export interface LimiterUnderTest {
   limiter: RateLimiter;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { toDay } from '../../src/core/day.js';
 import type { ScoredEvent } from '../../src/core/event.js';
-import type { ScoreCursor, ScoreStore } from '../../src/ports.js';
+import type { ScoreCursor, ScoreStore } from '../../src/ports/index.js';
 
 export interface StoreUnderTest {
   store: ScoreStore;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { scoreEvent } from '../../src/core/scoreEvent.js';
-import type { Scorer } from '../../src/ports.js';
+import type { Scorer } from '../../src/ports/index.js';
 
 const event = {
   eventId: '3b241101-e2bb-4255-8caf-4136c566a962',

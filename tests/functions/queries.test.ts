@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createDauHandler } from '../../src/functions/dau.js';
 import { createHealthHandler } from '../../src/functions/health.js';
 import { createUserScoresHandler } from '../../src/functions/userScores.js';
-import type { ScoreStore } from '../../src/ports.js';
+import type { ScoreStore } from '../../src/ports/index.js';
 import { testDeps } from '../support/testDeps.js';
 
 const get = (url: string, params: Record<string, string> = {}) =>

@@ -2,7 +2,7 @@ import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
 import { createScorerHandler } from '../../src/functions/scorer.js';
-import type { ScoreStore } from '../../src/ports.js';
+import type { ScoreStore } from '../../src/ports/index.js';
 import { testDeps } from '../support/testDeps.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

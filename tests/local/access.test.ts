@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.js';
 import { createKey } from '../../src/core/access/manageKeys.js';
-import type { ApiKeyStore } from '../../src/ports.js';
+import type { ApiKeyStore } from '../../src/ports/index.js';
 import { eventually, startTestHost } from '../support/localHost.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createPromMetrics } from '../../src/metrics/createPromMetrics.js';
-import type { Telemetry } from '../../src/ports.js';
+import type { Telemetry } from '../../src/ports/index.js';
 import { sample } from '../support/promText.js';
 
 describe('createPromMetrics', () => {

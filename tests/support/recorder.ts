@@ -1,4 +1,4 @@
-import type { Logger, Telemetry, TelemetryProperties } from '../../src/ports.js';
+import type { Logger, Telemetry, TelemetryProperties } from '../../src/ports/index.js';
 
 /** A logger and telemetry that keep what they were given, for assertions. */
 export function recorder() {

@@ -1,5 +1,5 @@
 import type { Caller, Scope } from '../../src/core/access/scope.js';
-import type { Access, HeaderReader } from '../../src/ports.js';
+import type { Access, HeaderReader } from '../../src/ports/index.js';
 
 export interface TestAccess extends Access {
   /** Refuses every write key's take for `ms` from now, answering Retry-After `retryAfterSeconds`. */

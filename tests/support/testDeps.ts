@@ -10,7 +10,7 @@ import type {
   Scorer,
   SendResult,
   Telemetry,
-} from '../../src/ports.js';
+} from '../../src/ports/index.js';
 import type { Deps } from '../../src/wiring/deps.js';
 
 export interface Recorded {

@@ -10,7 +10,7 @@ import {
 } from '../../src/adapters/telemetry/appInsightsTelemetry.js';
 import { createTelemetry } from '../../src/adapters/telemetry/createTelemetry.js';
 import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
-import { type Logger } from '../../src/ports.js';
+import { type Logger } from '../../src/ports/index.js';
 import {
   type Envelope,
   type IngestionServer,

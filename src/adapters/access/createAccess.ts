@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { Access, ApiKeyStore, Logger, RateLimiter, Telemetry } from '../../ports.js';
+import type { Access, ApiKeyStore, Logger, RateLimiter, Telemetry } from '../../ports/index.js';
 import { createKeyAccess } from './createKeyAccess.js';
 import { createMemoryRateLimiter } from './memoryRateLimiter.js';
 

@@ -8,7 +8,7 @@ import { rateLimitHeaders } from '../../core/access/rateLimitHeaders.js';
 import { readKey } from '../../core/access/readKey.js';
 import { type Caller, openCaller, type Scope } from '../../core/access/scope.js';
 import type { RatePolicy } from '../../core/access/tokenBucket.js';
-import type { Access, ApiKeyStore, Logger, RateLimiter, Telemetry } from '../../ports.js';
+import type { Access, ApiKeyStore, Logger, RateLimiter, Telemetry } from '../../ports/index.js';
 
 export interface KeyAccessOptions {
   store: ApiKeyStore;

@@ -1,5 +1,5 @@
 import { openCaller } from '../../core/access/scope.js';
-import type { Access } from '../../ports.js';
+import type { Access } from '../../ports/index.js';
 
 /** No keys and no limits: every request is the open caller. */
 export function createOpenAccess(): Access {

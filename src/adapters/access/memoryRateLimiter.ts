@@ -1,5 +1,5 @@
 import { type BucketState, takeTokens } from '../../core/access/tokenBucket.js';
-import type { RateLimiter } from '../../ports.js';
+import type { RateLimiter } from '../../ports/index.js';
 
 /** Buckets in this process: exact for one process (npm start); per instance behind a scale-out. */
 export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {

@@ -1,7 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
 import { groupByHour } from '../../core/archive/archiveHour.js';
-import type { EventArchive } from '../../ports.js';
+import type { EventArchive } from '../../ports/index.js';
 import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
 
 /**

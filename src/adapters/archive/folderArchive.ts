@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { groupByHour } from '../../core/archive/archiveHour.js';
-import type { EventArchive } from '../../ports.js';
+import type { EventArchive } from '../../ports/index.js';
 import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
 
 /**

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import avro from 'avsc';
 
 import type { AvroRecordSchema } from '../../core/backup/avroSchema.js';
-import type { BackupRow } from '../../ports.js';
+import type { BackupRow } from '../../ports/index.js';
 
 /**
  * Writes rows as an Avro object container file: the schema in the header, deflate-compressed

@@ -1,7 +1,7 @@
 import type { Container, PatchOperation } from '@azure/cosmos';
 
 import { rescoreKey } from '../../core/rescoreKey.js';
-import type { Rescore, RescoreResult } from '../../ports.js';
+import type { Rescore, RescoreResult } from '../../ports/index.js';
 import { mapWithConcurrency } from './mapWithConcurrency.js';
 
 const CONCURRENCY = 8;

@@ -13,7 +13,7 @@ import type {
   RetentionCohort,
   RetentionQuery,
   ScoreHistogram,
-} from '../../ports.js';
+} from '../../ports/index.js';
 import { type BulkOutcome, type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { mapWithConcurrency } from './mapWithConcurrency.js';
 

@@ -4,7 +4,7 @@ import {
   cosmosDocumentSchema,
   toCosmosDocumentRecord,
 } from '../../core/backup/cosmosDocumentSchema.js';
-import type { BackupRow, BackupSource, BackupTable } from '../../ports.js';
+import type { BackupRow, BackupSource, BackupTable } from '../../ports/index.js';
 
 const PAGE_SIZE = 1000;
 

@@ -1,7 +1,7 @@
 import type { Container, JSONValue, OperationInput } from '@azure/cosmos';
 
 import { toDay } from '../../core/day.js';
-import type { DeadLetterSink } from '../../ports.js';
+import type { DeadLetterSink } from '../../ports/index.js';
 import { executeBulk } from './executeBulk.js';
 
 /**

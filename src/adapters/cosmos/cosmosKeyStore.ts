@@ -1,7 +1,7 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 
 import type { ApiKeyRecord } from '../../core/access/apiKeyRecord.js';
-import type { ApiKeyStore } from '../../ports.js';
+import type { ApiKeyStore } from '../../ports/index.js';
 import { keysContainer } from './containers.js';
 import { openContainer } from './openContainer.js';
 

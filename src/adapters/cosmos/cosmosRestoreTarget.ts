@@ -8,7 +8,7 @@ import type {
 import { PartitionKeyDefinitionVersion, PartitionKeyKind } from '@azure/cosmos';
 
 import type { CosmosDocumentRecord } from '../../core/backup/cosmosDocumentSchema.js';
-import type { BackupTable, RestoreTarget } from '../../ports.js';
+import type { BackupTable, RestoreTarget } from '../../ports/index.js';
 import type { ContainerShape } from './containers.js';
 import { executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';

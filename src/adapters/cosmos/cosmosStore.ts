@@ -1,7 +1,7 @@
 import type { CosmosClient, JSONObject, OperationInput } from '@azure/cosmos';
 
 import type { ScoredEvent } from '../../core/event.js';
-import type { ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports.js';
+import type { ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports/index.js';
 import { createCosmosAddScores } from './addCosmosScores.js';
 import {
   activityContainer,

@@ -1,6 +1,6 @@
 import { type CompiledModel, compileModel } from '../../core/model/compileModel.js';
 import { parseModelText } from '../../core/model/modelSchema.js';
-import type { Logger, Telemetry } from '../../ports.js';
+import type { Logger, Telemetry } from '../../ports/index.js';
 
 export type ModelRole = 'champion' | 'challenger';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 import type { Config } from '../../config.js';
-import type { Logger, ModelSource, Telemetry } from '../../ports.js';
+import type { Logger, ModelSource, Telemetry } from '../../ports/index.js';
 import { createModelSlot, type ModelSlot } from './createModelSlot.js';
 import { findPackageRoot } from './findPackageRoot.js';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
 import type { Config } from '../../config.js';
-import type { Logger } from '../../ports.js';
+import type { Logger } from '../../ports/index.js';
 
 export type RedisSettings = Pick<
   Config,

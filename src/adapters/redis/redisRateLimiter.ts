@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 import { describeTake } from '../../core/access/tokenBucket.js';
-import type { RateLimiter } from '../../ports.js';
+import type { RateLimiter } from '../../ports/index.js';
 
 /*
  * The bucket math of src/core/access/tokenBucket.ts in one atomic script, on the server's clock

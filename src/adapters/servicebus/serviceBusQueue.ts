@@ -6,7 +6,7 @@ import {
   type ServiceBusSender,
 } from '@azure/service-bus';
 
-import type { EventQueue, SendResult } from '../../ports.js';
+import type { EventQueue, SendResult } from '../../ports/index.js';
 import { toServiceBusMessage } from './toServiceBusMessage.js';
 
 export interface ServiceBusQueueOptions {

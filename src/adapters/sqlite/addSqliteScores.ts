@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 
 import { rescoreKey } from '../../core/rescoreKey.js';
-import type { Rescore, RescoreResult } from '../../ports.js';
+import type { Rescore, RescoreResult } from '../../ports/index.js';
 
 /**
  * ScoreStore.addScores for the embedded store: one transaction, one primary-key UPDATE per item.

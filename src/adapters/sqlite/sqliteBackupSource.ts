@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { backup, DatabaseSync } from 'node:sqlite';
 
-import type { BackupRow, BackupSource, BackupTable } from '../../ports.js';
+import type { BackupRow, BackupSource, BackupTable } from '../../ports/index.js';
 import { describeTables, quoteIdentifier } from './sqliteTables.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterSink } from '../../ports.js';
+import type { DeadLetter, DeadLetterSink } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
 
 export interface SqliteDeadLetterSink extends DeadLetterSink {

@@ -1,5 +1,5 @@
 import type { ApiKeyRecord } from '../../core/access/apiKeyRecord.js';
-import type { ApiKeyStore } from '../../ports.js';
+import type { ApiKeyStore } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
 
 const SCHEMA = `

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 import type { AcceptedEvent } from '../../core/event.js';
-import type { EventQueue, SendResult } from '../../ports.js';
+import type { EventQueue, SendResult } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
 
 export interface ClaimedMessage {

@@ -1,6 +1,6 @@
 import type { SQLInputValue } from 'node:sqlite';
 
-import type { BackupTable, RestoreTarget } from '../../ports.js';
+import type { BackupTable, RestoreTarget } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
 import { quoteIdentifier, tableNames } from './sqliteTables.js';
 

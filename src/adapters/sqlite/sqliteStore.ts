@@ -5,7 +5,7 @@ import { countRetention, retentionSpan } from '../../core/analytics/retentionInt
 import { emptyHistogram } from '../../core/analytics/scoreBins.js';
 import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
-import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
+import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports/index.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
 import { openDatabase } from './openDatabase.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 
 import { type SqliteColumn, sqliteTableSchema } from '../../core/backup/sqliteTableSchema.js';
-import type { BackupTable } from '../../ports.js';
+import type { BackupTable } from '../../ports/index.js';
 
 export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 

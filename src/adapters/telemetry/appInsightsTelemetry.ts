@@ -1,6 +1,6 @@
 import { startOperation, TelemetryClient, wrapWithCorrelationContext } from 'applicationinsights';
 
-import type { Telemetry, TelemetryContext, TelemetryProperties } from '../../ports.js';
+import type { Telemetry, TelemetryContext, TelemetryProperties } from '../../ports/index.js';
 
 /** The port plus what tests and shutdown need: send what is queued, stop the SDK. */
 export interface AppInsightsTelemetry extends Telemetry {

@@ -1,4 +1,4 @@
-import type { Telemetry } from '../../ports.js';
+import type { Telemetry } from '../../ports/index.js';
 
 /** Telemetry that sends nothing: locally, in tests, and in Azure without a connection string. */
 export const noTelemetry: Telemetry = {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import { compileModel } from '../../core/model/compileModel.js';
 import { parseModelText } from '../../core/model/modelSchema.js';
-import type { Scorer } from '../../ports.js';
+import type { Scorer } from '../../ports/index.js';
 
 /**
  * The model of `--model`: `blob:<name>` reads that blob from the model container the settings

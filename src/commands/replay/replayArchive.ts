@@ -1,7 +1,7 @@
 import type { ArchivedEvent } from '../../core/archive/archivedEvent.js';
 import { type ArchiveChunk, readArchive } from '../../core/archive/readArchive.js';
 import { MAX_BATCH_EVENTS } from '../../core/event.js';
-import type { EventArchive, EventQueue, Scorer, ScoreStore } from '../../ports.js';
+import type { EventArchive, EventQueue, Scorer, ScoreStore } from '../../ports/index.js';
 
 export interface ArchiveRunOptions {
   from: string;

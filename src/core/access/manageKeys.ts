@@ -1,4 +1,4 @@
-import type { ApiKeyStore } from '../../ports.js';
+import type { ApiKeyStore } from '../../ports/index.js';
 import { formatKey, hashKey, keyPrefix } from './apiKey.js';
 import type { ApiKeyRecord } from './apiKeyRecord.js';
 import type { Scope } from './scope.js';

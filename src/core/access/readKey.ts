@@ -1,4 +1,4 @@
-import type { HeaderReader } from '../../ports.js';
+import type { HeaderReader } from '../../ports/index.js';
 
 /**
  * The key a request carries: `Authorization: Bearer <key>`, `x-api-key: <key>`, or HTTP Basic with

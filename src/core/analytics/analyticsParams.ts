@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { RetentionQuery } from '../../ports.js';
+import type { RetentionQuery } from '../../ports/index.js';
 import { parseDay } from '../day.js';
 import { eventSchema, toFieldErrors } from '../event.js';
 import { type Parsed, parseDauParams, pick } from '../queryParams.js';

@@ -1,4 +1,4 @@
-import type { EventTypeCount } from '../../ports.js';
+import type { EventTypeCount } from '../../ports/index.js';
 
 /** Most events first, ties by type ascending; total counts every type, not only the first `limit`. */
 export function rankEventTypes(counts: readonly EventTypeCount[], limit: number) {

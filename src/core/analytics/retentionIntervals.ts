@@ -1,4 +1,4 @@
-import type { RetentionQuery } from '../../ports.js';
+import type { RetentionQuery } from '../../ports/index.js';
 import { dayNumber, fromDayNumber } from './dayNumber.js';
 
 /** Day numbers [from, to) of interval i counted from the query's start. */

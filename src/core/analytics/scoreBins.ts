@@ -1,4 +1,4 @@
-import type { ScoreHistogram } from '../../ports.js';
+import type { ScoreHistogram } from '../../ports/index.js';
 
 /** The stores keep 100 fine buckets per day and model; every allowed bin count divides 100. */
 export const FINE_BUCKETS = 100;

@@ -1,4 +1,4 @@
-import type { EventArchive } from '../../ports.js';
+import type { EventArchive } from '../../ports/index.js';
 import type { ArchivedEvent } from './archivedEvent.js';
 import { archiveHoursBetween } from './archiveHour.js';
 

@@ -1,4 +1,4 @@
-import type { Reason, Scorer } from '../../ports.js';
+import type { Reason, Scorer } from '../../ports/index.js';
 import type { AcceptedEvent } from '../event.js';
 import { compileFeatures } from './compileFeatures.js';
 import type { ModelFile } from './modelSchema.js';

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { parseScoresParams } from '../../core/analytics/analyticsParams.js';
 import { emptyHistogram, toDistribution } from '../../core/analytics/scoreBins.js';
-import type { ModelRef } from '../../ports.js';
+import type { ModelRef } from '../../ports/index.js';
 import type { Deps } from '../../wiring/deps.js';
 import { badParams, fromStore, json, problem } from '../respond.js';
 

@@ -8,7 +8,7 @@ import { createRedisClient } from '../../../src/adapters/redis/createRedisClient
 import { createRedisRateLimiter } from '../../../src/adapters/redis/redisRateLimiter.js';
 import { createSqliteKeyStore } from '../../../src/adapters/sqlite/sqliteKeyStore.js';
 import { createKey, revokeKey, rotateKey } from '../../../src/core/access/manageKeys.js';
-import type { Access, ApiKeyStore, RateLimiter } from '../../../src/ports.js';
+import type { Access, ApiKeyStore, RateLimiter } from '../../../src/ports/index.js';
 import { startRedisServer } from '../../support/redisServer.js';
 
 const limits = {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CosmosWriteError, createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
-import type { ScoreStore } from '../../../src/ports.js';
+import type { ScoreStore } from '../../../src/ports/index.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import {
   type CosmosThrottleProxy,

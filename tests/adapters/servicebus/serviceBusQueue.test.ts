@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServiceBusClient } from '../../../src/adapters/servicebus/createServiceBusClient.js';
 import { createServiceBusQueue } from '../../../src/adapters/servicebus/serviceBusQueue.js';
 import type { AcceptedEvent } from '../../../src/core/event.js';
-import type { EventQueue } from '../../../src/ports.js';
+import type { EventQueue } from '../../../src/ports/index.js';
 import {
   type AmqpBroker,
   type AmqpBrokerOptions,

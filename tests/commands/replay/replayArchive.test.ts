@@ -8,7 +8,7 @@ import { createFolderArchive } from '../../../src/adapters/archive/folderArchive
 import { replayArchive } from '../../../src/commands/replay/replayArchive.js';
 import { createPositionFile } from '../../../src/commands/replay/replayPosition.js';
 import type { AcceptedEvent } from '../../../src/core/event.js';
-import type { EventArchive, EventQueue, SendResult } from '../../../src/ports.js';
+import type { EventArchive, EventQueue, SendResult } from '../../../src/ports/index.js';
 import { archivedEvent } from '../../adapters/archiveContract.js';
 
 const from = '2026-06-01T00:00:00.000Z';
