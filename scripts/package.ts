@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { build } from 'esbuild';
 
+import { packageRootAbove } from '../src/appRoot.js';
 import { pageFilePaths } from '../src/core/pages/pageFiles.js';
 import { createZip, type ZipEntry } from './zip.js';
 
@@ -63,15 +64,11 @@ export interface PackageResult {
   inputs: { name: string; bytes: number }[];
 }
 
-/** Nearest folder at or above `from` holding a package.json. */
+/** Nearest folder at or above `from` holding a package.json (the repo, when run from dist/scripts). */
 export function findRoot(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json at or above ${from}`);
-    dir = parent;
-  }
+  const root = packageRootAbove(from);
+  if (root === undefined) throw new Error(`No package.json at or above ${from}`);
+  return root;
 }
 
 interface PackageJson {

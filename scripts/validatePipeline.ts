@@ -5,6 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
 
+import { packageRootAbove } from '../src/appRoot.js';
+
 /** Where the official schema sits beside the repository (shared/ is a sibling of the repo root). */
 export const SCHEMA_RELATIVE_PATH = '../shared/schemas/azure-pipelines.schema.json';
 
@@ -31,13 +33,6 @@ interface JsonObject {
 
 const isObject = (v: unknown): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function findRoot(from: string): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`No package.json at or above ${from}`);
-  }
-}
 
 /** Task name (lower case, as the schema ignores case) -> alias -> canonical input name. */
 export type AliasTable = Map<string, Map<string, string>>;
@@ -250,7 +245,10 @@ export interface PipelineValidator {
 export function createValidator(schemaPath?: string): PipelineValidator {
   const resolved =
     schemaPath ??
-    path.resolve(findRoot(path.dirname(fileURLToPath(import.meta.url))), SCHEMA_RELATIVE_PATH);
+    path.resolve(
+      packageRootAbove(path.dirname(fileURLToPath(import.meta.url))) ?? process.cwd(),
+      SCHEMA_RELATIVE_PATH,
+    );
   if (!existsSync(resolved)) throw new Error(`Azure Pipelines schema not found at ${resolved}`);
   const schema = JSON.parse(readFileSync(resolved, 'utf8')) as JsonObject;
   const tasksWithoutInputs = addMissingTaskVariants(schema);
@@ -320,7 +318,8 @@ function yamlFiles(dir: string): string[] {
 export function validatePipeline(
   options: { root?: string; schemaPath?: string } = {},
 ): FileResult[] {
-  const root = options.root ?? findRoot(path.dirname(fileURLToPath(import.meta.url)));
+  const root =
+    options.root ?? packageRootAbove(path.dirname(fileURLToPath(import.meta.url))) ?? process.cwd();
   const validator = createValidator(options.schemaPath ?? path.resolve(root, SCHEMA_RELATIVE_PATH));
   const rootFile = path.join(root, 'azure-pipelines.yml');
   const files = [rootFile, ...yamlFiles(path.join(root, 'azure-pipelines'))];

@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The nearest folder at or above `dir` holding a package.json; undefined when none does. */
+export function packageRootAbove(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) return undefined;
+  }
+}
 
 /** The folder holding package.json, whether running from src (tests), dist (npm start) or the package zip. */
 export function appRoot(from: string = import.meta.url): string {
-  let dir = dirname(fileURLToPath(from));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
+  return packageRootAbove(dirname(fileURLToPath(from))) ?? process.cwd();
 }

@@ -2,9 +2,10 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 
 import { openCaller } from '../core/access/scope.js';
 import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
+import { parseTraceparent } from '../core/trace/parseTraceparent.js';
 import type { HttpFunction } from '../functionTypes.js';
-import { traceIdOf } from '../logging/traceId.js';
 import type { Deps } from '../wiring/deps.js';
+import { requestTraceparent } from './requestTraceparent.js';
 import { problem } from './respond.js';
 import { unexpectedError } from './unexpectedError.js';
 
@@ -52,7 +53,7 @@ export function bindHttpFunction(definition: HttpFunction, deps: Deps): BoundHan
     const fields = {
       function: definition.name,
       invocationId: context.invocationId,
-      traceId: traceIdOf(request.headers.get('traceparent') ?? context.traceContext?.traceParent),
+      traceId: parseTraceparent(requestTraceparent(request, context))?.traceId,
     };
     let response: HttpResponseInit;
     try {

@@ -6,6 +6,7 @@ import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempote
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../wiring/deps.js';
 import { rateLimited } from './bindHttpFunction.js';
+import { requestTraceparent } from './requestTraceparent.js';
 import { json, problem } from './respond.js';
 
 /** POST /api/events: validate each event, hand the valid ones to the queue, answer per event. */
@@ -66,8 +67,7 @@ export function createIngestHandler(deps: Deps) {
     const limit = await deps.access.take(caller, accepted.length);
     if (!limit.ok) return rateLimited(limit.retryAfterSeconds, limit.headers);
 
-    const traceparent =
-      request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
+    const traceparent = requestTraceparent(request, context);
     const sendStarted = performance.now();
     const sent = await deps.queue.send(accepted, { traceparent });
     deps.telemetry.trackMetric(

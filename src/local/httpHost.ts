@@ -13,7 +13,7 @@ import azf, { type HttpHandler, type HttpResponseInit } from '@azure/functions';
 import { MAX_BODY_BYTES } from '../core/decodeBody.js';
 import type { FieldError } from '../core/event.js';
 import { SECURITY_HEADERS } from '../functions/bindHttpFunction.js';
-import { problem } from '../functions/respond.js';
+import { badParams, problem } from '../functions/respond.js';
 import { unexpectedError } from '../functions/unexpectedError.js';
 import type { HttpFunction } from '../functionTypes.js';
 import type { Logger } from '../ports/index.js';
@@ -109,18 +109,18 @@ export function createHttpHost(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = parseUrl(req);
     if (url === undefined) {
-      return send(res, errorBody(400, 'invalid_url', 'the request target is not a valid URL path'));
+      return send(res, problem(400, 'invalid_url', 'the request target is not a valid URL path'));
     }
     const matches = routes
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
       .filter((m) => m.match !== null);
     if (matches.length === 0)
-      return send(res, errorBody(404, 'not_found', `no function at ${truncate(url.pathname)}`));
+      return send(res, problem(404, 'not_found', `no function at ${truncate(url.pathname)}`));
     const found = matches.find((m) => m.route.methods.includes(req.method ?? 'GET'));
     if (!found) {
       const allowed = matches.flatMap((m) => m.route.methods).join(', ');
       return send(res, {
-        ...errorBody(405, 'method_not_allowed', `use ${allowed}`),
+        ...problem(405, 'method_not_allowed', `use ${allowed}`),
         headers: { allow: allowed },
       });
     }
@@ -131,7 +131,7 @@ export function createHttpHost(
       await drain(req, MAX_DRAIN_BYTES, DRAIN_MS);
       return send(
         res,
-        errorBody(413, 'payload_too_large', `body must be at most ${MAX_BODY_BYTES} bytes`),
+        problem(413, 'payload_too_large', `body must be at most ${MAX_BODY_BYTES} bytes`),
         true,
       );
     }
@@ -146,10 +146,7 @@ export function createHttpHost(
         bad.push({ path: name, code: 'invalid_encoding', message: 'malformed percent-encoding' });
       }
     });
-    if (bad.length > 0) {
-      const message = `invalid parameter ${bad[0]!.path}: ${bad[0]!.message}`;
-      return send(res, problem(400, 'invalid_parameter', message, bad));
-    }
+    if (bad.length > 0) return send(res, badParams(bad));
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
@@ -170,11 +167,7 @@ export function createHttpHost(
     } catch (err) {
       return send(
         res,
-        errorBody(
-          400,
-          'invalid_header',
-          `a request header is not valid: ${(err as Error).message}`,
-        ),
+        problem(400, 'invalid_header', `a request header is not valid: ${(err as Error).message}`),
       );
     }
     const context = new azf.InvocationContext({
@@ -265,10 +258,6 @@ function safePath(req: IncomingMessage): string {
 
 function truncate(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-function errorBody(status: number, code: string, message: string): HttpResponseInit {
-  return { status, jsonBody: { error: { code, message } } };
 }
 
 /**

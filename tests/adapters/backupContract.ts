@@ -9,7 +9,12 @@ import { runBackup } from '../../src/backup/runBackup.js';
 import { runRestore } from '../../src/backup/runRestore.js';
 import { MANIFEST_FILE, manifestSchema } from '../../src/core/backup/manifest.js';
 import type { ScoredEvent } from '../../src/core/event.js';
-import type { BackupSource, DeadLetterSink, RestoreTarget, ScoreStore } from '../../src/ports/index.js';
+import type {
+  BackupSource,
+  DeadLetterSink,
+  RestoreTarget,
+  ScoreStore,
+} from '../../src/ports/index.js';
 import { scoredEvent } from './storeContract.js';
 
 /** One store of an adapter: written through its ScoreStore, backed up and restored through the ports. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
 import { createJsonLogger, type LogLevel } from '../../src/logging/jsonLogger.js';
-import { traceIdOf } from '../../src/logging/traceId.js';
 
 function capture(level?: LogLevel) {
   const lines: { line: Record<string, unknown>; level: string }[] = [];
@@ -61,15 +60,5 @@ describe('createJsonLogger', () => {
     logger.info('x'.repeat(5000), { level: 'error', message: 'forged' });
     expect(lines[0]!.line.level).toBe('info');
     expect((lines[0]!.line.message as string).length).toBeLessThan(2100);
-  });
-});
-
-describe('traceIdOf', () => {
-  it('reads the trace id of a W3C traceparent, and nothing from anything else', () => {
-    expect(traceIdOf('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')).toBe(
-      '0af7651916cd43dd8448eb211c80319c',
-    );
-    for (const bad of [null, undefined, '', 'garbage', '00-XYZ-b7ad6b7169203331-01'])
-      expect(traceIdOf(bad)).toBeUndefined();
   });
 });

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppInsightsTelemetry,
   createAppInsightsTelemetry,
-  parseTraceparent,
 } from '../../src/adapters/telemetry/appInsightsTelemetry.js';
 import { createTelemetry } from '../../src/adapters/telemetry/createTelemetry.js';
 import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
@@ -194,23 +193,5 @@ describe('createAppInsightsTelemetry', () => {
     expect(errors).toEqual([
       expect.stringMatching(/Application Insights did not start.*InstrumentationKey/),
     ]);
-  });
-});
-
-describe('parseTraceparent', () => {
-  it('reads version 00, any flags, upper case; refuses malformed, zero ids and version ff', () => {
-    const id = '4bf92f3577b34da6a3ce929d0e0e4736';
-    expect(parseTraceparent(`00-${id}-00f067aa0ba902b7-01`)).toEqual({
-      traceId: id,
-      spanId: '00f067aa0ba902b7',
-      traceFlags: 1,
-    });
-    expect(parseTraceparent(`00-${id.toUpperCase()}-00F067AA0BA902B7-00`)?.traceId).toBe(id);
-    expect(parseTraceparent(undefined)).toBeUndefined();
-    expect(parseTraceparent('')).toBeUndefined();
-    expect(parseTraceparent(`00-${id}-00f067aa0ba902b7`)).toBeUndefined();
-    expect(parseTraceparent(`00-${'0'.repeat(32)}-00f067aa0ba902b7-01`)).toBeUndefined();
-    expect(parseTraceparent(`00-${id}-${'0'.repeat(16)}-01`)).toBeUndefined();
-    expect(parseTraceparent(`ff-${id}-00f067aa0ba902b7-01`)).toBeUndefined();
   });
 });

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
+import { appRoot } from '../../appRoot.js';
 import type { Config } from '../../config.js';
 import type { Logger, ModelSource, Telemetry } from '../../ports/index.js';
 import { createModelSlot, type ModelSlot } from './createModelSlot.js';
-import { findPackageRoot } from './findPackageRoot.js';
 
 export type ModelSettings = Pick<
   Config,
@@ -94,7 +94,7 @@ export async function createModelSource(
   settings: ModelSettings,
   deps: ModelSourceDeps,
 ): Promise<RefreshingModelSource> {
-  const baseDir = deps.baseDir ?? findPackageRoot();
+  const baseDir = deps.baseDir ?? appRoot();
   const champion = createModelSlot('champion', deps);
   const challenger = createModelSlot('challenger', deps);
 

@@ -1,24 +1,12 @@
 import { startOperation, TelemetryClient, wrapWithCorrelationContext } from 'applicationinsights';
 
+import { parseTraceparent } from '../../core/trace/parseTraceparent.js';
 import type { Telemetry, TelemetryContext, TelemetryProperties } from '../../ports/index.js';
 
 /** The port plus what tests and shutdown need: send what is queued, stop the SDK. */
 export interface AppInsightsTelemetry extends Telemetry {
   flush(): Promise<void>;
   shutdown(): Promise<void>;
-}
-
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-
-/** The W3C trace context in a traceparent, or undefined when it is absent or malformed. */
-export function parseTraceparent(
-  traceparent: string | undefined,
-): { traceId: string; spanId: string; traceFlags: number } | undefined {
-  const m = TRACEPARENT.exec(traceparent?.trim().toLowerCase() ?? '');
-  if (!m) return undefined;
-  const [, version = '', traceId = '', spanId = '', flags = ''] = m;
-  if (version === 'ff' || /^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
-  return { traceId, spanId, traceFlags: parseInt(flags, 16) };
 }
 
 /** As the exporter checks it: lower-case GUID. */

@@ -5,6 +5,7 @@ import { mapPosthogMessage } from '../../core/compat/mapPosthogMessage.js';
 import { MAX_EVENT_BYTES } from '../../core/event.js';
 import type { ApiHandler } from '../../functionTypes.js';
 import type { Deps } from '../../wiring/deps.js';
+import { requestTraceparent } from '../requestTraceparent.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
 import { authenticateCompat, keySource } from './authenticateCompat.js';
@@ -68,8 +69,7 @@ export function createPosthogHandler(deps: Deps): ApiHandler {
     const mapped = parsed.messages.map((m) =>
       mapPosthogMessage(m, { batchSentAt: parsed.sentAt }, mapDeps),
     );
-    const traceparent =
-      request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
+    const traceparent = requestTraceparent(request, context);
     const outcome = await acceptMessages(deps, caller, mapped, parsed.messages, {
       now,
       protocol: 'posthog',

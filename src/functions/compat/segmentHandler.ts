@@ -4,6 +4,7 @@ import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapSegmentMessage, type SegmentType } from '../../core/compat/mapSegmentMessage.js';
 import type { ApiHandler } from '../../functionTypes.js';
 import type { Deps } from '../../wiring/deps.js';
+import { requestTraceparent } from '../requestTraceparent.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
 import { authenticateCompat, keySource } from './authenticateCompat.js';
@@ -58,8 +59,7 @@ export function createSegmentHandler(call: 'batch' | SegmentType): (deps: Deps) 
           ? { batchSentAt: value.sentAt, batchContext: value.context }
           : { callType: call };
       const mapped = messages.map((m) => mapSegmentMessage(m, options, mapDeps));
-      const traceparent =
-        request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
+      const traceparent = requestTraceparent(request, context);
       const outcome = await acceptMessages(deps, caller, mapped, messages, {
         now,
         protocol: 'segment',
