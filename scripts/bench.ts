@@ -10,6 +10,7 @@ import { benchAnalytics } from './bench/analytics.js';
 import { benchArchive, formatArchiveBench } from './bench/archive.js';
 import { benchKeyCheck } from './bench/benchKeyCheck.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
+import { benchCli, formatCliBench } from './bench/cli.js';
 import { benchImport, formatImportBench } from './bench/import.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
@@ -196,6 +197,13 @@ async function endToEnd(total: number, scorer: 'worker' | 'inline') {
 }
 
 console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+// npm run bench -- --only=cli: one part alone.
+const only = /--only=(\w+)/.exec(process.argv.join(' '))?.[1];
+if (only === 'cli') {
+  console.log(formatCliBench(await benchCli()));
+  process.exit(0);
+}
+console.log(formatCliBench(await benchCli()));
 const ingest = await ingestRatio(7, 600);
 console.log(
   `Ingest, batches of ${BATCH}, ${CONCURRENCY} in flight (7 rounds of 60,000 events each, medians):\n` +
