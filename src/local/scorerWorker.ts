@@ -9,7 +9,7 @@ import { type QueueFunction } from '../functionTypes.js';
 import { createJsonLogger } from '../logging/jsonLogger.js';
 import type { Telemetry, TelemetryContext, TelemetryProperties } from '../ports/index.js';
 import { createDeps } from '../wiring/createDeps.js';
-import { createMessageScorer } from './scoreMessages.js';
+import { createMessageScorer } from './createMessageScorer.js';
 
 /** A telemetry call made on this thread, replayed on the main one (its metrics registry and App Insights client). */
 export type TelemetryCall =

@@ -7,10 +7,10 @@ import { isHttpFunction } from '../functionTypes.js';
 import { type QueueFunction } from '../functionTypes.js';
 import type { Access, Logger, Telemetry } from '../ports/index.js';
 import { type Built, createDeps } from '../wiring/createDeps.js';
+import { createMessageScorer } from './createMessageScorer.js';
 import { createHttpHost } from './httpHost.js';
-import { type QueueConsumer, startQueueConsumer } from './queueConsumer.js';
-import { createMessageScorer } from './scoreMessages.js';
-import { type ScorerWorker, startScorerWorker } from './workerConsumer.js';
+import { type QueueConsumer, startQueueConsumer } from './startQueueConsumer.js';
+import { type ScorerWorker, startScorerWorker } from './startScorerWorker.js';
 
 export interface LocalHost {
   url: string;

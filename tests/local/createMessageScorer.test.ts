@@ -1,7 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
-import { createMessageScorer } from '../../src/local/scoreMessages.js';
+import { createMessageScorer } from '../../src/local/createMessageScorer.js';
 import type { DeadLetter } from '../../src/ports/index.js';
 
 const ID1 = '00000000-0000-4000-8000-000000000001';

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 
 import type { Config } from '../config.js';
 import type { Telemetry } from '../ports/index.js';
-import type { ProcessMessages } from './scoreMessages.js';
+import type { ProcessMessages } from './createMessageScorer.js';
 import type { FromWorker, ScorerWorkerData, ToWorker } from './scorerWorker.js';
 
 export interface ScorerWorker {

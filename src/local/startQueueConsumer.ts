@@ -1,6 +1,6 @@
 import type { SqliteQueue } from '../adapters/sqlite/sqliteQueue.js';
 import type { Logger, ModelSource } from '../ports/index.js';
-import type { ProcessMessages } from './scoreMessages.js';
+import type { ProcessMessages } from './createMessageScorer.js';
 
 export interface ConsumerOptions {
   /** Messages leased per round; each carries up to 1,000 events. */
