@@ -47,6 +47,16 @@ export default tseslint.config(
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   {
+    // The CLI's launcher: plain JavaScript run before any build, outside the TypeScript project.
+    files: ['bin/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { project: false, projectService: false, program: null },
+      globals: { process: 'readonly' },
+    },
+  },
+  {
     // The pages' browser modules: plain JavaScript, no build step, not in the TypeScript project.
     files: ['web/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
