@@ -12,6 +12,7 @@ import { benchAnalytics } from './bench/analytics.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
 import { benchImport, formatImportBench } from './bench/import.js';
+import { benchCost, formatCostBench } from './bench/cost.js';
 
 /**
  * npm run bench: figures for the README, measured side by side in one run on this machine.
@@ -194,6 +195,11 @@ async function endToEnd(total: number, scorer: 'worker' | 'inline') {
   };
 }
 
+// npm run bench -- cost: only the cost per million events (rewrites its table in docs/deploy.md and the README figure).
+if (process.argv.slice(2).includes('cost')) {
+  console.log(formatCostBench(await benchCost()));
+  process.exit(0);
+}
 console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
 const ingest = await ingestRatio(7, 600);
 console.log(
@@ -237,3 +243,4 @@ console.log(
     await benchImport(Number(/--import-rows=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000)),
   ),
 );
+console.log(formatCostBench(await benchCost()));
