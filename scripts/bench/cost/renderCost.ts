@@ -20,6 +20,8 @@ export interface ProfileResult {
   counts: Counts;
   lines: Line[];
   total: number;
+  /** The same profile with the write memo off: every batch as if on a fresh instance. */
+  withoutMemo?: { total: number; ruPerEvent: number };
 }
 
 export function profileResult(
@@ -144,6 +146,13 @@ export function renderCostSection(results: readonly ProfileResult[], command: st
   out.push(
     `| **Total, variable** (storage lines excluded) | | ${results.map((r) => ` | **${usd(r.total)}**`).join(' | ')} |`,
   );
+  if (results.every((r) => r.withoutMemo)) {
+    out.push(
+      `| Total with the write memo off (every batch on a fresh instance) | Cosmos DB RU per event: ${results
+        .map((r) => n(r.withoutMemo!.ruPerEvent, 1))
+        .join(' / ')} | ${results.map((r) => ` | ${usd(r.withoutMemo!.total)}`).join(' | ')} |`,
+    );
+  }
   out.push(
     '',
     'Not what the code does, from the same counts: if each request’s events shared Service Bus messages of at most ' +

@@ -9,6 +9,7 @@ import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosD
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { createModelSource } from '../../../src/adapters/model/createModelSource.js';
+import type { WriteMemo } from '../../../src/adapters/cosmos/writeMemo.js';
 import { createServiceBusQueue } from '../../../src/adapters/servicebus/serviceBusQueue.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Deps } from '../../../src/deps.js';
@@ -101,7 +102,10 @@ const countingLogger = (counter: { lines: number }): Logger => ({
  * message) → Cosmos DB (@vercel/cosmosdb-server) and the Blob archive (Azurite), each behind a
  * counting proxy.
  */
-export async function runCostProfile(p: CostProfile): Promise<Counts> {
+export async function runCostProfile(
+  p: CostProfile,
+  options: { writeMemo?: WriteMemo } = {},
+): Promise<Counts> {
   const cosmos = await startCosmosServer();
   const azurite = await startAzuriteBlob();
   const broker = await startAmqpBroker();
@@ -134,6 +138,7 @@ export async function runCostProfile(p: CostProfile): Promise<Counts> {
       usersContainer: 'users',
       deadLetterContainer: 'deadletters',
       createIfMissing: true,
+      ...(options.writeMemo ? { writeMemo: options.writeMemo } : {}),
     });
     const deadLetters = createCosmosDeadLetterSink(
       cosmosClient.database('cost').container('deadletters'),

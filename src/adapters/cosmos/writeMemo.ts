@@ -2,7 +2,8 @@
  * What this process has already seen Cosmos DB store, so a write does not ask again: a bounded
  * map whose entries expire (default one hour), each a fact that later writes cannot make false
  * (a document created, a first day that can only move earlier), so skipping the request changes
- * no result. Per process: behind a scale-out each instance keeps its own.
+ * no result. Per process: behind a scale-out each instance keeps its own. What it cannot see: a
+ * deletion by another process (a privacy erasure) is noticed only once the entry expires.
  */
 export interface WriteMemo {
   get(key: string): string | undefined;
