@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import { type ContainerClient, RestError } from '@azure/storage-blob';
 
 import { createBlobServiceClient } from '../src/adapters/blob/createBlobServiceClient.js';
 import { findRoot } from './package.js';

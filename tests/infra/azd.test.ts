@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 import { DEFAULT_OUT_DIR } from '../../scripts/package.js';
-import { at, type BicepObject, Expr } from './bicep.js';
 import { azureYamlSchema } from './azureYamlSchema.js';
+import { at, type BicepObject, Expr } from './bicep.js';
 import { infraDir, loadBicep, main, readInfra, repoRoot } from './infraFiles.js';
 
 interface Service {

@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { publishModel } from '../../scripts/publishModel.js';
-import { startAzuriteBlob, type AzuriteBlob } from '../support/azurite.js';
+import { type AzuriteBlob, startAzuriteBlob } from '../support/azurite.js';
 
 let azurite: AzuriteBlob;
 let service: BlobServiceClient;

@@ -2,11 +2,11 @@ import type { CosmosClient } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { requestUnits } from '../../scripts/bench/cost/costModel.js';
 import { createCosmosClient } from '../../src/adapters/cosmos/createCosmosClient.js';
 import { executeBulk } from '../../src/adapters/cosmos/executeBulk.js';
-import { requestUnits } from '../../scripts/bench/cost/costModel.js';
-import { startAzuriteBlob, type AzuriteBlob } from './azurite.js';
-import { startCosmosServer, type CosmosTestServer } from './cosmosServer.js';
+import { type AzuriteBlob, startAzuriteBlob } from './azurite.js';
+import { type CosmosTestServer, startCosmosServer } from './cosmosServer.js';
 import { type CountingProxy, startCountingProxy } from './countingProxy.js';
 
 // The cost bench's counts are only as good as this: known operations, counted as they are.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';

@@ -8,8 +8,8 @@ import { createBlobArchive } from '../../../src/adapters/archive/blobArchive.js'
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
-import { createModelSource } from '../../../src/adapters/model/createModelSource.js';
 import type { WriteMemo } from '../../../src/adapters/cosmos/writeMemo.js';
+import { createModelSource } from '../../../src/adapters/model/createModelSource.js';
 import { createServiceBusQueue } from '../../../src/adapters/servicebus/serviceBusQueue.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Deps } from '../../../src/deps.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import {
   batchDocuments,
-  type DayRow,
   dayEvents,
+  type DayRow,
 } from '../../../src/adapters/cosmos/dailyBatchDocument.js';
 import { scoredEvent } from '../storeContract.js';
 
