@@ -11,6 +11,7 @@ import { benchArchive, formatArchiveBench } from './bench/archive.js';
 import { benchKeyCheck } from './bench/benchKeyCheck.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchCli, formatCliBench } from './bench/cli.js';
+import { benchCost, formatCostBench } from './bench/cost.js';
 import { benchImport, formatImportBench } from './bench/import.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
@@ -196,6 +197,11 @@ async function endToEnd(total: number, scorer: 'worker' | 'inline') {
   };
 }
 
+// npm run bench -- cost: only the cost per million events (rewrites its table in docs/deploy.md and the README figure).
+if (process.argv.slice(2).includes('cost')) {
+  console.log(formatCostBench(await benchCost()));
+  process.exit(0);
+}
 console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
 // npm run bench -- --only=cli: one part alone.
 const only = /--only=(\w+)/.exec(process.argv.join(' '))?.[1];
@@ -246,3 +252,4 @@ console.log(
     await benchImport(Number(/--import-rows=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000)),
   ),
 );
+console.log(formatCostBench(await benchCost()));

@@ -22,6 +22,9 @@ import { createZip, type ZipEntry } from './zip.js';
 /** Provided by the Functions Node.js worker at run time; never bundled nor shipped. */
 export const HOST_PROVIDED = '@azure/functions-core';
 
+/** Where app.zip goes, relative to the root; the staged folder (its content) is `<this>/app`. */
+export const DEFAULT_OUT_DIR = 'dist/package';
+
 /** Path of the bundle inside the package, and the generated package.json's main. */
 export const BUNDLE_PATH = 'dist/app.js';
 
@@ -140,7 +143,7 @@ export async function packageApp(options: PackageOptions = {}): Promise<PackageR
   const entry = path.resolve(root, options.entry ?? rootPkg.main ?? 'dist/src/azure.js');
   if (!existsSync(entry)) throw new Error(`Entry ${entry} does not exist: run npm run build first`);
   if (!existsSync(path.join(root, 'host.json'))) throw new Error(`No host.json in ${root}`);
-  const outDir = path.resolve(root, options.outDir ?? 'dist/package');
+  const outDir = path.resolve(root, options.outDir ?? DEFAULT_OUT_DIR);
   const stageDir = path.join(outDir, 'app');
   const external = [...new Set(options.external ?? [])];
   rmSync(stageDir, { recursive: true, force: true });

@@ -5,8 +5,7 @@ import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
 import { bindHttpFunction } from './functions/bindHttpFunction.js';
 import { functionTable } from './functionTable.js';
-import { isHttpFunction } from './functionTypes.js';
-import { type QueueHandler } from './functionTypes.js';
+import { isHttpFunction, type QueueHandler } from './functionTypes.js';
 import { createJsonLogger } from './logging/jsonLogger.js';
 import { type Built, createDeps } from './wiring/createDeps.js';
 

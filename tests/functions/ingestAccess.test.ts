@@ -9,7 +9,7 @@ import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.j
 import { createKey } from '../../src/core/access/manageKeys.js';
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
 import { functionTable } from '../../src/functionTable.js';
-import { type HttpFunction } from '../../src/functionTypes.js';
+import type { HttpFunction } from '../../src/functionTypes.js';
 import { testDeps } from '../support/testDeps.js';
 
 const { HttpRequest, InvocationContext } = azf;

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
 import { functionTable } from '../../src/functionTable.js';
-import { isHttpFunction } from '../../src/functionTypes.js';
-import { type HttpFunction } from '../../src/functionTypes.js';
+import { type HttpFunction, isHttpFunction } from '../../src/functionTypes.js';
 import { createPromMetrics } from '../../src/metrics/createPromMetrics.js';
 import {
   rawExchange,

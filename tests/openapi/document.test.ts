@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openapiDocument } from '../../src/functions/pages/openapiDocument.js';
 import { functionTable } from '../../src/functionTable.js';
-import { isHttpFunction } from '../../src/functionTypes.js';
-import { type HttpFunction } from '../../src/functionTypes.js';
+import { type HttpFunction, isHttpFunction } from '../../src/functionTypes.js';
 import { buildDocument, toOpenApiPath } from '../../src/openapi/buildDocument.js';
 import { operationDocs } from '../../src/openapi/operations/index.js';
 import { startTestHost } from '../support/localHost.js';

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface AzuriteBlob {
   /** The well-known development account, at this instance's port. */
@@ -21,11 +22,12 @@ const LISTENING = /successfully listens on http:\/\/127\.0\.0\.1:(\d+)/;
  */
 export async function startAzuriteBlob(): Promise<AzuriteBlob> {
   const cwd = mkdtempSync(join(tmpdir(), 'azurite-'));
-  const main = new URL('../../node_modules/azurite/dist/src/blob/main.js', import.meta.url);
+  // Resolved as a package, so this file also works compiled (the cost bench runs it from dist/).
+  const azurite = dirname(createRequire(import.meta.url).resolve('azurite/package.json'));
   const child = spawn(
     process.execPath,
     [
-      main.pathname,
+      join(azurite, 'dist/src/blob/main.js'),
       '--blobHost',
       '127.0.0.1',
       '--blobPort',

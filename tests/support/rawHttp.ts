@@ -7,7 +7,7 @@ import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../src/appRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
-import { type LogFields, type Logger } from '../../src/ports/index.js';
+import type { LogFields, Logger } from '../../src/ports/index.js';
 
 export interface RawAnswer {
   status: number;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createTelemetry } from '../../src/adapters/telemetry/createTelemetry.js';
 import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
-import { type Logger } from '../../src/ports/index.js';
+import type { Logger } from '../../src/ports/index.js';
 
 const loaded = (pkg: string) =>
   Object.keys(createRequire(import.meta.url).cache).filter((f) =>

@@ -14,12 +14,22 @@ import type {
   RetentionQuery,
   ScoreHistogram,
 } from '../../ports/index.js';
+import {
+  BATCH_KIND,
+  batchDocuments,
+  dayEvents,
+  type DayRow,
+  EVENT_KIND,
+  modelKey,
+} from './dailyBatchDocument.js';
 import { type BulkOutcome, type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { mapWithConcurrency } from './mapWithConcurrency.js';
+import { noWriteMemo, type WriteMemo } from './writeMemo.js';
 
 /*
  * The daily-events container, partitioned by day, holds per day:
- *   k 'e'  one small document per stored event, id = eventId, created once (201, or 409 when stored)
+ *   k 'b'  one document per day of each write, listing its events (dailyBatchDocument.ts); the
+ *          older per-event documents (k 'e', id = eventId) written before it are still read
  *   k 'c'  one per user whose first stored event is that day (cohort membership), id '~c:<userId>'
  *   k 's'  '~stale': a new random generation each time a write touches the day
  *   k 'r'  '~rollup': the day's figures and the generation they were built from
@@ -48,16 +58,6 @@ interface DayRollup {
   models: Record<string, ScoreHistogram>;
 }
 
-interface EventDoc {
-  u: string;
-  t: string;
-  m: string;
-  s: number;
-  cm?: string;
-  cs?: number;
-}
-
-const modelKey = (m: ModelRef) => `${m.name}@${m.version}`;
 const emptyRollup = (): DayRollup => ({ gen: null, users: 0, types: {}, models: {} });
 
 export class CosmosAnalyticsError extends Error {
@@ -72,8 +72,15 @@ function expect(outcome: BulkOutcome, what: string, allowed: readonly number[]):
   if (bad.length > 0) throw new CosmosAnalyticsError(what, bad);
 }
 
-/** The analytics half of a write: run after the scores are stored; every step is safe to repeat. */
-export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPolicy) {
+/**
+ * The analytics half of a write: run after the scores are stored; every step is safe to repeat.
+ * `memo` skips the user reads, activity and model writes this process has already seen stored.
+ */
+export function createAnalyticsWriter(
+  c: AnalyticsContainers,
+  retry: BulkRetryPolicy,
+  memo: WriteMemo = noWriteMemo,
+) {
   const counted = { requests: 0, throttled: 0 };
   const bulk = async (container: Container, ops: OperationInput[], what: string, ok: number[]) => {
     if (ops.length === 0) return { statusCodes: [], resources: [], requests: 0, throttled: 0 };
@@ -86,7 +93,11 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
 
   /** Moves each user's cohort membership to the earliest day stored; min is idempotent, unlike incr. */
   const placeCohorts = async (earliest: Map<string, string>) => {
-    let pending = [...earliest.keys()];
+    // A first day only moves earlier, so one remembered at or before the batch's needs no read.
+    let pending = [...earliest.keys()].filter((id) => {
+      const known = memo.get(`u:${id}`);
+      return known === undefined || earliest.get(id)! < known;
+    });
     for (let round = 0; pending.length > 0; round += 1) {
       if (round === MAX_COHORT_ROUNDS) throw new CosmosAnalyticsError('cohort update (412)', [412]);
       const read = await bulk(
@@ -102,6 +113,7 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
         if (read.statusCodes[i] === 404) moves.push({ userId, to: day });
         else if (doc?.firstDay !== undefined && day < doc.firstDay)
           moves.push({ userId, to: day, from: doc.firstDay, etag: doc._etag });
+        else if (doc?.firstDay !== undefined) memo.set(`u:${userId}`, doc.firstDay);
       });
       // Membership first, then the old one removed, then the user's record: a crash anywhere leaves
       // the record naming the old day, so the redelivered batch repeats every step.
@@ -149,6 +161,9 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
       // Another writer got there first: read again; the membership placed here is left for the
       // next round to keep (still the earliest) or remove.
       const lost = moves.filter((_, i) => [409, 412].includes(recorded.statusCodes[i]!));
+      moves.forEach((m, i) => {
+        if ([200, 201].includes(recorded.statusCodes[i]!)) memo.set(`u:${m.userId}`, m.to);
+      });
       if (lost.length > 0) await dropLosers(lost.map((m) => m));
       pending = lost.map((m) => m.userId);
     }
@@ -178,7 +193,9 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
     /** Records the models of every document handed to a write, stored or not: they are then known. */
     async noteModels(docs: readonly ScoredEvent[]): Promise<void> {
       const models = new Set(
-        docs.flatMap((d) => [modelKey(d.model), ...(d.challenger ? [modelKey(d.challenger)] : [])]),
+        docs
+          .flatMap((d) => [modelKey(d.model), ...(d.challenger ? [modelKey(d.challenger)] : [])])
+          .filter((key) => memo.get(`m:${key}`) === undefined),
       );
       await bulk(
         c.dailyEvents,
@@ -190,23 +207,17 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
         'models',
         [201, 409],
       );
+      for (const key of models) memo.set(`m:${key}`, '1');
     },
 
-    async write(docs: readonly ScoredEvent[]): Promise<void> {
-      const events: OperationInput[] = docs.map((d) => {
-        const body: Record<string, unknown> = {
-          id: d.eventId,
-          day: d.day,
-          k: 'e',
-          u: d.userId,
-          t: d.type,
-          m: modelKey(d.model),
-          s: d.score,
-        };
-        if (d.challenger)
-          Object.assign(body, { cm: modelKey(d.challenger), cs: d.challenger.score });
-        return { operationType: 'Create', partitionKey: d.day, resourceBody: body as never };
-      });
+    /** `created`: the eventIds this write stored (scores answered 201); absent, all of them. */
+    async write(docs: readonly ScoredEvent[], created?: ReadonlySet<string>): Promise<void> {
+      // One document per day of the batch, not one per event (~5 RU each): dailyBatchDocument.ts.
+      const events: OperationInput[] = batchDocuments(docs, created).map((doc) => ({
+        operationType: 'Create',
+        partitionKey: doc.day,
+        resourceBody: doc as never,
+      }));
       await bulk(c.dailyEvents, events, 'daily events', [201, 409]);
       // Marked after the events exist, for every day of the batch (stored before or not), so a
       // redelivery after a crash between the two still marks the day.
@@ -246,18 +257,22 @@ const readDoc = async <T>(container: Container, id: string, pk: string): Promise
 /** The analytics reads; every request is a point read or a query inside one day's or one user's partition. */
 export function createAnalyticsReader(c: AnalyticsContainers) {
   const refresh = async (day: string, gen: string): Promise<DayRollup> => {
-    const { resources } = await c.dailyEvents.items
-      .query<EventDoc>(
+    const { resources: rows } = await c.dailyEvents.items
+      .query<DayRow>(
         {
-          query: 'SELECT c.u, c.t, c.m, c.s, c.cm, c.cs FROM c WHERE c.day = @day AND c.k = @k',
+          query:
+            'SELECT c.id, c.k, c.u, c.t, c.m, c.s, c.cm, c.cs, c.ms, c.ev FROM c ' +
+            'WHERE c.day = @day AND (c.k = @e OR c.k = @b)',
           parameters: [
             { name: '@day', value: day },
-            { name: '@k', value: 'e' },
+            { name: '@e', value: EVENT_KIND },
+            { name: '@b', value: BATCH_KIND },
           ],
         },
         { partitionKey: day },
       )
       .fetchAll();
+    const resources = dayEvents(rows);
     const rollup: DayRollup = { gen, users: 0, types: {}, models: {} };
     const users = new Set<string>();
     const add = (model: string, score: number) => {

@@ -13,6 +13,7 @@ import {
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
+import { createWriteMemo, type WriteMemo } from './writeMemo.js';
 
 export interface CosmosStoreOptions {
   database: string;
@@ -26,6 +27,8 @@ export interface CosmosStoreOptions {
   deadLetterContainer?: string;
   createIfMissing: boolean;
   bulkRetry?: BulkRetryPolicy;
+  /** What this process saw stored, to skip repeated activity writes and user reads (writeMemo.ts). */
+  writeMemo?: WriteMemo;
 }
 
 /**
@@ -108,6 +111,7 @@ export async function createCosmosStore(
     );
   }
   const bulkRetry = options.bulkRetry ?? defaultBulkRetryPolicy;
+  const memo = options.writeMemo ?? createWriteMemo();
 
   const writeScores = async (docs: readonly ScoredEvent[]) => {
     // The first document of an eventId wins within a call too; the others count as stored.
@@ -122,11 +126,13 @@ export async function createCosmosStore(
     const bad = unexpected(outcome.statusCodes, [201, 409]);
     if (bad.length > 0) throw new CosmosWriteError(options.scoresContainer, bad);
     const written = outcome.statusCodes.filter((code) => code === 201).length;
+    const created = new Set([...firsts.keys()].filter((_, i) => outcome.statusCodes[i] === 201));
     return {
       ...outcome,
       written,
       alreadyStored: docs.length - written,
       firsts: [...firsts.values()],
+      created,
     };
   };
 
@@ -135,7 +141,8 @@ export async function createCosmosStore(
     const operations: OperationInput[] = [];
     for (const { day, userId } of docs) {
       const key = JSON.stringify([day, userId]);
-      if (seen.has(key)) continue;
+      // Skipped when this process already saw it stored: a user's later events that day cost nothing.
+      if (seen.has(key) || memo.get(`a:${key}`) !== undefined) continue;
       seen.add(key);
       operations.push({
         operationType: 'Create',
@@ -147,6 +154,7 @@ export async function createCosmosStore(
     // 409: the user was already counted that day.
     const bad = unexpected(outcome.statusCodes, [201, 409]);
     if (bad.length > 0) throw new CosmosWriteError(options.activityContainer, bad);
+    for (const key of seen) memo.set(`a:${key}`, '1');
     return outcome;
   };
 
@@ -189,14 +197,14 @@ export async function createCosmosStore(
   return {
     async write(docs): Promise<WriteResult> {
       if (docs.length === 0) return { written: 0, alreadyStored: 0, requests: 0, throttled: 0 };
-      const writer = createAnalyticsWriter(analytics, bulkRetry);
+      const writer = createAnalyticsWriter(analytics, bulkRetry, memo);
       const [scored, active] = await Promise.all([
         writeScores(docs),
         writeActivity(docs),
         writer.noteModels(docs),
       ]);
       // After the scores, so what the rollups count is stored; every step repeats safely.
-      await writer.write(scored.firsts);
+      await writer.write(scored.firsts, scored.created);
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,

@@ -1,4 +1,4 @@
-import { type Logger, type Telemetry } from '../../ports/index.js';
+import type { Logger, Telemetry } from '../../ports/index.js';
 import { noTelemetry } from './noTelemetry.js';
 
 /**

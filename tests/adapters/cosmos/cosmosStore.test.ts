@@ -85,12 +85,38 @@ describe('createCosmosStore', () => {
     const docs = Array.from({ length: 250 }, (_, i) => scoredEvent(`u${i % 30}`, at(i)));
     const result = await store.write(docs);
     expect(result).toMatchObject({ written: 250, alreadyStored: 0, throttled: 0 });
-    // 3 requests for the scores, 1 for the 30 users' activity of that day; analytics: 3 for the
-    // event summaries, 1 each for models, the day's stale mark, reading the 30 users, their
-    // cohort memberships and their first-day records.
-    expect(result.requests).toBe(4 + 3 + 5);
+    // 3 requests for the scores, 1 for the 30 users' activity of that day; analytics: 1 for the
+    // day's one batch document (250 events), 1 each for models, the day's stale mark, reading the
+    // 30 users, their cohort memberships and their first-day records.
+    expect(result.requests).toBe(4 + 1 + 5);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 30 },
+    ]);
+    await client.database(database).delete();
+  });
+
+  it('skips what it already saw stored: a second batch of the same users that day', async () => {
+    const { store, database } = await freshStore(client);
+    const users = Array.from({ length: 10 }, (_, i) => `m${i}`);
+    const first = await store.write(users.map((u, i) => scoredEvent(u, at(i))));
+    const second = await store.write(users.map((u, i) => scoredEvent(u, at(20 + i))));
+    // The first: scores, activity, models, batch document, stale mark, users read, memberships,
+    // user records. The second: scores, its batch document and the stale mark only.
+    expect(first.requests).toBe(8);
+    expect(second.requests).toBe(3);
+    expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
+      { day: '2026-03-02', activeUsers: 10 },
+    ]);
+    await client.database(database).delete();
+  });
+
+  it('counts an event once when redelivered in a batch of another composition', async () => {
+    const { store, database } = await freshStore(client);
+    const [a, b, c] = [1, 2, 3].map((i) => scoredEvent(`r${i}`, at(i)));
+    await store.write([a!, b!]);
+    await store.write([b!, c!]);
+    expect(await store.eventsByType('2026-03-02', '2026-03-02')).toEqual([
+      { type: 'purchase', events: 3 },
     ]);
     await client.database(database).delete();
   });

@@ -11,7 +11,7 @@ import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
 import type { ScoredEvent } from '../../../src/core/event.js';
 import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
-import { type SendResult } from '../../../src/ports/index.js';
+import type { SendResult } from '../../../src/ports/index.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 import { createTestAccess, type TestAccess } from '../../support/testAccess.js';
 
