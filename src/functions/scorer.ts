@@ -2,6 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 
 import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
+import { unpackMessages } from '../core/queue/unpackMessages.js';
 import { scoreEvent } from '../core/scoreEvent.js';
 import type { DeadLetter } from '../ports/index.js';
 import type { Deps } from '../wiring/deps.js';
@@ -13,8 +14,9 @@ export class NoModelError extends Error {
 }
 
 /**
- * Service Bus trigger, cardinality many: one message per event. Unscorable messages are recorded as
- * dead letters and completed so the rest of the batch is stored; the scorable events go to the raw
+ * Service Bus trigger, cardinality many: a message is one event, or a request's events packed
+ * together (src/core/queue/unpackMessages.ts). Unscorable events are recorded as dead letters and
+ * completed so the rest of the batch is stored; the scorable events go to the raw
  * archive, then to the store. An archive or store failure throws, so the whole batch is redelivered
  * and written again idempotently.
  */
@@ -24,23 +26,30 @@ export function createScorerHandler(deps: Deps) {
     if (!champion) throw new NoModelError(deps.models.status().detail);
     const challenger = deps.models.challenger();
     const ids = metadataArray(context, 'messageIdArray');
-    const traceparents = metadataArray(context, 'applicationPropertiesArray').map((p) =>
-      p && typeof p === 'object' && 'traceparent' in p ? String(p.traceparent) : undefined,
+    const properties = metadataArray(context, 'applicationPropertiesArray');
+    const events = unpackMessages(
+      messages,
+      (i) => (typeof ids[i] === 'string' ? ids[i] : `${context.invocationId}:${i}`),
+      (i) => {
+        const p = properties[i];
+        return p && typeof p === 'object' && 'traceparent' in p ? String(p.traceparent) : undefined;
+      },
     );
+    const traceparents = events.map((e) => e.traceparent);
 
     const scoredAt = new Date(deps.now()).toISOString();
     const started = performance.now();
     const docs: ScoredEvent[] = [];
     const docIndexes: number[] = [];
     const dead: (DeadLetter & { index: number })[] = [];
-    messages.forEach((body, i) => {
+    events.forEach(({ body, key }, i) => {
       const outcome = scoreEvent(body, { champion, challenger }, scoredAt);
       if (outcome.kind === 'ok') {
         docs.push(outcome.value);
         docIndexes.push(i);
       } else
         dead.push({
-          key: typeof ids[i] === 'string' ? ids[i] : `${context.invocationId}:${i}`,
+          key,
           reason: outcome.reason,
           body,
           index: i,

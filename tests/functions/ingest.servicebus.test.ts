@@ -42,7 +42,7 @@ describe('ingest to Service Bus', () => {
     await broker.close();
   });
 
-  it('puts one message per accepted event on the queue, with id, type and trace context', async () => {
+  it('puts the accepted events on the queue packed in one message, with the trace context', async () => {
     const events = Array.from({ length: 250 }, (_, i) => ({
       eventId: randomUUID(),
       userId: `u${i}`,
@@ -55,10 +55,12 @@ describe('ingest to Service Bus', () => {
     expect(res.status).toBe(202);
     expect(res.jsonBody).toMatchObject({ accepted: 250, rejected: 1 });
     const received = broker.messages(queueName);
-    expect(received.map((m) => m.messageId)).toEqual(events.map((e) => e.eventId));
+    expect(received).toHaveLength(1);
+    const sent = (received[0]!.body as { events: { eventId: string }[] }).events;
+    expect(sent.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
     expect(received[0]).toMatchObject({
       contentType: 'application/json',
-      applicationProperties: { schemaVersion: 1, eventType: 'click', traceparent: TRACEPARENT },
+      applicationProperties: { schemaVersion: 2, events: 250, traceparent: TRACEPARENT },
     });
   });
 

@@ -58,7 +58,6 @@ export interface Counts {
     messagesReceived: number;
     completions: number;
     /** Messages of ≤ 64 KB the same requests would need if each request's events shared them. */
-    packedMessages: number;
   };
   functions: { ingest: number; scorer: number; busyMs: number };
   telemetry: { customEvents: number; logLines: number };
@@ -162,15 +161,6 @@ export function costPerMillion(c: Counts, memoryGb = 2.048): Line[] {
       formula: 'gzip bytes put',
     },
   ];
-}
-
-/**
- * Not what the code does: Service Bus operations per million events if each request's events
- * were packed into messages of at most 64 KB (one billed operation per send, receive, complete).
- */
-export function packedServiceBus(c: Counts): { operations: number; usd: number } {
-  const operations = perMillion(3 * c.serviceBus.packedMessages, c.events);
-  return { operations, usd: (operations / 1e6) * prices.serviceBusPerMillionOps.value };
 }
 
 /** The variable cost: every line but the per-month storage ones. */

@@ -6,7 +6,6 @@ import {
   costPerMillion,
   type Counts,
   type Line,
-  packedServiceBus,
   requestUnits,
   variableTotal,
 } from './costModel.js';
@@ -153,19 +152,6 @@ export function renderCostSection(results: readonly ProfileResult[], command: st
         .join(' / ')} | ${results.map((r) => ` | ${usd(r.withoutMemo!.total)}`).join(' | ')} |`,
     );
   }
-  out.push(
-    '',
-    'Not what the code does, from the same counts: if each request’s events shared Service Bus messages of at most ' +
-      '64 KB instead of one message per event, ' +
-      results
-        .map((r) => {
-          const sb = packedServiceBus(r.counts);
-          const serviceBus = r.lines.find((l) => l.service === 'Service Bus operations')!;
-          return `${r.label} would need ${n(sb.operations)} operations (${usd(sb.usd)}), a total of ${usd(r.total - serviceBus.usd + sb.usd)}`;
-        })
-        .join('; ') +
-      '.',
-  );
   out.push('', `Unit prices used (USD), as read on ${READ_ON}:`, '');
   out.push('| price | unit | source | what could be read |', '| ---: | --- | --- | --- |');
   for (const p of Object.values(prices))

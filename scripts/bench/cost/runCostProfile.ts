@@ -69,26 +69,6 @@ export function profileEvents(p: CostProfile): Record<string, unknown>[] {
 }
 
 /** Messages of ≤ 64 KB each request's events would fill, packed as a JSON array in send order. */
-function packed(eventBytes: number[], perRequest: number): number {
-  let messages = 0;
-  for (let i = 0; i < eventBytes.length; i += perRequest) {
-    let size = 2;
-    let open = false;
-    for (const bytes of eventBytes.slice(i, i + perRequest)) {
-      if (open && size + bytes + 1 > 65_536) {
-        open = false;
-        size = 2;
-      }
-      if (!open) {
-        messages++;
-        open = true;
-      }
-      size += bytes + 1;
-    }
-  }
-  return messages;
-}
-
 const countingLogger = (counter: { lines: number }): Logger => ({
   info: () => void counter.lines++,
   warn: () => void counter.lines++,
@@ -243,10 +223,6 @@ export async function runCostProfile(
         receiveCalls,
         messagesReceived: received,
         completions,
-        packedMessages: packed(
-          sent.map((m) => Buffer.byteLength(JSON.stringify(m.body))),
-          p.eventsPerRequest,
-        ),
       },
       functions: { ingest: ingestCalls, scorer: scorerCalls, busyMs },
       telemetry: { customEvents: telemetryCount.events, logLines: logs.lines },

@@ -7,7 +7,7 @@ import {
 } from '@azure/service-bus';
 
 import type { EventQueue, SendResult } from '../../ports/index.js';
-import { toServiceBusMessage } from './toServiceBusMessage.js';
+import { toPackedServiceBusMessages } from './toServiceBusMessage.js';
 
 export interface ServiceBusQueueOptions {
   /** Retry-After given to callers when a send fails. Default 5. */
@@ -43,14 +43,14 @@ export function createServiceBusQueue(
       let sent = 0;
       try {
         const active = getSender();
-        const messages = events.map((event) => toServiceBusMessage(event, context.traceparent));
+        const messages = toPackedServiceBusMessages(events, context.traceparent);
         // Every batch is built before the first send, so an event that can never fit fails
         // the request without sending part of it.
         const packed = await pack(active, messages);
         if (!packed.ok) {
           return {
             ok: false,
-            reason: `event ${packed.tooLarge} does not fit in one Service Bus message`,
+            reason: `message ${packed.tooLarge} does not fit in one Service Bus message`,
             retryAfterSeconds,
           };
         }
@@ -60,7 +60,7 @@ export function createServiceBusQueue(
         }
         return { ok: true, messages: sent };
       } catch (error) {
-        const progress = sent > 0 ? ` after ${sent} of ${events.length} messages were sent` : '';
+        const progress = sent > 0 ? ` after ${sent} message(s) were sent` : '';
         return {
           ok: false,
           reason: `Service Bus send failed${progress}: ${describeError(error)}`,
