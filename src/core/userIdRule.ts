@@ -4,7 +4,7 @@ import { MAX_USER_ID_LENGTH } from './eventLimits.js';
  * C0 controls, DEL, C1 controls, and (in a `u` pattern a surrogate range matches only a surrogate
  * that is not half of a pair) lone surrogates: one pass over the id finds any of them.
  */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/u;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 

@@ -10,8 +10,8 @@ import {
   scoresContainer,
   usersContainer,
 } from './containers.js';
-import { cosmosIdOf } from './cosmosIdOf.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { cosmosIdOf } from './cosmosIdOf.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 
