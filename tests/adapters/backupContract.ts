@@ -9,13 +9,13 @@ import { runBackup } from '../../src/backup/runBackup.js';
 import { runRestore } from '../../src/backup/runRestore.js';
 import { MANIFEST_FILE, manifestSchema } from '../../src/core/backup/manifest.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { scoredEvent, RICH_FIELDS } from './storeContract.js';
 import type {
   BackupSource,
   DeadLetterSink,
   RestoreTarget,
   ScoreStore,
 } from '../../src/ports/index.js';
-import { scoredEvent } from './storeContract.js';
 
 /** One store of an adapter: written through its ScoreStore, backed up and restored through the ports. */
 export interface BackupUnderTest {
@@ -28,14 +28,17 @@ export interface BackupUnderTest {
   cleanup(): Promise<void>;
 }
 
-const USERS = ['ana', 'ben', 'cy'];
+/** Ids at the edges of the userId rule: they name Cosmos DB documents and SQLite rows alike. */
+const USERS = ['ana', 'b/e#n?\\|+ 😀', `${'c'.repeat(254)}中`];
 const DAYS = ['2026-03-09', '2026-03-10', '2026-03-11'];
 
 function seedEvents(): ScoredEvent[] {
   return Array.from({ length: 24 }, (_, i) =>
     scoredEvent(USERS[i % 3]!, `${DAYS[i % 2]}T1${i % 10}:00:00.000Z`, {
       score: i / 24,
-      properties: { n: i, note: i % 5 === 0 ? null : `ü${i}` },
+      // every fourth with the nested fields of the shared event shape, which must round-trip exactly
+      ...(i % 4 === 0 ? RICH_FIELDS : {}),
+      properties: { n: i, note: i % 5 === 0 ? null : `ü${i}`, cart: { items: [{ sku: `s${i}` }] } },
     }),
   );
 }

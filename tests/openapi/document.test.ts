@@ -2,9 +2,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { isHttpFunction, type HttpFunction } from '../../src/functionTypes.js';
 import { openapiDocument } from '../../src/functions/pages/openapiDocument.js';
 import { functionTable } from '../../src/functionTable.js';
-import { type HttpFunction, isHttpFunction } from '../../src/functionTypes.js';
 import { buildDocument, toOpenApiPath } from '../../src/openapi/buildDocument.js';
 import { operationDocs } from '../../src/openapi/operations/index.js';
 import { startTestHost } from '../support/localHost.js';
@@ -164,7 +164,16 @@ describe('the OpenAPI document', () => {
       { $ref: '#/components/schemas/Event' },
       { $ref: '#/components/schemas/Batch' },
     ]);
-    expect(doc.components.schemas.Event!.properties.userId!.pattern).toBe('^[A-Za-z0-9_.:@-]+$');
+    const event = doc.components.schemas.Event!;
+    expect(event.properties.userId).toMatchObject({ type: 'string', minLength: 1, maxLength: 255 });
+    for (const field of ['properties', 'context', 'integrations', 'traits', 'traitsOnce']) {
+      expect(event.properties[field], field).toMatchObject({
+        type: 'object',
+        additionalProperties: true,
+      });
+    }
+    expect(event.properties.link).toMatchObject({ required: ['previousId', 'via'] });
+    expect(event.properties.group).toMatchObject({ required: ['type', 'id'] });
     expect(doc.components.schemas.Batch!.properties.events!.maxItems).toBe(1000);
     expect(ingest.parameters).toContainEqual(
       expect.objectContaining({ in: 'header', name: 'content-encoding' }),

@@ -14,6 +14,7 @@ import type {
   RetentionQuery,
   ScoreHistogram,
 } from '../../ports/index.js';
+import { cosmosIdOf } from './cosmosIdOf.js';
 import {
   BATCH_KIND,
   batchDocuments,
@@ -30,7 +31,8 @@ import { noWriteMemo, type WriteMemo } from './writeMemo.js';
  * The daily-events container, partitioned by day, holds per day:
  *   k 'b'  one document per day of each write, listing its events (dailyBatchDocument.ts); the
  *          older per-event documents (k 'e', id = eventId) written before it are still read
- *   k 'c'  one per user whose first stored event is that day (cohort membership), id '~c:<userId>'
+ *   k 'c'  one per user whose first stored event is that day (cohort membership),
+ *          id '~c:<cosmosIdOf(userId)>'
  *   k 's'  '~stale': a new random generation each time a write touches the day
  *   k 'r'  '~rollup': the day's figures and the generation they were built from
  * and partition '~models' one document per model that ever scored an event. A reader refreshes a
@@ -40,7 +42,7 @@ import { noWriteMemo, type WriteMemo } from './writeMemo.js';
 export const MODELS_PARTITION = '~models';
 const STALE_ID = '~stale';
 const ROLLUP_ID = '~rollup';
-const memberId = (userId: string) => `~c:${userId}`;
+const memberId = (userId: string) => `~c:${cosmosIdOf(userId)}`;
 const DAY_CONCURRENCY = 8;
 const MAX_COHORT_ROUNDS = 5;
 
@@ -102,7 +104,7 @@ export function createAnalyticsWriter(
       if (round === MAX_COHORT_ROUNDS) throw new CosmosAnalyticsError('cohort update (412)', [412]);
       const read = await bulk(
         c.users,
-        pending.map((id) => ({ operationType: 'Read', id, partitionKey: id })),
+        pending.map((id) => ({ operationType: 'Read', id: cosmosIdOf(id), partitionKey: id })),
         'users read',
         [200, 404],
       );
@@ -145,14 +147,14 @@ export function createAnalyticsWriter(
             ? {
                 operationType: 'Create',
                 partitionKey: m.userId,
-                resourceBody: { id: m.userId, userId: m.userId, firstDay: m.to },
+                resourceBody: { id: cosmosIdOf(m.userId), userId: m.userId, firstDay: m.to },
               }
             : {
                 operationType: 'Replace',
-                id: m.userId,
+                id: cosmosIdOf(m.userId),
                 partitionKey: m.userId,
                 ifMatch: m.etag,
-                resourceBody: { id: m.userId, userId: m.userId, firstDay: m.to },
+                resourceBody: { id: cosmosIdOf(m.userId), userId: m.userId, firstDay: m.to },
               },
         ),
         'users write',
@@ -172,7 +174,11 @@ export function createAnalyticsWriter(
   const dropLosers = async (lost: { userId: string; to: string }[]) => {
     const read = await bulk(
       c.users,
-      lost.map((m) => ({ operationType: 'Read', id: m.userId, partitionKey: m.userId })),
+      lost.map((m) => ({
+        operationType: 'Read',
+        id: cosmosIdOf(m.userId),
+        partitionKey: m.userId,
+      })),
       'users read',
       [200, 404],
     );
@@ -366,7 +372,9 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
           spanDays,
           DAY_CONCURRENCY,
           async (day) =>
-            new Set(await idsOf(c.activity, day, 'SELECT VALUE c.id FROM c WHERE c.day = @day')),
+            new Set(
+              await idsOf(c.activity, day, 'SELECT VALUE c.userId FROM c WHERE c.day = @day'),
+            ),
         ),
       ]);
       // A move caught half way lists a user twice: the earlier day is the true first one.

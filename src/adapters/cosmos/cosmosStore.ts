@@ -11,6 +11,7 @@ import {
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { cosmosIdOf } from './cosmosIdOf.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 import { createWriteMemo, type WriteMemo } from './writeMemo.js';
@@ -147,7 +148,7 @@ export async function createCosmosStore(
       operations.push({
         operationType: 'Create',
         partitionKey: day,
-        resourceBody: { id: userId, day, userId },
+        resourceBody: { id: cosmosIdOf(userId), day, userId },
       });
     }
     const outcome = await executeBulk(activity, operations, bulkRetry);

@@ -153,7 +153,7 @@ describe('analytics functions', () => {
     const missing = await handler(get('users/u9', { userId: 'u9' }));
     expect(missing.status).toBe(404);
     expect(missing.jsonBody).toMatchObject({ error: { code: 'user_not_found' } });
-    const bad = await handler(get('users/a b', { userId: 'a b' }));
+    const bad = await handler(get('users/a%00b', { userId: 'a\u0000b' }));
     expect(bad.status).toBe(400);
     expect(bad.jsonBody).toMatchObject({ error: { errors: [{ path: 'userId' }] } });
   });
