@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { CosmosWriteError, createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
-import type { ScoreStore } from '../../../src/ports.js';
+import type { Logger, ScoreStore } from '../../../src/ports.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import {
   type CosmosThrottleProxy,
   startCosmosThrottleProxy,
 } from '../../support/cosmosThrottleProxy.js';
 import { analyticsContract } from '../analyticsContract.js';
+import { identityContract } from '../identityContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 let server: CosmosTestServer;
@@ -26,9 +27,13 @@ afterAll(async () => {
   await server.close();
 });
 
-async function freshStore(on: CosmosClient): Promise<{ store: ScoreStore; database: string }> {
+async function freshStore(
+  on: CosmosClient,
+  logger?: Logger,
+): Promise<{ store: ScoreStore; database: string }> {
   const database = `test-${randomUUID()}`;
   const store = await createCosmosStore(on, {
+    ...(logger && { logger }),
     database,
     scoresContainer: 'scores',
     activityContainer: 'daily-activity',
@@ -59,6 +64,21 @@ analyticsContract('cosmos', async () => {
     },
   };
 });
+
+identityContract(
+  'cosmos',
+  async (logger) => {
+    const { store, database } = await freshStore(client, logger);
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        await client.database(database).delete();
+      },
+    };
+  },
+  [1, 2],
+);
 
 const at = (i: number) => new Date(Date.UTC(2026, 2, 2, 0, i)).toISOString();
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createSqliteStore, sqliteStoreQueries } from '../../../src/adapters/sqlite/sqliteStore.js';
 import { analyticsContract } from '../analyticsContract.js';
+import { identityContract } from '../identityContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 const dirs: string[] = [];
@@ -28,6 +29,15 @@ analyticsContract('sqlite', async () => {
   const store = createSqliteStore(tempFile());
   return { store, cleanup: () => store.close() };
 });
+
+identityContract(
+  'sqlite',
+  async (logger) => {
+    const store = createSqliteStore(tempFile(), { logger });
+    return { store, cleanup: () => store.close() };
+  },
+  [1, 2, 3, 4],
+);
 
 describe('createSqliteStore', () => {
   it('rolls up a file written before the rollups existed, once, when it opens it', async () => {
