@@ -227,6 +227,43 @@ export function identityContract(
         expect(warnings.at(-1)?.fields).toMatchObject({ reason: 'previous_id_identified' });
       });
 
+      it('converges when the events and their link are written at the same time', async () => {
+        for (let round = 0; round < 3; round += 1) {
+          const anon = `anon:c${round}`;
+          const user = `cat-${round}`;
+          const before = [scoredEvent(anon, t(8, 9)), scoredEvent(anon, t(9, 9))];
+          const after = [scoredEvent(anon, t(9, 12)), scoredEvent(anon, t(10, 9))];
+          await Promise.all([
+            store.write(before),
+            store.write([link(user, anon, t(9, 10))]),
+            store.write(after),
+          ]);
+          expect(await store.userSummary(anon)).toMatchObject({
+            userId: user,
+            linkedIds: [anon],
+            firstSeen: t(8, 9),
+            lastSeen: t(10, 9),
+            events: 5,
+            activeDays: 3,
+          });
+        }
+        expect(await store.dailyActiveUsers('2026-06-08', '2026-06-10')).toEqual([
+          { day: '2026-06-08', activeUsers: 3 },
+          { day: '2026-06-09', activeUsers: 3 },
+          { day: '2026-06-10', activeUsers: 3 },
+        ]);
+        const cohorts = await store.retention({
+          start: '2026-06-08',
+          intervalDays: 1,
+          cohorts: 2,
+          windows: 2,
+        });
+        expect(cohorts).toEqual([
+          { cohort: '2026-06-08', size: 3, retained: [3, 3, 3] },
+          { cohort: '2026-06-09', size: 0, retained: [0, 0, 0] },
+        ]);
+      });
+
       it('keeps a trait named __proto__ as data and joins profiles on a link', async () => {
         await store.write([
           scoredEvent('anon:p1', t(7, 9), {

@@ -198,3 +198,32 @@ describe('createCosmosStore behind a throttling proxy', () => {
     await proxied.database(database).delete();
   });
 });
+
+describe('createCosmosStore identity costs', () => {
+  it('states what a link costs in requests', async () => {
+    const { store, database } = await freshStore(client);
+    const day = (d: number, h: number) => new Date(Date.UTC(2026, 2, d, h)).toISOString();
+    const anon = [1, 2, 3, 4, 5].map((i) => scoredEvent('anon:z', day(2 + (i % 2), i)));
+    await store.write([...anon, scoredEvent('zed', day(3, 8))]);
+    const linked = await store.write([
+      scoredEvent('zed', day(3, 9), { link: { previousId: 'anon:z', via: 'identify' } }),
+    ]);
+    // A one-event write costs 8 (scores, activity, models, events, stale mark, cohort read, links
+    // read twice). The link adds 16: its facts (has anon:z links of its own?), the link and the
+    // alias entry, then the move: anon:z's scores partition (1 query), its 5 event summaries
+    // (1 bulk), its 2 days' activity added and removed (2), zed's cohort moved to the earlier day
+    // (4), anon:z's memberships and record removed (2), the 2 days marked stale (1), its profile
+    // read (1), the link marked moved (1). Bulk requests carry up to 100 operations each.
+    expect(linked.requests).toBe(8 + 16);
+    expect(await store.dailyActiveUsers('2026-03-02', '2026-03-03')).toEqual([
+      { day: '2026-03-02', activeUsers: 1 },
+      { day: '2026-03-03', activeUsers: 1 },
+    ]);
+    // Every later event of either id: the plain cost (the link is known and moved).
+    const later = await store.write([
+      scoredEvent('zed', day(4, 9), { link: { previousId: 'anon:z', via: 'identify' } }),
+    ]);
+    expect(later.requests).toBe(8);
+    await client.database(database).delete();
+  });
+});
