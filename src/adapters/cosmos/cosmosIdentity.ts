@@ -20,13 +20,15 @@ import { type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 
 /*
  * The identities container, partitioned by /userId, holds per id:
- *   id 'link'        { personId, via, eventId, at, moved } when the id is linked to a person
+ *   id 'link'        { personId, via, eventId, at } when the id is linked to a person
+ *   id 'moved'       { personId } once everything counted under the id was moved to the person
  *   id 'a-<hash>'    k 'a', { alias } in the person's partition, one per id linked to it
  *   id 'profile'     { state } the person's ProfileState (joined with optimistic concurrency)
  * and, under the partition key groupKey(type, id), a group's 'profile'. Every request is a point
  * operation or a query inside one partition.
  */
 const LINK_ID = 'link';
+const MOVED_ID = 'moved';
 const PROFILE_ID = 'profile';
 const MAX_ROUNDS = 8;
 
@@ -57,23 +59,35 @@ export function createCosmosIdentity(
   c: IdentityContainers,
   options: { retry: BulkRetryPolicy; logger?: Logger | undefined },
 ) {
-  const readLinks = async (ids: readonly string[], counted: Counter) => {
+  /** The link of each id, and for the ids in `moves` whether its move finished: one bulk read. */
+  const readLinks = async (
+    ids: readonly string[],
+    counted: Counter,
+    moves: readonly string[] = [],
+  ) => {
     const out = new Map<string, LinkDoc | undefined>();
     if (ids.length === 0) return out;
     const read = await bulk(
       c.identities,
-      ids.map((id) => ({ operationType: 'Read', id: LINK_ID, partitionKey: id })),
+      [
+        ...ids.map((id) => ({ operationType: 'Read' as const, id: LINK_ID, partitionKey: id })),
+        ...moves.map((id) => ({ operationType: 'Read' as const, id: MOVED_ID, partitionKey: id })),
+      ],
       'links read',
       [200, 404],
       options.retry,
       counted,
     );
-    ids.forEach((id, i) =>
+    const moved = new Set(moves.filter((_, i) => read.statusCodes[ids.length + i] === 200));
+    ids.forEach((id, i) => {
+      const link = read.resources[i] as { personId: string } | undefined;
       out.set(
         id,
-        read.statusCodes[i] === 200 ? (read.resources[i] as unknown as LinkDoc) : undefined,
-      ),
-    );
+        read.statusCodes[i] === 200 && link
+          ? { personId: link.personId, moved: moved.has(id) }
+          : undefined,
+      );
+    });
     return out;
   };
 
@@ -291,7 +305,8 @@ export function createCosmosIdentity(
         ids.add(d.userId);
         if (d.link) ids.add(d.link.previousId);
       }
-      const links = await readLinks([...ids], counted);
+      const previousIds = [...new Set(docs.flatMap((d) => (d.link ? [d.link.previousId] : [])))];
+      const links = await readLinks([...ids], counted, previousIds);
       for (const doc of docs) {
         if (!doc.link) continue;
         const previousId = doc.link.previousId;
@@ -326,7 +341,7 @@ export function createCosmosIdentity(
               {
                 operationType: 'Create',
                 partitionKey: previousId,
-                resourceBody: { ...linkDoc, moved: false },
+                resourceBody: linkDoc,
               },
             ],
             'link',
@@ -346,38 +361,39 @@ export function createCosmosIdentity(
               continue;
             }
           }
-          await bulk(
-            c.identities,
-            [
-              {
-                operationType: 'Create',
-                partitionKey: personId,
-                resourceBody: {
-                  id: aliasDocId(previousId),
-                  userId: personId,
-                  k: 'a',
-                  alias: previousId,
-                },
-              },
-            ],
-            'link',
-            [201, 409],
-            options.retry,
-            counted,
-          );
         }
-        await move(previousId, personId, cohorts, counted);
         await bulk(
           c.identities,
           [
             {
-              operationType: 'Upsert',
-              partitionKey: previousId,
-              resourceBody: { ...linkDoc, personId, moved: true },
+              operationType: 'Create',
+              partitionKey: personId,
+              resourceBody: {
+                id: aliasDocId(previousId),
+                userId: personId,
+                k: 'a',
+                alias: previousId,
+              },
             },
           ],
           'link',
-          [200, 201],
+          [201, 409],
+          options.retry,
+          counted,
+        );
+        await move(previousId, personId, cohorts, counted);
+        // Link documents are created once, never replaced (a Cosmos DB backup reads `_ts < T`).
+        await bulk(
+          c.identities,
+          [
+            {
+              operationType: 'Create',
+              partitionKey: previousId,
+              resourceBody: { id: MOVED_ID, userId: previousId, personId },
+            },
+          ],
+          'link',
+          [201, 409],
           options.retry,
           counted,
         );
