@@ -161,16 +161,6 @@ export const acceptedEventSchema = z.strictObject({
   group: eventSchema.shape.group,
   /** Name of the API key that sent the event. */
   source: z.string().min(1).max(64).optional(),
-  /** Profile traits (Segment identify/group traits, PostHog `$set`): the latest occurredAt wins per trait. */
-  traits: z.record(z.string(), z.json()).optional(),
-  /** PostHog `$set_once`: set only where no value exists; the earliest occurredAt wins. */
-  traitsOnce: z.record(z.string(), z.json()).optional(),
-  /** The events of `previousId` are the same person as `userId`. */
-  link: z
-    .strictObject({ previousId: z.string().min(1).max(255), via: z.enum(['identify', 'alias']) })
-    .optional(),
-  /** A group call: `traits` describe the group, and the user's profile names it under `type`. */
-  group: z.strictObject({ type: z.string().min(1).max(255), id: z.string().min(1).max(255) }).optional(),
 });
 export type AcceptedEvent = z.infer<typeof acceptedEventSchema>;
 
