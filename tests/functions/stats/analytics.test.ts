@@ -154,7 +154,8 @@ describe('analytics functions', () => {
     const missing = await handler(get('users/u9', { userId: 'u9' }));
     expect(missing.status).toBe(404);
     expect(missing.jsonBody).toMatchObject({ error: { code: 'user_not_found' } });
-    const bad = await handler(get('users/a b', { userId: 'a b' }));
+    // A control character breaks the userId rule (spaces and Unicode are allowed).
+    const bad = await handler(get('users/a%07b', { userId: 'a\u0007b' }));
     expect(bad.status).toBe(400);
     expect(bad.jsonBody).toMatchObject({ error: { errors: [{ path: 'userId' }] } });
   });
