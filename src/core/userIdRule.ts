@@ -1,7 +1,7 @@
 import { MAX_USER_ID_LENGTH } from './eventLimits.js';
 
 /** C0 controls, DEL and C1 controls. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** In a `u` pattern a surrogate range matches only a surrogate that is not half of a pair. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
