@@ -3,6 +3,7 @@ import {
   type ContainerShape,
   dailyEventsContainer,
   deadLetterContainer,
+  identitiesContainer,
   keysContainer,
   scoresContainer,
   usersContainer,
@@ -17,6 +18,7 @@ type ContainerSettings = Pick<
   | 'COSMOS_API_KEYS_CONTAINER'
   | 'COSMOS_DAILY_EVENTS_CONTAINER'
   | 'COSMOS_USERS_CONTAINER'
+  | 'COSMOS_IDENTITIES_CONTAINER'
 >;
 
 /** The containers a Cosmos DB backup holds and a restore recreates: add a container with one line. */
@@ -28,4 +30,5 @@ export const cosmosBackupContainers = (config: ContainerSettings): Map<string, C
     [config.COSMOS_API_KEYS_CONTAINER, keysContainer],
     [config.COSMOS_DAILY_EVENTS_CONTAINER, dailyEventsContainer],
     [config.COSMOS_USERS_CONTAINER, usersContainer],
+    [config.COSMOS_IDENTITIES_CONTAINER, identitiesContainer],
   ]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { type ClientEvent } from './event.js';
+import type { ClientEvent } from './event.js';
 import { MAX_TYPE_LENGTH } from './eventLimits.js';
 import { isPlainObject, jsonObjectProblem } from './jsonValue.js';
 import { userIdProblem } from './userIdRule.js';

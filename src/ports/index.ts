@@ -6,6 +6,7 @@ export type * from './access.js';
 export type * from './archive.js';
 export type * from './backup.js';
 export type * from './deadLetters.js';
+export type * from './identity.js';
 export type * from './logger.js';
 export type * from './model.js';
 export type * from './queue.js';

@@ -1,4 +1,5 @@
 import type { ScoredEvent } from '../core/event.js';
+import type { IdentityStore, ProfileView } from './identity.js';
 
 /** Keyset position in a user's newest-first list. */
 export interface ScoreCursor {
@@ -72,12 +73,17 @@ export interface RetentionCohort {
 }
 
 export interface UserSummary {
+  /** The person: the id asked for, or the person it is linked to. */
   userId: string;
+  /** The ids linked to the person; their events are counted in every figure here. */
+  linkedIds: string[];
   firstSeen: string;
   lastSeen: string;
   events: number;
   activeDays: number;
   latest: ScoredEvent;
+  /** Present when the person's profile has traits or groups. */
+  profile?: ProfileView;
 }
 
 /** Where scored events live. Implementations: embedded SQLite, Cosmos DB. */
@@ -96,7 +102,10 @@ export interface ScoreStore {
   /** Cohorts by each user's first stored event, with the members active in each later interval. */
   retention(query: RetentionQuery): Promise<RetentionCohort[]>;
   /** Undefined when the user has no stored event. */
+  /** The person `userId` counts as, all linked ids included; undefined when none has a stored event. */
   userSummary(userId: string): Promise<UserSummary | undefined>;
+  /** Links and profiles (see ports/identity.ts). */
+  readonly identity: IdentityStore;
   check(): Promise<void>;
   close(): Promise<void>;
 }

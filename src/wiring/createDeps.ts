@@ -52,7 +52,7 @@ export async function createDeps(
     }
     closers.add(() => queue.close());
 
-    const backend = openStoreBackend(config, base.baseDir, closers);
+    const backend = openStoreBackend(config, base.baseDir, closers, { logger: base.logger });
     const store = await backend.scoreStore();
     const deadLetters = await backend.deadLetters();
     const keyStore = await backend.keyStore();

@@ -1,10 +1,12 @@
 import type { CosmosClient } from '@azure/cosmos';
 
 import type { Config } from '../config.js';
+import { consoleLogger } from '../logging/consoleLogger.js';
 import type {
   ApiKeyStore,
   BackupSource,
   DeadLetterSink,
+  Logger,
   RestoreTarget,
   ScoreStore,
 } from '../ports/index.js';
@@ -33,8 +35,9 @@ export function openStoreBackend(
   config: Config,
   baseDir: string,
   closers: Closers,
-  options: { cosmosClient?: CosmosClient } = {},
+  options: { cosmosClient?: CosmosClient; logger?: Logger } = {},
 ): StoreBackend {
+  const logger = options.logger ?? consoleLogger;
   const close = <T extends { close(): Promise<void> }>(part: T): T => {
     closers.add(() => part.close());
     return part;
@@ -45,7 +48,7 @@ export function openStoreBackend(
       where: `the embedded store (${paths.store})`,
       async scoreStore() {
         const { createSqliteStore } = await import('../adapters/sqlite/sqliteStore.js');
-        return close(createSqliteStore(paths.store));
+        return close(createSqliteStore(paths.store, { logger }));
       },
       async deadLetters() {
         const { createSqliteDeadLetterSink } =
@@ -90,7 +93,9 @@ export function openStoreBackend(
           activityContainer: config.COSMOS_ACTIVITY_CONTAINER,
           dailyEventsContainer: config.COSMOS_DAILY_EVENTS_CONTAINER,
           usersContainer: config.COSMOS_USERS_CONTAINER,
+          identitiesContainer: config.COSMOS_IDENTITIES_CONTAINER,
           deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
+          logger,
           createIfMissing: config.COSMOS_CREATE_IF_MISSING,
         }),
       );

@@ -9,13 +9,13 @@ import { runBackup } from '../../src/backup/runBackup.js';
 import { runRestore } from '../../src/backup/runRestore.js';
 import { MANIFEST_FILE, manifestSchema } from '../../src/core/backup/manifest.js';
 import type { ScoredEvent } from '../../src/core/event.js';
-import { scoredEvent, RICH_FIELDS } from './storeContract.js';
 import type {
   BackupSource,
   DeadLetterSink,
   RestoreTarget,
   ScoreStore,
 } from '../../src/ports/index.js';
+import { RICH_FIELDS, scoredEvent } from './storeContract.js';
 
 /** One store of an adapter: written through its ScoreStore, backed up and restored through the ports. */
 export interface BackupUnderTest {
@@ -28,25 +28,47 @@ export interface BackupUnderTest {
   cleanup(): Promise<void>;
 }
 
-/** Ids at the edges of the userId rule: they name Cosmos DB documents and SQLite rows alike. */
-const USERS = ['ana', 'b/e#n?\\|+ 😀', `${'c'.repeat(254)}中`];
+/** Ids at the edges of the userId rule (they name Cosmos DB documents and SQLite rows alike), and cy. */
+const USERS = [`${'a'.repeat(254)}中`, 'b/e#n?\\|+ 😀', 'cy'];
+const { link: _link, group: _group, ...RICH_WITHOUT_LINKS } = RICH_FIELDS;
 const DAYS = ['2026-03-09', '2026-03-10', '2026-03-11'];
 
+/** cy browses as anon:cy first, then logs in (a link with traits) and joins a group. */
 function seedEvents(): ScoredEvent[] {
   return Array.from({ length: 24 }, (_, i) =>
-    scoredEvent(USERS[i % 3]!, `${DAYS[i % 2]}T1${i % 10}:00:00.000Z`, {
-      score: i / 24,
-      // every fourth with the nested fields of the shared event shape, which must round-trip exactly
-      ...(i % 4 === 0 ? RICH_FIELDS : {}),
-      properties: { n: i, note: i % 5 === 0 ? null : `ü${i}`, cart: { items: [{ sku: `s${i}` }] } },
-    }),
+    scoredEvent(
+      i % 3 === 2 && i < 12 ? 'anon:cy' : USERS[i % 3]!,
+      `${DAYS[i % 2]}T1${i % 10}:00:00.000Z`,
+      {
+        score: i / 24,
+        // every fourth with the nested fields of the shared event shape, which must round-trip
+        // exactly (its link and group left out: the identity scenario below is the links here)
+        ...(i % 4 === 0 ? RICH_WITHOUT_LINKS : {}),
+        properties: {
+          n: i,
+          note: i % 5 === 0 ? null : `ü${i}`,
+          cart: { items: [{ sku: `s${i}` }] },
+        },
+        ...(i === 14 && {
+          link: { previousId: 'anon:cy', via: 'identify' },
+          traits: { plan: 'pro' },
+          traitsOnce: { referrer: 'ad' },
+        }),
+        ...(i === 17 && { group: { type: 'company', id: 'acme' }, traits: { seats: 3 } }),
+      },
+    ),
   );
 }
 
 /** Every query the ScoreStore port offers, over the seeded users and days. */
 async function answers(store: ScoreStore) {
   const scores = await Promise.all(USERS.map((userId) => store.userScores({ userId, limit: 100 })));
-  return { scores, dau: await store.dailyActiveUsers(DAYS[0]!, DAYS[2]!) };
+  return {
+    scores,
+    dau: await store.dailyActiveUsers(DAYS[0]!, DAYS[2]!),
+    summaries: await Promise.all(['cy', 'anon:cy'].map((id) => store.userSummary(id))),
+    group: await store.identity.groupProfile('company', 'acme'),
+  };
 }
 
 /** The behaviour both backup adapters share; each adapter's test file runs it against its own peer. */
@@ -102,6 +124,14 @@ export function backupContract(name: string, open: () => Promise<BackupUnderTest
       const restored = await answers(store);
       expect(restored).toEqual(await answers(subject.store));
       expect(restored.scores.flatMap((p) => p.items)).toHaveLength(24);
+      // Links and profiles came back with the events.
+      expect(restored.summaries[1]).toMatchObject({
+        userId: 'cy',
+        linkedIds: ['anon:cy'],
+        events: 8,
+        profile: { traits: { plan: 'pro', referrer: 'ad' }, groups: { company: 'acme' } },
+      });
+      expect(restored.group?.traits).toEqual({ seats: 3 });
     });
 
     it('writes Avro container files a reader opens with nothing but the file', async () => {
@@ -135,13 +165,13 @@ export function backupContract(name: string, open: () => Promise<BackupUnderTest
 
     it('leaves out what is written after the point in time', async () => {
       const source = await subject.openSource();
-      const late = scoredEvent('ana', '2026-03-11T09:00:00.000Z');
+      const late = scoredEvent(USERS[0]!, '2026-03-11T09:00:00.000Z');
       await subject.store.write([late]);
       await runBackup(source, dir);
       await source.close();
       const { target, store } = await emptyTarget();
       expect(await runRestore(dir, target)).toMatchObject({ ok: true });
-      const page = await store.userScores({ userId: 'ana', limit: 100 });
+      const page = await store.userScores({ userId: USERS[0]!, limit: 100 });
       expect(page.items.map((d) => d.eventId)).not.toContain(late.eventId);
       expect(page.items).toHaveLength(8);
       expect((await store.dailyActiveUsers(DAYS[2]!, DAYS[2]!))[0]!.activeUsers).toBe(0);

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../src/appRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
-import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import { quietLogger } from '../support/localHost.js';
 import { createTestAccess } from '../support/testAccess.js';
 

@@ -42,7 +42,7 @@ import { noWriteMemo, type WriteMemo } from './writeMemo.js';
 export const MODELS_PARTITION = '~models';
 const STALE_ID = '~stale';
 const ROLLUP_ID = '~rollup';
-const memberId = (userId: string) => `~c:${cosmosIdOf(userId)}`;
+export const memberId = (userId: string) => `~c:${cosmosIdOf(userId)}`;
 const DAY_CONCURRENCY = 8;
 const MAX_COHORT_ROUNDS = 5;
 
@@ -60,6 +60,30 @@ interface DayRollup {
   models: Record<string, ScoreHistogram>;
 }
 
+/**
+ * A per-event document of a day's partition, written by a link's move (cosmosIdentity.ts) for an
+ * event first recorded under the anonymous id: `mv` makes it count over the batch document's entry
+ * (dayEvents in dailyBatchDocument.ts), so the day counts the event for the person.
+ */
+export function movedEventDoc(
+  d: Pick<ScoredEvent, 'eventId' | 'day' | 'userId' | 'type' | 'model' | 'score' | 'challenger'>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    id: d.eventId,
+    day: d.day,
+    k: EVENT_KIND,
+    mv: 1,
+    u: d.userId,
+    t: d.type,
+    m: modelKey(d.model),
+    s: d.score,
+  };
+  if (d.challenger) Object.assign(body, { cm: modelKey(d.challenger), cs: d.challenger.score });
+  return body;
+}
+
+/** A new generation for the day: its rollup is rebuilt on the next read. */
+export const staleMarkDoc = (day: string) => ({ id: STALE_ID, day, k: 's', gen: randomUUID() });
 const emptyRollup = (): DayRollup => ({ gen: null, users: 0, types: {}, models: {} });
 
 export class CosmosAnalyticsError extends Error {
@@ -196,6 +220,7 @@ export function createAnalyticsWriter(
 
   return {
     counted,
+    placeCohorts,
     /** Records the models of every document handed to a write, stored or not: they are then known. */
     async noteModels(docs: readonly ScoredEvent[]): Promise<void> {
       const models = new Set(
@@ -239,7 +264,7 @@ export function createAnalyticsWriter(
           days.map((day) => ({
             operationType: 'Upsert',
             partitionKey: day,
-            resourceBody: { id: STALE_ID, day, k: 's', gen: randomUUID() },
+            resourceBody: staleMarkDoc(day),
           })),
           'stale marks',
           [200, 201],
@@ -267,7 +292,7 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
       .query<DayRow>(
         {
           query:
-            'SELECT c.id, c.k, c.u, c.t, c.m, c.s, c.cm, c.cs, c.ms, c.ev FROM c ' +
+            'SELECT c.id, c.k, c.mv, c.u, c.t, c.m, c.s, c.cm, c.cs, c.ms, c.ev FROM c ' +
             'WHERE c.day = @day AND (c.k = @e OR c.k = @b)',
           parameters: [
             { name: '@day', value: day },
@@ -414,7 +439,7 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
         if (r.occurredAt > lastSeen) lastSeen = r.occurredAt;
         days.add(r.day);
       }
-      return { firstSeen, lastSeen, events: resources.length, activeDays: days.size };
+      return { firstSeen, lastSeen, events: resources.length, days };
     },
   };
 }

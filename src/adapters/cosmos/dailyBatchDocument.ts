@@ -29,6 +29,8 @@ export interface BatchDocument {
 export interface DayRow {
   id: string;
   k: string;
+  /** 1 on a per-event document a link's move wrote: it counts over every other entry. */
+  mv?: number;
   u?: string;
   t?: string;
   m?: string;
@@ -90,13 +92,14 @@ export function batchDocuments(
 
 /**
  * The day's stored events, each once: an event in several batch documents (redelivered in another
- * batch) counts once, with the values of the write that stored it when that one is known.
+ * batch) counts once, with the values of the write that stored it when that one is known, and with
+ * those of a link's move (the person's, not the anonymous id's) over both.
  */
 export function dayEvents(rows: readonly DayRow[]): DayEvent[] {
-  const events = new Map<string, { event: DayEvent; stored: boolean }>();
-  const put = (id: string, event: DayEvent, stored: boolean) => {
+  const events = new Map<string, { event: DayEvent; rank: number }>();
+  const put = (id: string, event: DayEvent, rank: number) => {
     const seen = events.get(id);
-    if (seen === undefined || (stored && !seen.stored)) events.set(id, { event, stored });
+    if (seen === undefined || rank > seen.rank) events.set(id, { event, rank });
   };
   for (const row of rows) {
     if (row.k === EVENT_KIND && row.u !== undefined && row.t !== undefined) {
@@ -110,12 +113,12 @@ export function dayEvents(rows: readonly DayRow[]): DayEvent[] {
           s: row.s ?? 0,
           ...(row.cm !== undefined && row.cs !== undefined ? { cm: row.cm, cs: row.cs } : {}),
         },
-        true,
+        row.mv === 1 ? 2 : 1,
       );
     } else if (row.k === BATCH_KIND && row.ev && row.ms) {
       for (const [id, u, t, m, s, cm, cs, stored] of row.ev) {
         const challenger = cm === null || cs === null ? {} : { cm: row.ms[cm]!, cs };
-        put(id, { u, t, m: row.ms[m]!, s, ...challenger }, stored === 1);
+        put(id, { u, t, m: row.ms[m]!, s, ...challenger }, stored === 1 ? 1 : 0);
       }
     }
   }
