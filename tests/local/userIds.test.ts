@@ -74,6 +74,7 @@ describe('user ids through the HTTP routes of the local host', () => {
       expect(res.body, path).toMatchObject({ error: { errors: [{ path: 'userId', code }] } });
     }
 
+    // eslint-disable-next-line no-control-regex -- no control character may reach a log line
     expect(quietLogger.lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 });
