@@ -3,6 +3,7 @@ import type { MappedMessage } from '../../core/compat/mappedMessage.js';
 import { MAX_BATCH_EVENTS, type AcceptedEvent, type FieldError } from '../../core/event.js';
 import { validateEvents } from '../../core/validateEvents.js';
 import type { Deps } from '../../deps.js';
+import { acceptEvents } from '../accept/acceptEvents.js';
 
 export type Protocol = 'segment' | 'posthog';
 
@@ -21,11 +22,11 @@ export type AcceptOutcome =
       headers: Record<string, string>;
     }
   | { kind: 'limited'; retryAfterSeconds: number; headers: Record<string, string> }
-  | { kind: 'unavailable'; retryAfterSeconds: number };
+  | { kind: 'unavailable'; retryAfterSeconds: number; headers: Record<string, string> };
 
 /**
- * The step both protocols share (and ingest could): validate the mapped events, take their count from
- * the caller's bucket (all or none), hand them to the queue, set rejected messages aside with their
+ * The step both protocols share: validate the mapped events, accept them as ingest does
+ * (acceptEvents: their count from the caller's bucket, all or none, then the queue), set rejected messages aside with their
  * reasons, count and log the rejections. `raws[i]` is the message `mapped[i]` came from.
  */
 export async function acceptMessages(
@@ -69,26 +70,14 @@ export async function acceptMessages(
   }
   rejected.sort((a, b) => a.index - b.index);
 
-  let headers: Record<string, string> = {};
-  if (accepted.length > 0) {
-    const limit = await deps.access.take(caller, accepted.length);
-    if (!limit.ok)
-      return {
-        kind: 'limited',
-        retryAfterSeconds: limit.retryAfterSeconds,
-        headers: limit.headers,
-      };
-    headers = limit.headers;
-    const sent = await deps.queue.send(accepted, { traceparent: options.traceparent });
-    if (!sent.ok) {
-      deps.logger.warn(
-        `${options.protocol}: queue unavailable, ${accepted.length} events refused: ${sent.reason}`,
-      );
-      return { kind: 'unavailable', retryAfterSeconds: sent.retryAfterSeconds };
-    }
-  }
+  const queued = await acceptEvents(deps, caller, accepted, {
+    label: options.protocol,
+    traceparent: options.traceparent,
+  });
+  if (queued.kind !== 'queued') return queued;
+  const headers = queued.headers;
   if (rejected.length > 0) {
-    // Set aside after the send: a retry after a failed put re-sends events the store already dedupes.
+    // Set aside after the send, best effort: the answer lists every rejection whatever happens here.
     try {
       await deps.deadLetters.put(
         rejected.map((r) => ({
@@ -103,10 +92,11 @@ export async function acceptMessages(
         })),
       );
     } catch (err) {
+      // The events were queued and the rejections are in the answer: a 5xx here would make the SDK
+      // re-send a batch whose bad messages fail again. The warning keeps the reason.
       deps.logger.warn(
         `${options.protocol}: could not set rejected messages aside: ${(err as Error).message}`,
       );
-      return { kind: 'unavailable', retryAfterSeconds: 5 };
     }
     const first = rejected[0]!;
     deps.logger.warn(

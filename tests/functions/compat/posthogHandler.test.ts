@@ -103,7 +103,7 @@ describe('posthog handler', () => {
       ),
     ).toBe(413);
     const base64 = await handler(
-      post('batch?compression=base64', 'data=abc'),
+      post('batch?compression=lz64', 'data=abc'),
       new InvocationContext(),
       openCaller,
     );
