@@ -17,10 +17,8 @@ export function posthogRemoteConfig(token: string): Record<string, unknown> {
     errorTracking: { autocaptureExceptions: false, suppressionRules: [] },
     sessionRecording: false,
     heatmaps: false,
-    surveys: false,
-    productTours: false,
-    conversations: false,
-    logs: false,
+    // No `surveys` key: posthog-js loads its surveys script for any value, `false` included, and
+    // stays silent without one (its "not loading surveys" is a debug-mode line).
     defaultIdentifiedOnly: true,
     siteApps: [],
   };

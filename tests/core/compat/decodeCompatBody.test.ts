@@ -83,6 +83,9 @@ describe('decodeCompatBody', () => {
 
   it('reads invalid UTF-8 without throwing', () => {
     const bad = bytes(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
-    expect(decodeCompatBody(bad, hints())).toMatchObject({ ok: true, value: { a: '\ufffd\ufffd' } });
+    expect(decodeCompatBody(bad, hints())).toMatchObject({
+      ok: true,
+      value: { a: '\ufffd\ufffd' },
+    });
   });
 });
