@@ -1,33 +1,87 @@
 import { z } from 'zod';
+import {
+  MAX_BATCH_EVENTS,
+  MAX_JSON_DEPTH,
+  MAX_TYPE_LENGTH,
+  MAX_USER_ID_LENGTH,
+} from './eventLimits.js';
+import { jsonObjectProblem, type JsonObject } from './jsonValue.js';
+import { userIdProblem } from './userIdRule.js';
 
-export const MAX_EVENT_BYTES = 32 * 1024;
-export const MAX_BATCH_EVENTS = 1000;
-export const MAX_FUTURE_MS = 60 * 60 * 1000;
-export const MAX_PROPERTIES = 50;
+export {
+  MAX_BATCH_EVENTS,
+  MAX_EVENT_BYTES,
+  MAX_FUTURE_MS,
+  MAX_JSON_DEPTH,
+  MAX_JSON_KEY_LENGTH,
+  MAX_JSON_STRING_LENGTH,
+  MAX_TYPE_LENGTH,
+  MAX_USER_ID_LENGTH,
+} from './eventLimits.js';
+export type { JsonObject, JsonValue } from './jsonValue.js';
 
 const timestamp = z.iso.datetime({
   offset: true,
   message: 'must be an ISO-8601 timestamp with an offset',
 });
 
-export const propertyValueSchema = z.union([
-  z.string().max(1024, 'must be at most 1024 characters'),
-  z.number().refine(Number.isFinite, 'must be a finite number'),
-  z.boolean(),
-  z.null(),
-]);
+/** A zod issue for a rule checked by hand; `code` becomes the FieldError's code (toFieldErrors). */
+const issue = (input: unknown, message: string, code: string, path: PropertyKey[] = []) => ({
+  code: 'custom' as const,
+  message,
+  input,
+  path,
+  params: { code },
+});
 
-export const propertiesSchema = z
-  .record(
-    z
+/**
+ * A JSON object stored as sent (no copy, no flattening): nesting, key and string lengths checked by
+ * jsonObjectProblem, which both this schema and the fast path call.
+ */
+const jsonObject = (description: string) =>
+  z
+    .custom<JsonObject>()
+    .check((ctx) => {
+      const problem = jsonObjectProblem(ctx.value);
+      if (problem) ctx.issues.push(issue(ctx.value, problem.message, problem.code, problem.path));
+    })
+    .meta({
+      description,
+      override: { type: 'object', additionalProperties: true },
+    });
+
+/** `userId` and every id that names a person or group (userIdRule.ts). */
+const userIdSchema = (description: string, example?: string) =>
+  z
+    .string()
+    .check((ctx) => {
+      const problem = userIdProblem(ctx.value);
+      if (problem) ctx.issues.push(issue(ctx.value, problem, 'invalid_user_id'));
+    })
+    .meta({ description, minLength: 1, maxLength: MAX_USER_ID_LENGTH, example });
+
+/** The events of `previousId` are the same person as `userId`. */
+export const linkSchema = z
+  .strictObject({
+    previousId: userIdSchema('The other id of the person (an anonymous id: `anon:<id>`)'),
+    via: z.enum(['identify', 'alias']).meta({ description: 'The call that made the link' }),
+  })
+  .meta({ description: 'The events of previousId are the same person as userId' });
+
+export const groupSchema = z
+  .strictObject({
+    type: z
       .string()
-      .min(1, 'property names must not be empty')
-      .max(64, 'property names must be at most 64 characters'),
-    propertyValueSchema,
-  )
-  .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, {
-    message: `must have at most ${MAX_PROPERTIES} keys`,
-  });
+      .min(1, 'must not be empty')
+      .max(MAX_TYPE_LENGTH, `must be at most ${MAX_TYPE_LENGTH} characters`)
+      .meta({ description: 'Kind of group (PostHog group type; `group` for Segment)' }),
+    id: userIdSchema('The group'),
+  })
+  .meta({ description: 'The group the call is about (Segment group, PostHog $groupidentify)' });
+
+export const propertiesSchema = jsonObject(
+  `What happened, as sent: objects and arrays nest up to ${MAX_JSON_DEPTH} levels`,
+);
 
 /** UUIDs are case-insensitive: `3B24…` and `3b24…` must be one event, so ids are kept in lower case. */
 const eventIdSchema = z.uuid('must be a UUID').transform((id) => id.toLowerCase());
@@ -38,16 +92,14 @@ export const eventSchema = z
     eventId: eventIdSchema
       .optional()
       .meta({ description: 'Idempotency key of the event; assigned by the API when absent' }),
-    userId: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(128, 'must be at most 128 characters')
-      .regex(/^[A-Za-z0-9_.:@-]+$/, 'may contain only A-Z a-z 0-9 _ . : @ -')
-      .meta({ description: 'Who did it', example: 'user-42' }),
+    userId: userIdSchema(
+      `Who did it: 1-${MAX_USER_ID_LENGTH} characters, Unicode, no control characters`,
+      'user-42',
+    ),
     type: z
       .string()
       .min(1, 'must not be empty')
-      .max(64, 'must be at most 64 characters')
+      .max(MAX_TYPE_LENGTH, `must be at most ${MAX_TYPE_LENGTH} characters`)
       .regex(/^[a-z0-9_.:-]+$/, 'may contain only a-z 0-9 _ . : -')
       .meta({ description: 'What happened', example: 'add_to_cart' }),
     occurredAt: timestamp
@@ -58,9 +110,25 @@ export const eventSchema = z
       .refine(Number.isFinite, 'must be a finite number')
       .optional()
       .meta({ description: 'A money amount, when the event has one' }),
-    properties: propertiesSchema.optional().meta({
-      description: `Up to ${MAX_PROPERTIES} flat properties (string, number, boolean, null)`,
-    }),
+    properties: propertiesSchema.optional(),
+    context: jsonObject(
+      'Library context (Segment `context`, PostHog `$` properties): device, page, library, ...',
+    ).optional(),
+    integrations: jsonObject('Segment `integrations`, kept as sent').optional(),
+    traits: jsonObject('Traits of the user (or of the group): later values win').optional(),
+    traitsOnce: jsonObject(
+      'Traits set only when the user has none yet (PostHog `$set_once`)',
+    ).optional(),
+    link: linkSchema.optional(),
+    group: groupSchema.optional(),
+  })
+  .check((ctx) => {
+    const { link, userId } = ctx.value;
+    if (link !== undefined && link.previousId === userId) {
+      ctx.issues.push(
+        issue(ctx.value, 'must differ from userId', 'same_as_user_id', ['link', 'previousId']),
+      );
+    }
   })
   .meta({ id: 'Event', description: 'One event as a client sends it' });
 export type ClientEvent = z.infer<typeof eventSchema>;
@@ -85,6 +153,12 @@ export const acceptedEventSchema = z.strictObject({
   receivedAt: z.iso.datetime(),
   amount: eventSchema.shape.amount,
   properties: eventSchema.shape.properties,
+  context: eventSchema.shape.context,
+  integrations: eventSchema.shape.integrations,
+  traits: eventSchema.shape.traits,
+  traitsOnce: eventSchema.shape.traitsOnce,
+  link: eventSchema.shape.link,
+  group: eventSchema.shape.group,
   /** Name of the API key that sent the event. */
   source: z.string().min(1).max(64).optional(),
 });
@@ -118,6 +192,10 @@ export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
         message: `unknown field "${key}"`,
       }));
     }
-    return [{ path: base === '' ? '(root)' : base, code: issue.code, message: issue.message }];
+    const code =
+      issue.code === 'custom' && typeof issue.params?.code === 'string'
+        ? issue.params.code
+        : issue.code;
+    return [{ path: base === '' ? '(root)' : base, code, message: issue.message }];
   });
 }

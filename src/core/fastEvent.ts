@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { MAX_PROPERTIES, type ClientEvent } from './event.js';
+import type { ClientEvent } from './event.js';
+import { MAX_TYPE_LENGTH } from './eventLimits.js';
+import { isPlainObject, jsonObjectProblem } from './jsonValue.js';
+import { userIdProblem } from './userIdRule.js';
 
 /*
  * A hand-written check of `eventSchema` (event.ts) for the ingest hot path. It answers only "certainly
  * valid" (the event, as zod would return it) or "don't know" (undefined: the caller runs zod, which
- * then also produces the exact error messages). It must never accept what zod rejects; where the
- * exact zod behaviour would cost time to reproduce (strings measured in code points, `__proto__`
- * property names, non-plain objects, symbol keys) it gives up and lets zod decide.
- * tests/core/fastEvent.test.ts checks these constants against the schema and runs a differential test.
+ * then also produces the exact error messages). It must never accept what zod rejects; the rules
+ * checked by hand (userIdRule.ts, jsonValue.ts) are the very functions the schema calls, and where
+ * the exact zod behaviour would cost time to reproduce (`link`, `group`, non-plain objects) it gives
+ * up and lets zod decide.
+ * tests/core/fastEvent.test.ts checks the constants against the schema and runs a differential test.
  */
 
 /**
@@ -51,68 +55,22 @@ export function isUuid(s: string): boolean {
 
 /** zod's own pattern, built with the arguments `z.iso.datetime({ offset: true })` uses. */
 const DATETIME = z.regexes.datetime({ offset: true, local: false, precision: null });
-/** As in event.ts. ASCII only, so UTF-16 length equals zod's code-point length. */
-const USER_ID = /^[A-Za-z0-9_.:@-]+$/;
-const USER_ID_MAX = 128;
 const TYPE = /^[a-z0-9_.:-]+$/;
-const TYPE_MAX = 64;
-const PROPERTY_NAME_MAX = 64;
-const PROPERTY_STRING_MAX = 1024;
 
-type Properties = NonNullable<ClientEvent['properties']>;
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-const objectPrototype = Object.prototype;
-const getPrototypeOf = Object.getPrototypeOf;
-const getOwnPropertySymbols = Object.getOwnPropertySymbols;
 const isFinite = Number.isFinite;
 
-/** An ordinary object whose prototype is Object.prototype or null: what JSON.parse makes. Anything else goes to zod. */
-function isPlain(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto: unknown = getPrototypeOf(v);
-  return proto === objectPrototype || proto === null;
-}
-
-/**
- * `properties` as zod's record returns it (a fresh object with the same own keys, in the same order),
- * or undefined when zod might reject it or return something else.
- */
-function fastProperties(raw: unknown): Properties | undefined {
-  if (!isPlain(raw)) return undefined;
-  const out: Properties = {};
-  let count = 0;
-  for (const key in raw) {
-    // zod's record reads own keys only; an inherited enumerable key (a polluted prototype) is not worth modelling.
-    if (!Object.hasOwn(raw, key)) return undefined;
-    // zod measures names in code points; a name over the limit in UTF-16 units may still fit, so let zod count.
-    // zod silently drops an own `__proto__` key (and assigning it here would set the prototype).
-    if (key.length === 0 || key.length > PROPERTY_NAME_MAX || key === '__proto__') return undefined;
-    const value = raw[key];
-    if (typeof value === 'string') {
-      if (value.length > PROPERTY_STRING_MAX) return undefined;
-    } else if (typeof value === 'number') {
-      if (!isFinite(value)) return undefined;
-    } else if (typeof value !== 'boolean' && value !== null) {
-      return undefined;
-    }
-    if (++count > MAX_PROPERTIES) return undefined;
-    out[key] = value;
-  }
-  // zod's record walks Reflect.ownKeys, so an enumerable symbol key is an invalid key there; for-in never sees one.
-  // This runtime call is about a fifth of validateEvents' time per event; only a guarantee that the input
-  // came from JSON.parse (which makes no symbols) would let it go.
-  if (getOwnPropertySymbols(raw).length !== 0) return undefined;
-  return out;
-}
+/** A JSON field (`properties`, `context`, ...) is kept as sent: valid when the shared walk finds nothing. */
+const validJson = (v: unknown) => v === undefined || jsonObjectProblem(v) === undefined;
 
 /**
  * Returns the event exactly as `eventSchema.safeParse(raw).data` would (a fresh object, keys in schema
- * order, an optional key present with value undefined kept), when `raw` is certainly valid; otherwise
- * undefined, and the caller must ask zod.
+ * order, an optional key present with value undefined kept, JSON fields the very objects sent), when
+ * `raw` is certainly valid; otherwise undefined, and the caller must ask zod.
  */
 export function fastParseEvent(raw: unknown): ClientEvent | undefined {
-  if (!isPlain(raw)) return undefined;
+  if (!isPlainObject(raw)) return undefined;
   // Strict object: zod's catchall walks for-in (own and inherited enumerable keys, `__proto__` included).
   for (const key in raw) {
     switch (key) {
@@ -122,18 +80,23 @@ export function fastParseEvent(raw: unknown): ClientEvent | undefined {
       case 'occurredAt':
       case 'amount':
       case 'properties':
+      case 'context':
+      case 'integrations':
+      case 'traits':
+      case 'traitsOnce':
         continue;
       default:
+        // `link`, `group` (identify and group calls) and anything unknown go to zod
         return undefined;
     }
   }
   // Values are read as zod reads them (`input[key]`, presence by `key in input`).
   const userId = raw.userId;
-  if (typeof userId !== 'string' || userId.length > USER_ID_MAX || !USER_ID.test(userId)) {
+  if (typeof userId !== 'string' || userIdProblem(userId) !== undefined) return undefined;
+  const type = raw.type;
+  if (typeof type !== 'string' || type.length > MAX_TYPE_LENGTH || !TYPE.test(type)) {
     return undefined;
   }
-  const type = raw.type;
-  if (typeof type !== 'string' || type.length > TYPE_MAX || !TYPE.test(type)) return undefined;
   const eventId = raw.eventId;
   if (eventId !== undefined && (typeof eventId !== 'string' || !isUuid(eventId))) {
     return undefined;
@@ -144,11 +107,15 @@ export function fastParseEvent(raw: unknown): ClientEvent | undefined {
   }
   const amount = raw.amount;
   if (amount !== undefined && (typeof amount !== 'number' || !isFinite(amount))) return undefined;
-  const rawProperties = raw.properties;
-  let properties: Properties | undefined;
-  if (rawProperties !== undefined) {
-    properties = fastProperties(rawProperties);
-    if (properties === undefined) return undefined;
+  const { properties, context, integrations, traits, traitsOnce } = raw;
+  if (
+    !validJson(properties) ||
+    !validJson(context) ||
+    !validJson(integrations) ||
+    !validJson(traits) ||
+    !validJson(traitsOnce)
+  ) {
+    return undefined;
   }
 
   // Keys in schema order, as zod builds its output; a present key whose value is undefined is kept.
@@ -159,7 +126,13 @@ export function fastParseEvent(raw: unknown): ClientEvent | undefined {
       : { userId, type };
   if (occurredAt !== undefined || 'occurredAt' in raw) out.occurredAt = occurredAt;
   if (amount !== undefined || 'amount' in raw) out.amount = amount;
-  if (properties !== undefined || 'properties' in raw) out.properties = properties;
+  if (properties !== undefined || 'properties' in raw) out.properties = properties as never;
+  if (context !== undefined || 'context' in raw) out.context = context as never;
+  if (integrations !== undefined || 'integrations' in raw) {
+    out.integrations = integrations as never;
+  }
+  if (traits !== undefined || 'traits' in raw) out.traits = traits as never;
+  if (traitsOnce !== undefined || 'traitsOnce' in raw) out.traitsOnce = traitsOnce as never;
   return out;
 }
 

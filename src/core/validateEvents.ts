@@ -61,7 +61,8 @@ function toAccepted(
   receivedAt: string,
   source: string | undefined,
 ): AcceptedEvent {
-  // data's keys are in schema order (eventId, userId, type, occurredAt, amount, properties), from zod or fastParseEvent.
+  // data's keys are in schema order (eventId, userId, type, occurredAt, amount, properties, context, ...),
+  // from zod or fastParseEvent.
   const event = (
     hasEventId
       ? { eventId, userId: data.userId, type: data.type }
@@ -69,6 +70,12 @@ function toAccepted(
   ) as Writable<AcceptedEvent>;
   if ('amount' in data) event.amount = data.amount;
   if ('properties' in data) event.properties = data.properties;
+  if ('context' in data) event.context = data.context;
+  if ('integrations' in data) event.integrations = data.integrations;
+  if ('traits' in data) event.traits = data.traits;
+  if ('traitsOnce' in data) event.traitsOnce = data.traitsOnce;
+  if ('link' in data) event.link = data.link;
+  if ('group' in data) event.group = data.group;
   if (!hasEventId) event.eventId = eventId;
   event.occurredAt = occurredAt;
   event.receivedAt = receivedAt;

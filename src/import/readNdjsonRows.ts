@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import { MAX_JSON_DEPTH } from '../core/eventLimits.js';
+import { nestsDeeperThan } from '../core/jsonDepth.js';
 import type { SourceRow } from './sourceRow.js';
 
 /** One event per line in the API's shape; blank lines are skipped, a line that is not JSON is a rejected row. */
@@ -9,13 +11,30 @@ export async function* readNdjsonRows(stream: Readable): AsyncGenerator<SourceRo
   for await (const text of lines) {
     line++;
     if (text.trim() === '') continue;
+    let event: unknown;
     try {
-      yield { line, event: JSON.parse(text) as unknown };
+      event = JSON.parse(text) as unknown;
     } catch (err) {
       yield {
         line,
         errors: [{ path: '(row)', code: 'invalid_json', message: (err as Error).message }],
       };
+      continue;
     }
+    // The row's id and its batch are built by serialising it, which deep nesting would overflow.
+    if (nestsDeeperThan(event, MAX_JSON_DEPTH + 1)) {
+      yield {
+        line,
+        errors: [
+          {
+            path: '(row)',
+            code: 'too_deep',
+            message: `nesting must be at most ${MAX_JSON_DEPTH} levels deep inside a field`,
+          },
+        ],
+      };
+      continue;
+    }
+    yield { line, event };
   }
 }

@@ -94,51 +94,154 @@ describe('validateEvents', () => {
 
   it('reports every problem of an event at once', () => {
     const v = events(
-      validateEvents({ userId: 'bad user!', type: 'Page View', amount: 'ten' }, deps()),
+      validateEvents({ userId: 'bad\tuser', type: 'Page View', amount: 'ten' }, deps()),
     );
     expect(v.results[0]?.errors?.map((e) => e.path).sort()).toEqual(['amount', 'type', 'userId']);
   });
 
+  const nest = (levels: number): unknown => {
+    let v: unknown = 1;
+    for (let i = 0; i < levels; i++) v = { a: v };
+    return v;
+  };
+
   it.each([
-    ['userId empty', { userId: '', type: 't' }, 'userId'],
-    ['userId 129 chars', { userId: 'a'.repeat(129), type: 't' }, 'userId'],
-    ['type 65 chars', { userId: 'u', type: 'a'.repeat(65) }, 'type'],
-    ['type uppercase', { userId: 'u', type: 'Click' }, 'type'],
-    ['eventId not a UUID', { eventId: 'abc', userId: 'u', type: 't' }, 'eventId'],
+    ['userId empty', { userId: '', type: 't' }, 'userId', 'invalid_user_id'],
+    ['userId 256 chars', { userId: 'a'.repeat(256), type: 't' }, 'userId', 'invalid_user_id'],
+    ['userId with a newline', { userId: 'a\nb', type: 't' }, 'userId', 'invalid_user_id'],
+    ['userId with DEL', { userId: 'a\u007fb', type: 't' }, 'userId', 'invalid_user_id'],
+    ['userId with a C1 control', { userId: 'a\u0085b', type: 't' }, 'userId', 'invalid_user_id'],
     [
-      'property value too long',
-      { userId: 'u', type: 't', properties: { k: 'x'.repeat(1025) } },
-      'properties.k',
+      'userId with a lone surrogate',
+      { userId: 'a\ud800b', type: 't' },
+      'userId',
+      'invalid_user_id',
     ],
-    ['nested property', { userId: 'u', type: 't', properties: { k: { a: 1 } } }, 'properties.k'],
     [
-      'property key too long',
-      { userId: 'u', type: 't', properties: { ['k'.repeat(65)]: 1 } },
-      'properties.' + 'k'.repeat(65),
+      'userId with a lone low surrogate',
+      { userId: '\udc00', type: 't' },
+      'userId',
+      'invalid_user_id',
     ],
-  ])('rejects %s', (_name, event, path) => {
+    ['type 65 chars', { userId: 'u', type: 'a'.repeat(65) }, 'type', 'too_big'],
+    ['type uppercase', { userId: 'u', type: 'Click' }, 'type', 'invalid_format'],
+    ['eventId not a UUID', { eventId: 'abc', userId: 'u', type: 't' }, 'eventId', 'invalid_format'],
+    [
+      'string over 16 KiB',
+      { userId: 'u', type: 't', properties: { k: ['x'.repeat(16 * 1024 + 1)] } },
+      'properties.k.0',
+      'too_long',
+    ],
+    [
+      'nesting over 32 levels',
+      { userId: 'u', type: 't', properties: nest(33) },
+      'properties.' + Array(32).fill('a').join('.'),
+      'too_deep',
+    ],
+    [
+      'key over 256 characters',
+      { userId: 'u', type: 't', context: { page: { ['k'.repeat(257)]: 1 } } },
+      'context.page.' + 'k'.repeat(257),
+      'key_too_long',
+    ],
+    ['empty key', { userId: 'u', type: 't', traits: { '': 1 } }, 'traits', 'empty_key'],
+    [
+      'a Date',
+      { userId: 'u', type: 't', properties: { at: new Date(0) } },
+      'properties.at',
+      'invalid_type',
+    ],
+    [
+      'NaN',
+      { userId: 'u', type: 't', traitsOnce: { n: [NaN] } },
+      'traitsOnce.n.0',
+      'invalid_number',
+    ],
+    [
+      'properties an array',
+      { userId: 'u', type: 't', properties: [1] },
+      'properties',
+      'invalid_type',
+    ],
+    [
+      'a link to the same user',
+      { userId: 'u', type: 't', link: { previousId: 'u', via: 'alias' } },
+      'link.previousId',
+      'same_as_user_id',
+    ],
+    [
+      'a link of unknown kind',
+      { userId: 'u', type: 't', link: { previousId: 'v', via: 'merge' } },
+      'link.via',
+      'invalid_value',
+    ],
+    [
+      'a group without id',
+      { userId: 'u', type: 't', group: { type: 'company' } },
+      'group.id',
+      'invalid_type',
+    ],
+  ])('rejects %s', (_name, event, path, code) => {
     const v = events(validateEvents(event, deps()));
     expect(v.results[0]?.status).toBe('rejected');
-    expect(v.results[0]?.errors?.map((e) => e.path)).toContain(path);
+    expect(v.results[0]?.errors).toContainEqual(expect.objectContaining({ path, code }));
   });
 
-  it('accepts the limits exactly', () => {
+  it('accepts the limits exactly: 255-character Unicode ids, 32 levels, long keys and strings, many keys', () => {
     const properties = Object.fromEntries(
-      Array.from({ length: 50 }, (_, i) => [`k${i}`, i % 2 ? 'v' : null]),
+      Array.from({ length: 500 }, (_, i) => [`k${i}`, i % 2 ? 'v' : null]),
     );
+    const userId = '😀'.repeat(255);
     const v = events(
       validateEvents(
-        { userId: 'a'.repeat(128), type: 'b'.repeat(64), amount: -1.5, properties },
+        {
+          userId,
+          type: 'b'.repeat(64),
+          amount: -1.5,
+          properties: { ...properties, deep: nest(31), long: 'x'.repeat(16 * 1024) },
+          context: { ['k'.repeat(256)]: [[[]]] },
+          traits: JSON.parse('{"__proto__":{"admin":true},"constructor":"c"}') as object,
+          link: { previousId: 'google-oauth2|103476', via: 'identify' },
+          group: { type: 'company', id: 'ann+test@example.com' },
+        },
         deps(),
       ),
     );
-    expect(v.accepted).toHaveLength(1);
+    expect(v.results[0]).toMatchObject({ status: 'accepted' });
+    const e = v.accepted[0]!;
+    expect(e.userId).toBe(userId);
+    expect(Object.keys(e.traits!)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(e.traits)).toBe(Object.prototype);
+    expect(e.group).toEqual({ type: 'company', id: 'ann+test@example.com' });
+    expect(Object.keys(e)).toEqual([
+      'userId',
+      'type',
+      'amount',
+      'properties',
+      'context',
+      'traits',
+      'link',
+      'group',
+      'eventId',
+      'occurredAt',
+      'receivedAt',
+    ]);
   });
 
-  it('rejects 51 properties', () => {
-    const properties = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 1]));
-    const v = events(validateEvents({ userId: 'u', type: 't', properties }, deps()));
-    expect(v.results[0]?.errors?.[0]).toMatchObject({ path: 'properties' });
+  it('rejects nesting of any depth without recursion, naming where it goes too deep', () => {
+    for (const levels of [5_000, 100_000]) {
+      const properties = JSON.parse('{"a":'.repeat(levels) + '1' + '}'.repeat(levels)) as unknown;
+      const v = events(
+        validateEvents({ events: [{ userId: 'u', type: 't', properties }] }, deps()),
+      );
+      expect(v.results[0]?.errors).toEqual([
+        {
+          path: 'properties.' + Array(32).fill('a').join('.'),
+          code: 'too_deep',
+          message: 'nesting must be at most 32 levels deep',
+        },
+      ]);
+    }
   });
 
   it('rejects an event over 32 KiB serialised', () => {

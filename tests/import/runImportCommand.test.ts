@@ -140,7 +140,8 @@ describe('npm run import against the local host', () => {
       'event_id,occurred_at,user_id,event_type,properties_json',
       `,2026-11-01T10:00:00Z,${p}-r,page_view,"{""note"":""two lines"",`,
       `""b"":1}"`,
-      `,2026-11-01T10:00:00Z,bad user,page_view,{}`,
+      // a control character (a tab) is what a userId may not hold
+      `,2026-11-01T10:00:00Z,bad\tuser,page_view,{}`,
       `,2026-11-01T10:00:00Z,${p}-r,Page View,{}`,
       `,2026-11-01T10:00:00Z,${p}-r,click,not json`,
       `not-a-uuid,2026-11-01T10:00:00Z,${p}-r,click,{}`,
@@ -164,19 +165,80 @@ describe('npm run import against the local host', () => {
     ]);
     expect(run.code).toBe(1);
     expect(run.out).toContain('6 rows, 2 delivered, 4 rejected');
-    expect(run.out).toContain(`rejected ${file}:4: userId: may contain only`);
+    expect(run.out).toContain(`rejected ${file}:4: userId: must not contain control characters`);
     const rows = readFileSync(errors, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(rows.map((r) => [r.line, r.errors[0].path, r.errors[0].code])).toEqual([
-      [4, 'userId', 'invalid_format'],
+      [4, 'userId', 'invalid_user_id'],
       [5, 'type', 'invalid_format'],
       [6, 'properties', 'invalid_json'],
       [7, 'eventId', 'invalid_format'],
     ]);
     expect(rows.every((r) => r.file === file)).toBe(true);
     await settle([`${p}-r`], 2);
+  });
+
+  it('imports real-world user ids, nested properties and the new fields as sent; deep rows are rejected rows', async () => {
+    const dir = workDir();
+    const p = prefix();
+    const ids = [
+      `${p} a/b#c?d\\e|f+g h`,
+      `${p}-google-oauth2|103476123456789012345`,
+      `${p}-ann+test@example.com`,
+      `${p}-😀 Ærø`,
+      `${p}-${'x'.repeat(255 - p.length - 1)}`,
+    ];
+    const proto = JSON.parse('{"__proto__":{"admin":true},"constructor":1}') as object;
+    const ndjson = [
+      ...ids.map((userId, i) =>
+        JSON.stringify({
+          userId,
+          type: 'checkout',
+          occurredAt: `2026-11-03T08:0${i}:00Z`,
+          properties: { cart: { total: 10 + i, items: [{ sku: 'a', tags: ['x'] }] }, proto },
+          context: { page: { url: 'https://shop.test/?q=1' } },
+          traits: { plan: 'pro' },
+        }),
+      ),
+      `{"userId":"${p}-deep","type":"t","properties":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`,
+      JSON.stringify({ userId: `${p}-ctl\u0007`, type: 't' }),
+    ].join('\n');
+    writeFileSync(join(dir, 'people.ndjson'), ndjson);
+    const csv = [
+      'userId,type,occurredAt,properties',
+      `"${ids[0]}, Jr.",purchase,2026-11-03T09:00:00Z,"{""a"":{""b"":[1]}}"`,
+    ].join('\n');
+    writeFileSync(join(dir, 'people.csv'), csv);
+    const errors = join(dir, 'rejected.ndjson');
+    const common = ['--url', host.url, '--state', join(dir, 'state'), '--errors', errors];
+    const nd = await runImport([join(dir, 'people.ndjson'), ...common]);
+    expect(nd.code).toBe(1);
+    expect(nd.out).toContain('7 rows, 5 delivered, 2 rejected');
+    const rejected = readFileSync(errors, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; errors: { code: string }[] });
+    expect(rejected.map((r) => [r.line, r.errors[0]?.code])).toEqual([
+      [6, 'too_deep'],
+      [7, 'invalid_user_id'],
+    ]);
+    expect((await runImport([join(dir, 'people.csv'), ...common])).code).toBe(0);
+    expect(await settle([...ids, `${ids[0]}, Jr.`], 6)).toBe(6);
+    for (const [i, userId] of ids.entries()) {
+      const [doc] = await stored(userId);
+      expect(doc).toMatchObject({
+        userId,
+        properties: { cart: { total: 10 + i, items: [{ sku: 'a', tags: ['x'] }] } },
+        context: { page: { url: 'https://shop.test/?q=1' } },
+        traits: { plan: 'pro' },
+      });
+      expect(JSON.stringify(doc!.properties?.proto)).toBe(
+        '{"__proto__":{"admin":true},"constructor":1}',
+      );
+    }
+    expect((await stored(`${ids[0]}, Jr.`))[0]).toMatchObject({ properties: { a: { b: [1] } } });
   });
 
   it('stops with exit 2 on broken CSV quoting, keeping the position but not marking the file complete', async () => {

@@ -1,4 +1,5 @@
 import type { ApiKeyStore } from '../../ports.js';
+import { MAX_BATCH_EVENTS } from '../eventLimits.js';
 import { formatKey, hashKey, keyPrefix } from './apiKey.js';
 import type { ApiKeyRecord } from './apiKeyRecord.js';
 import type { Scope } from './scope.js';
@@ -13,8 +14,6 @@ export interface KeyAdminDeps {
 export type KeyCommandOutcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** The largest ingest batch: a write key's burst must hold one, or that batch could never pass. */
-export const MAX_BATCH_EVENTS = 1000;
 
 function newSecret(deps: KeyAdminDeps, scope: Scope, keyId: string): string {
   return formatKey({ scope, keyId, secret: deps.randomBytes(32).toString('base64url') });
@@ -30,6 +29,7 @@ function checkLimits(
   if (burst !== undefined && !(Number.isInteger(burst) && burst >= 1))
     return '--burst must be a whole number of at least 1';
   if (scope === 'write' && burst !== undefined && burst < MAX_BATCH_EVENTS)
+    // The largest ingest batch: a smaller burst could never let one pass.
     return `--burst of a write key must be at least ${MAX_BATCH_EVENTS}, the largest batch`;
   return undefined;
 }

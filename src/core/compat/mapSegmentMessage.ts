@@ -3,16 +3,18 @@ import { amountOf } from './amountOf.js';
 import { derivedEventId } from './compatEventId.js';
 import { correctedTime } from './correctedTime.js';
 import { isObject, rejected, type MapDeps, type MappedMessage } from './mappedMessage.js';
-import { PropertyBag } from './propertyBag.js';
+import { objectField, objectOf } from './objectField.js';
 import { toEventType } from './toEventType.js';
-import { toUserId } from './toUserId.js';
+import { ANONYMOUS_PREFIX, checkId, idText, toUserId } from './toUserId.js';
 
 export const segmentTypes = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 export type SegmentType = (typeof segmentTypes)[number];
 
 export const MAX_MESSAGE_ID_LENGTH = 100;
+/** Segment has no group types: every group call is about a group of this type. */
+export const SEGMENT_GROUP_TYPE = 'group';
 
-/** Fields read into the event, and fields with no meaning here (`integrations` configures destinations). */
+/** Fields read into the event, and fields with no meaning here (the write key, Segment's own stamps). */
 const MAPPED = new Set([
   'type',
   'messageId',
@@ -29,23 +31,21 @@ const MAPPED = new Set([
   'properties',
   'traits',
   'context',
-]);
-const IGNORED = new Set([
   'integrations',
-  'writeKey',
-  'receivedAt',
-  '_metadata',
-  'channel',
-  'version',
 ]);
+const IGNORED = new Set(['writeKey', 'receivedAt', '_metadata', 'channel', 'version']);
 
 const isSegmentType = (v: unknown): v is SegmentType =>
   typeof v === 'string' && (segmentTypes as readonly string[]).includes(v);
 
 /**
- * One message of the Segment HTTP Tracking API as our event (the README's "Segment" table).
- * `callType` is the endpoint's type (`v1/track`), `batchSentAt` and `batchContext` the batch's
- * `sentAt` and `context` (the message's own context keys win).
+ * One message of the Segment HTTP Tracking API as our event (the README's "Segment" table), nothing
+ * flattened: `properties`, `context` (the batch's context under the message's own keys),
+ * `integrations` and `traits` as sent; the call's own fields (type, messageId, the event name as
+ * sent, unknown top-level fields) in `context.segment`; page and screen `name`/`category` in
+ * `properties` unless already there, as analytics.js puts them. `link`: alias calls (`previousId`),
+ * and any call carrying both `userId` and `anonymousId`. `group`: group calls.
+ * `callType` is the endpoint's type (`v1/track`), `batchSentAt` and `batchContext` the batch's.
  */
 export function mapSegmentMessage(
   raw: unknown,
@@ -88,8 +88,6 @@ export function mapSegmentMessage(
   );
   if (!user.ok) return rejected(messageId, user.error);
 
-  const bag = new PropertyBag();
-  bag.set('segment.type', callType);
   let type: string = callType;
   if (callType === 'track') {
     if (typeof raw.event !== 'string' || raw.event === '') {
@@ -109,27 +107,79 @@ export function mapSegmentMessage(
     }
     type = mapped;
   }
-  if (messageId !== null) bag.set('segment.messageId', messageId);
-  for (const field of ['event', 'name', 'category', 'groupId', 'previousId']) {
-    const v = raw[field];
-    if (v !== undefined) bag.add(`segment.${field}`, v);
+
+  const properties = objectField(raw.properties, 'properties');
+  if (!properties.ok) return rejected(messageId, properties.error);
+  const traits = objectField(raw.traits, 'traits');
+  if (!traits.ok) return rejected(messageId, traits.error);
+  const integrations = objectField(raw.integrations, 'integrations');
+  if (!integrations.ok) return rejected(messageId, integrations.error);
+  const ownContext = objectField(raw.context, 'context');
+  if (!ownContext.ok) return rejected(messageId, ownContext.error);
+  const batchContext = objectField(options.batchContext, '(batch).context');
+  if (!batchContext.ok) return rejected(messageId, batchContext.error);
+
+  // The call's own fields: what our event does not carry elsewhere.
+  const segment: [string, unknown][] = [['type', callType]];
+  if (messageId !== null) segment.push(['messageId', messageId]);
+  if (raw.event !== undefined) segment.push(['event', raw.event]);
+  for (const key of Object.keys(raw)) {
+    if (!MAPPED.has(key) && !IGNORED.has(key)) segment.push([key, raw[key]]);
   }
-  const hasUserId = raw.userId !== undefined && raw.userId !== null && raw.userId !== '';
-  if (hasUserId && raw.anonymousId !== undefined && raw.anonymousId !== null) {
-    bag.add('segment.anonymousId', raw.anonymousId);
+  const context = objectOf([
+    ...Object.entries(batchContext.value ?? {}),
+    ...Object.entries(ownContext.value ?? {}),
+    ['segment', objectOf(segment)],
+  ]);
+
+  let props = properties.value;
+  if (callType === 'page' || callType === 'screen') {
+    const extra: [string, unknown][] = [];
+    for (const field of ['name', 'category']) {
+      const v = raw[field];
+      if (v !== undefined && v !== null && !(props !== undefined && Object.hasOwn(props, field))) {
+        extra.push([field, v]);
+      }
+    }
+    if (extra.length > 0) props = objectOf([...Object.entries(props ?? {}), ...extra]);
   }
-  for (const [key, value] of Object.entries(raw)) {
-    if (!MAPPED.has(key) && !IGNORED.has(key)) bag.add(`segment.${key}`, value);
+
+  let link: ClientEvent['link'];
+  const anonymousId = idText(raw.anonymousId);
+  if (callType === 'alias') {
+    const previous = idText(raw.previousId);
+    if (previous === undefined) {
+      return rejected(messageId, {
+        path: 'previousId',
+        code: 'required',
+        message: 'an alias call needs the previous id',
+      });
+    }
+    // analytics.js sends the anonymous id as previousId when the user had no id yet.
+    const previousId = previous === anonymousId ? `${ANONYMOUS_PREFIX}${previous}` : previous;
+    const checked = checkId(previousId, 'previousId');
+    if (!checked.ok) return rejected(messageId, checked.error);
+    if (previousId !== user.userId) link = { previousId, via: 'alias' };
+  } else if (idText(raw.userId) !== undefined && anonymousId !== undefined) {
+    const checked = checkId(`${ANONYMOUS_PREFIX}${anonymousId}`, 'anonymousId', true);
+    if (!checked.ok) return rejected(messageId, checked.error);
+    if (checked.userId !== user.userId) link = { previousId: checked.userId, via: 'identify' };
   }
-  if (raw.properties !== undefined) bag.add('', raw.properties);
-  if (raw.traits !== undefined) bag.add('traits', raw.traits);
-  const context =
-    isObject(options.batchContext) && isObject(raw.context)
-      ? { ...options.batchContext, ...raw.context }
-      : (raw.context ?? options.batchContext);
-  if (context !== undefined) bag.add('context', context);
-  const properties = bag.result();
-  if (!properties.ok) return rejected(messageId, ...properties.errors);
+
+  let group: ClientEvent['group'];
+  if (callType === 'group') {
+    const groupId = idText(raw.groupId);
+    if (groupId === undefined) {
+      return rejected(messageId, {
+        path: 'groupId',
+        code: 'required',
+        message: 'a group call needs a groupId',
+      });
+    }
+    const checked = checkId(groupId, 'groupId');
+    if (!checked.ok) return rejected(messageId, checked.error);
+    group = { type: SEGMENT_GROUP_TYPE, id: groupId };
+  }
 
   const timestamp = raw.timestamp ?? raw.originalTimestamp;
   const time = correctedTime(
@@ -149,6 +199,11 @@ export function mapSegmentMessage(
   if (time.occurredAt !== undefined) event.occurredAt = time.occurredAt;
   const amount = amountOf(raw.properties);
   if (amount !== undefined) event.amount = amount;
-  if (properties.properties) event.properties = properties.properties;
+  if (props !== undefined) event.properties = props;
+  if (context !== undefined) event.context = context;
+  if (integrations.value !== undefined) event.integrations = integrations.value;
+  if (traits.value !== undefined) event.traits = traits.value;
+  if (link !== undefined) event.link = link;
+  if (group !== undefined) event.group = group;
   return { ok: true, messageId, event };
 }

@@ -1,4 +1,6 @@
 import type { FieldError } from '../event.js';
+import { MAX_JSON_DEPTH } from '../eventLimits.js';
+import { nestsDeeperThan } from '../jsonDepth.js';
 import type { ColumnTarget } from './columnMapping.js';
 
 export type RowOutcome =
@@ -40,7 +42,13 @@ export function mapRow(cells: readonly string[], targets: readonly ColumnTarget[
     if (cell === '' || target === 'ignore') continue;
     if (typeof target === 'object') {
       properties ??= {};
-      properties[target.property] = cell;
+      // Defined, not assigned: a column named `__proto__` is data like any other.
+      Object.defineProperty(properties, target.property, {
+        value: cell,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else if (target === 'amount') {
       const amount = Number(cell.trim());
       if (cell.trim() === '' || !Number.isFinite(amount)) {
@@ -58,6 +66,13 @@ export function mapRow(cells: readonly string[], targets: readonly ColumnTarget[
           path: 'properties',
           code: 'invalid_json',
           message: 'must be a JSON object',
+        });
+      } else if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) {
+        // the row's id is built by serialising it, which deep nesting would overflow
+        errors.push({
+          path: 'properties',
+          code: 'too_deep',
+          message: `nesting must be at most ${MAX_JSON_DEPTH} levels deep`,
         });
       } else properties = { ...(parsed as Record<string, unknown>), ...properties };
     } else if (target === 'occurredAt') event.occurredAt = normaliseTimestamp(cell.trim());

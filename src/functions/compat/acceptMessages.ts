@@ -1,6 +1,13 @@
 import type { Caller } from '../../core/access/scope.js';
 import type { MappedMessage } from '../../core/compat/mappedMessage.js';
-import { MAX_BATCH_EVENTS, type AcceptedEvent, type FieldError } from '../../core/event.js';
+import { derivedEventId } from '../../core/compat/compatEventId.js';
+import {
+  MAX_BATCH_EVENTS,
+  MAX_JSON_DEPTH,
+  type AcceptedEvent,
+  type FieldError,
+} from '../../core/event.js';
+import { nestsDeeperThan } from '../../core/jsonDepth.js';
 import { validateEvents } from '../../core/validateEvents.js';
 import type { Deps } from '../../deps.js';
 import { acceptEvents } from '../accept/acceptEvents.js';
@@ -77,25 +84,24 @@ export async function acceptMessages(
   if (queued.kind !== 'queued') return queued;
   const headers = queued.headers;
   if (rejected.length > 0) {
-    // Set aside after the send, best effort: the answer lists every rejection whatever happens here.
+    // Set aside after the send: a retry after a failed put re-sends events the store already dedupes.
+    // A put that fails costs the copies, never the answer: the rejections are listed in it anyway.
     try {
       await deps.deadLetters.put(
         rejected.map((r) => ({
-          key: `compat:${options.protocol}:${r.messageId ?? `index-${r.index}`}`,
+          key: setAsideKey(options.protocol, caller.keyId, r, deps.newId),
           reason: `${r.errors[0]?.path}: ${r.errors[0]?.message}`,
           body: {
             protocol: options.protocol,
             keyId: caller.keyId,
-            message: withoutSecrets(raws[r.index]),
+            message: setAsideMessage(raws[r.index]),
             errors: r.errors,
           },
         })),
       );
     } catch (err) {
-      // The events were queued and the rejections are in the answer: a 5xx here would make the SDK
-      // re-send a batch whose bad messages fail again. The warning keeps the reason.
       deps.logger.warn(
-        `${options.protocol}: could not set rejected messages aside: ${(err as Error).message}`,
+        `${options.protocol}: could not set ${rejected.length} rejected messages aside: ${(err as Error).message}`,
       );
     }
     const first = rejected[0]!;
@@ -115,14 +121,38 @@ export async function acceptMessages(
   return { kind: 'accepted', accepted: accepted.length, duplicates, rejected, headers };
 }
 
-/** A rejected message as set aside: without the write key some single-message bodies carry. */
-function withoutSecrets(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+/**
+ * The dead letter's key: a derived UUID for a message with an id (a redelivery overwrites its copy),
+ * a fresh one otherwise. Client ids may hold `/`, `#`, `?` or `\`, which a Cosmos DB id cannot.
+ */
+function setAsideKey(protocol: Protocol, keyId: string, r: Rejection, newId: () => string): string {
+  return `compat:${protocol}:${r.messageId !== null ? derivedEventId(keyId, r.messageId) : newId()}`;
+}
+
+/** Past this nesting a copy is not kept: serialising it could overflow the stack (it is refused anyway). */
+const SET_ASIDE_MAX_DEPTH = 2 * MAX_JSON_DEPTH;
+
+/**
+ * A rejected message as set aside: without the write key some single-message bodies carry, and in
+ * place of a message nested too deep to serialise, a note saying so and its top-level keys.
+ */
+function setAsideMessage(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return nestsDeeperThan(raw, SET_ASIDE_MAX_DEPTH)
+      ? { omitted: `nested deeper than ${SET_ASIDE_MAX_DEPTH} levels` }
+      : raw;
+  }
   const { writeKey: _w, api_key: _a, token: _t, ...rest } = raw as Record<string, unknown>;
   const props = rest.properties;
   if (typeof props === 'object' && props !== null && !Array.isArray(props)) {
     const { token: _pt, $token: _pd, ...kept } = props as Record<string, unknown>;
     rest.properties = kept;
+  }
+  if (nestsDeeperThan(rest, SET_ASIDE_MAX_DEPTH)) {
+    return {
+      omitted: `nested deeper than ${SET_ASIDE_MAX_DEPTH} levels`,
+      keys: Object.keys(rest).slice(0, 100),
+    };
   }
   return rest;
 }

@@ -1,4 +1,3 @@
-import { serialisedBytes } from '../../core/serialisedBytes.js';
 import type { HttpResponseInit } from '@azure/functions';
 import type { AccessOutcome } from '../../core/access/accessOutcome.js';
 import { rateLimited, withHeaders } from '../bindHttpFunction.js';
@@ -36,22 +35,4 @@ export function answer(outcome: AcceptOutcome, ok: Record<string, unknown>): Htt
     }),
     outcome.headers,
   );
-}
-
-/** 413 when one message is over `limit` bytes serialised; undefined when all fit. */
-export function tooBigMessage(
-  messages: readonly unknown[],
-  limit: number,
-  bodyBytes: number,
-): HttpResponseInit | undefined {
-  if (bodyBytes <= limit) return undefined;
-  const index = messages.findIndex((m) => serialisedBytes(m) > limit);
-  if (index < 0) return undefined;
-  return problem(413, 'message_too_large', `message ${index} is over ${limit} bytes serialised`, [
-    {
-      path: `batch.${index}`,
-      code: 'too_big',
-      message: `must be at most ${limit} bytes serialised`,
-    },
-  ]);
 }

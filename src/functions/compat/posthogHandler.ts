@@ -1,13 +1,14 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapPosthogMessage } from '../../core/compat/mapPosthogMessage.js';
+import { oversizedMessage } from '../../core/compat/oversizedMessage.js';
 import { MAX_EVENT_BYTES } from '../../core/event.js';
 import type { Deps } from '../../deps.js';
 import type { ApiHandler } from '../../app.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
 import { authenticateCompat, keySource } from './authenticateCompat.js';
-import { answer, refused, tooBigMessage } from './compatAnswers.js';
+import { answer, refused } from './compatAnswers.js';
 import { readCompatBody } from './readCompatBody.js';
 
 /** The batch's messages, its `sent_at` and the key it names, from any of capture's body shapes. */
@@ -60,12 +61,14 @@ export function createPosthogHandler(deps: Deps): ApiHandler {
         { path: 'batch', code: 'too_small', message: 'must contain at least 1 event' },
       ]);
     }
-    const tooBig = tooBigMessage(parsed.messages, MAX_EVENT_BYTES, body.bytes);
-    if (tooBig) return tooBig;
 
     const mapDeps = { now, keyId: caller.keyId, newId: deps.newId };
-    const mapped = parsed.messages.map((m) =>
-      mapPosthogMessage(m, { batchSentAt: parsed.sentAt }, mapDeps),
+    // A message over the limit is a rejection of its own: the rest of the batch is taken.
+    const sizeCheck = body.bytes > MAX_EVENT_BYTES;
+    const mapped = parsed.messages.map(
+      (m) =>
+        (sizeCheck ? oversizedMessage(m, MAX_EVENT_BYTES, 'uuid') : undefined) ??
+        mapPosthogMessage(m, { batchSentAt: parsed.sentAt }, mapDeps),
     );
     const traceparent =
       request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;

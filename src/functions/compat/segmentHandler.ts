@@ -1,12 +1,13 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapSegmentMessage, type SegmentType } from '../../core/compat/mapSegmentMessage.js';
+import { oversizedMessage } from '../../core/compat/oversizedMessage.js';
 import type { Deps } from '../../deps.js';
 import type { ApiHandler } from '../../app.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
 import { authenticateCompat, keySource } from './authenticateCompat.js';
-import { answer, refused, tooBigMessage } from './compatAnswers.js';
+import { answer, refused } from './compatAnswers.js';
 import { readCompatBody } from './readCompatBody.js';
 
 export const SEGMENT_MAX_BATCH_BYTES = 500 * 1024;
@@ -48,15 +49,19 @@ export function createSegmentHandler(call: 'batch' | SegmentType): (deps: Deps) 
         ]);
       }
       const messages: unknown[] = call === 'batch' ? (value.batch as unknown[]) : [value];
-      const tooBig = tooBigMessage(messages, SEGMENT_MAX_MESSAGE_BYTES, body.bytes);
-      if (tooBig) return tooBig;
 
       const mapDeps = { now, keyId: caller.keyId, newId: deps.newId };
       const options =
         call === 'batch'
           ? { batchSentAt: value.sentAt, batchContext: value.context }
           : { callType: call };
-      const mapped = messages.map((m) => mapSegmentMessage(m, options, mapDeps));
+      // A message over the limit is a rejection of its own: the rest of the batch is taken.
+      const sizeCheck = body.bytes > SEGMENT_MAX_MESSAGE_BYTES;
+      const mapped = messages.map(
+        (m) =>
+          (sizeCheck ? oversizedMessage(m, SEGMENT_MAX_MESSAGE_BYTES, 'messageId') : undefined) ??
+          mapSegmentMessage(m, options, mapDeps),
+      );
       const traceparent =
         request.headers.get('traceparent') ?? context.traceContext?.traceParent ?? undefined;
       const outcome = await acceptMessages(deps, caller, mapped, messages, {

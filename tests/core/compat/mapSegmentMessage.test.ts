@@ -7,7 +7,9 @@ const now = Date.parse('2026-11-24T12:00:00Z');
 const deps = { now, keyId: 'key-1', newId: () => '00000000-0000-4000-8000-000000000001' };
 
 describe('mapSegmentMessage', () => {
-  it('maps a track call: type from the event name, original name, amount, flattened properties, context', () => {
+  it('maps a track call: type from the event name, amount, properties, context and integrations as sent', () => {
+    const properties = { revenue: 12.5, total: 99, products: [{ sku: 'x', tags: ['a'] }] };
+    const context = { library: { name: 'analytics-node', version: '3.1.0' } };
     const result = mapSegmentMessage(
       {
         type: 'track',
@@ -16,14 +18,15 @@ describe('mapSegmentMessage', () => {
         anonymousId: 'a-1',
         event: 'Order Completed',
         timestamp: '2026-11-24T11:00:00.000Z',
-        properties: { revenue: 12.5, total: 99, products: [{ sku: 'x' }] },
-        context: { library: { name: 'analytics-node', version: '3.1.0' } },
+        properties,
+        context,
         integrations: { All: false },
+        writeKey: 'secret',
       },
       {},
       deps,
     );
-    expect(result).toEqual({
+    expect(result).toStrictEqual({
       ok: true,
       messageId: 'msg-1',
       event: {
@@ -32,20 +35,20 @@ describe('mapSegmentMessage', () => {
         type: 'order_completed',
         occurredAt: '2026-11-24T11:00:00.000Z',
         amount: 12.5,
-        properties: {
-          'segment.type': 'track',
-          'segment.messageId': 'msg-1',
-          'segment.event': 'Order Completed',
-          'segment.anonymousId': 'a-1',
-          revenue: 12.5,
-          total: 99,
-          'products.0.sku': 'x',
-          'context.library.name': 'analytics-node',
-          'context.library.version': '3.1.0',
+        properties,
+        context: {
+          library: { name: 'analytics-node', version: '3.1.0' },
+          segment: { type: 'track', messageId: 'msg-1', event: 'Order Completed' },
         },
+        integrations: { All: false },
+        link: { previousId: 'anon:a-1', via: 'identify' },
       },
     });
-    if (result.ok) expect(eventSchema.safeParse(result.event).success).toBe(true);
+    // stored as sent: the very object, nothing flattened
+    if (result.ok) {
+      expect(result.event.properties).toBe(properties);
+      expect(eventSchema.safeParse(result.event).success).toBe(true);
+    }
   });
 
   it('takes amount from total, else value, skipping what is not a number', () => {
@@ -58,32 +61,75 @@ describe('mapSegmentMessage', () => {
     expect(amount({ value: 'blue' })).toBeUndefined();
   });
 
-  it('marks an anonymous user so it never mixes with a real userId', () => {
-    const r = mapSegmentMessage({ type: 'page', anonymousId: 'abc', name: 'Home' }, {}, deps);
+  it('marks an anonymous user so it never mixes with a real userId; page name and category in properties', () => {
+    const r = mapSegmentMessage(
+      {
+        type: 'page',
+        anonymousId: 'abc',
+        name: 'Home',
+        category: 'Docs',
+        properties: { path: '/' },
+      },
+      {},
+      deps,
+    );
     expect(r).toMatchObject({
       ok: true,
-      event: { userId: 'anon:abc', type: 'page', properties: { 'segment.name': 'Home' } },
+      event: {
+        userId: 'anon:abc',
+        type: 'page',
+        properties: { path: '/', name: 'Home', category: 'Docs' },
+      },
     });
+    if (r.ok) expect(r.event.link).toBeUndefined();
+    // analytics.js already puts them in properties: those win
+    const ajs = mapSegmentMessage(
+      { type: 'screen', userId: 'u', name: 'Cart', properties: { name: 'Cart (2)' } },
+      {},
+      deps,
+    );
+    expect(ajs).toMatchObject({ ok: true, event: { properties: { name: 'Cart (2)' } } });
   });
 
-  it('gives identify, group and alias types of their own and keeps traits', () => {
+  it('keeps identify traits as traits, group traits with the group, context.traits in context', () => {
+    const traits = { plan: 'pro', address: { city: 'Oslo' } };
     const identify = mapSegmentMessage(
-      { type: 'identify', userId: 'u', traits: { plan: 'pro', address: { city: 'Oslo' } } },
+      {
+        type: 'identify',
+        userId: 'ann+test@example.com',
+        anonymousId: 'anon-7',
+        traits,
+        context: { traits: { plan: 'free' } },
+      },
       {},
       deps,
     );
     expect(identify).toMatchObject({
       ok: true,
       event: {
+        userId: 'ann+test@example.com',
         type: 'identify',
-        properties: { 'traits.plan': 'pro', 'traits.address.city': 'Oslo' },
+        traits,
+        context: { traits: { plan: 'free' }, segment: { type: 'identify' } },
+        link: { previousId: 'anon:anon-7', via: 'identify' },
       },
     });
-    const group = mapSegmentMessage({ type: 'group', userId: 'u', groupId: 'g1' }, {}, deps);
+    const group = mapSegmentMessage(
+      { type: 'group', userId: 'u', groupId: 42, traits: { name: 'Initech' } },
+      {},
+      deps,
+    );
     expect(group).toMatchObject({
       ok: true,
-      event: { type: 'group', properties: { 'segment.groupId': 'g1' } },
+      event: {
+        type: 'group',
+        group: { type: 'group', id: '42' },
+        traits: { name: 'Initech' },
+      },
     });
+  });
+
+  it('maps alias to a link, the anonymous id as previousId getting its anon: prefix', () => {
     const alias = mapSegmentMessage(
       { userId: 'u', previousId: 'old' },
       { callType: 'alias' },
@@ -91,8 +137,35 @@ describe('mapSegmentMessage', () => {
     );
     expect(alias).toMatchObject({
       ok: true,
-      event: { type: 'alias', properties: { 'segment.previousId': 'old' } },
+      event: { type: 'alias', userId: 'u', link: { previousId: 'old', via: 'alias' } },
     });
+    // analytics.js: alias('u') before any identify sends the anonymousId as previousId
+    const ajs = mapSegmentMessage(
+      { type: 'alias', userId: 'u', previousId: 'a-9', anonymousId: 'a-9' },
+      {},
+      deps,
+    );
+    expect(ajs).toMatchObject({
+      ok: true,
+      event: { link: { previousId: 'anon:a-9', via: 'alias' } },
+    });
+    const self = mapSegmentMessage({ type: 'alias', userId: 'u', previousId: 'u' }, {}, deps);
+    expect(self.ok && self.event.link).toBe(undefined);
+  });
+
+  it('accepts real-world user ids: Auth0, e-mail with +, Unicode, URL-like', () => {
+    for (const userId of [
+      'google-oauth2|103476123456789012345',
+      'ann+test@example.com',
+      'Ærøskøbing 😀',
+      'https://id.example/u?x=1#frag',
+      'a/b\\c',
+      'x'.repeat(255),
+    ]) {
+      const r = mapSegmentMessage({ type: 'track', event: 'e', userId }, {}, deps);
+      expect(r).toMatchObject({ ok: true, event: { userId } });
+      if (r.ok) expect(eventSchema.safeParse(r.event).success).toBe(true);
+    }
   });
 
   it('corrects the timestamp for clock skew with the message sentAt, else the batch sentAt', () => {
@@ -132,8 +205,28 @@ describe('mapSegmentMessage', () => {
       path: 'userId',
       code: 'required',
     });
-    expect(reject({ type: 'track', event: 'e', userId: 'a b' })).toMatchObject({
+    expect(reject({ type: 'track', event: 'e', userId: 'a\nb' })).toMatchObject({
+      path: 'userId',
       code: 'invalid_user_id',
+    });
+    expect(reject({ type: 'track', event: 'e', userId: 'x'.repeat(256) })).toMatchObject({
+      code: 'invalid_user_id',
+    });
+    expect(reject({ type: 'track', event: 'e', anonymousId: 'x'.repeat(251) })).toMatchObject({
+      path: 'anonymousId',
+      code: 'invalid_user_id',
+    });
+    expect(reject({ type: 'track', event: 'e', userId: 'u', properties: [1] })).toMatchObject({
+      path: 'properties',
+      code: 'invalid_type',
+    });
+    expect(reject({ type: 'alias', userId: 'u' })).toMatchObject({
+      path: 'previousId',
+      code: 'required',
+    });
+    expect(reject({ type: 'group', userId: 'u' })).toMatchObject({
+      path: 'groupId',
+      code: 'required',
     });
     expect(reject({ type: 'bogus', userId: 'u' })).toMatchObject({ path: 'type' });
     expect(
@@ -158,11 +251,11 @@ describe('mapSegmentMessage', () => {
     );
     expect(r).toMatchObject({
       ok: true,
-      event: { properties: { 'context.locale': 'nb-NO', 'context.app.name': 'shop' } },
+      event: { context: { locale: 'nb-NO', app: { name: 'shop' } } },
     });
   });
 
-  it('keeps unknown top-level fields under segment.', () => {
+  it('keeps unknown top-level fields in context.segment', () => {
     const r = mapSegmentMessage(
       { type: 'screen', userId: 'u', name: 'Cart', custom: { a: 1 } },
       {},
@@ -170,7 +263,25 @@ describe('mapSegmentMessage', () => {
     );
     expect(r).toMatchObject({
       ok: true,
-      event: { type: 'screen', properties: { 'segment.custom.a': 1 } },
+      event: { type: 'screen', context: { segment: { type: 'screen', custom: { a: 1 } } } },
     });
+  });
+
+  it('keeps __proto__ and constructor keys as data, never as prototypes', () => {
+    const raw = JSON.parse(
+      '{"type":"track","event":"e","userId":"u","properties":{"__proto__":{"admin":true},"constructor":1},' +
+        '"context":{"__proto__":{"polluted":1}},"__proto__":{"x":1}}',
+    ) as unknown;
+    const r = mapSegmentMessage(raw, {}, deps);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(Object.getPrototypeOf(r.event.context)).toBe(Object.prototype);
+    expect(Object.keys(r.event.context!)).toEqual(['__proto__', 'segment']);
+    expect(JSON.stringify(r.event.context)).toBe(
+      '{"__proto__":{"polluted":1},"segment":{"type":"track","event":"e","__proto__":{"x":1}}}',
+    );
+    expect(JSON.stringify(r.event.properties)).toBe('{"__proto__":{"admin":true},"constructor":1}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(eventSchema.safeParse(r.event).success).toBe(true);
   });
 });

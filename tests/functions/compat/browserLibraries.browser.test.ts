@@ -281,11 +281,11 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     const traffic = watch(page, host.url);
     await page.goto(`${site.url}/posthog.html?utm_source=newsletter&utm_campaign=winter`);
     await page.waitForFunction(
-      () => (window as unknown as { posthog?: { __loaded?: boolean } }).posthog?.__loaded,
+      () => (globalThis as unknown as { posthog?: { __loaded?: boolean } }).posthog?.__loaded,
     );
     await page.click('#buy');
     await page.evaluate(() => {
-      const ph = (window as unknown as { posthog: Record<string, (...a: unknown[]) => void> })
+      const ph = (globalThis as unknown as { posthog: Record<string, (...a: unknown[]) => void> })
         .posthog;
       ph.capture!('Order Completed', { revenue: 42.5, cart: { items: [{ sku: 'A-1', qty: 2 }] } });
       ph.identify!('ann+test@example.com', { email: 'ann+test@example.com' }, { signup: 'web' });
@@ -332,10 +332,10 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     const traffic = watch(page, host.url);
     await page.goto(`${site.url}/posthog.html`);
     await page.waitForFunction(
-      () => (window as unknown as { posthog?: { __loaded?: boolean } }).posthog?.__loaded,
+      () => (globalThis as unknown as { posthog?: { __loaded?: boolean } }).posthog?.__loaded,
     );
     await page.evaluate(() => {
-      const ph = (window as unknown as { posthog: Record<string, (...a: unknown[]) => void> })
+      const ph = (globalThis as unknown as { posthog: Record<string, (...a: unknown[]) => void> })
         .posthog;
       ph.capture!('Viewed Pricing');
       ph.identify!('google-oauth2|103476', { plan: 'pro' });
@@ -451,7 +451,7 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     let page = await context.newPage();
     let traffic = watch(page, host.url);
     await page.goto(`${site.url}/segment.html`);
-    await page.waitForFunction(() => 'analytics' in window);
+    await page.waitForFunction(() => 'analytics' in globalThis);
     let refused = failNextSends(host.deps);
     await page.evaluate(async () => {
       const a = (
@@ -478,12 +478,12 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     traffic = watch(page, host.url);
     await page.goto(`${site.url}/posthog.html`);
     await page.waitForFunction(
-      () => (window as unknown as { posthog?: { __loaded?: boolean } }).posthog?.__loaded,
+      () => (globalThis as unknown as { posthog?: { __loaded?: boolean } }).posthog?.__loaded,
     );
     await drain(page, traffic, () => sentOf(traffic).some((s) => s.name === '$pageview'));
     refused = failNextSends(host.deps);
     await page.evaluate(() => {
-      (window as unknown as { posthog: { capture(n: string): void } }).posthog.capture(
+      (globalThis as unknown as { posthog: { capture(n: string): void } }).posthog.capture(
         'Retried Upgrade',
       );
     });

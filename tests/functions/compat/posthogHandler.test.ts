@@ -35,6 +35,7 @@ const capture = (uuid: string) => ({
   properties: { $current_url: 'https://x.test/' },
 });
 const UUID = '0190f3c2-7b1e-7a11-9c2b-1234567890ab';
+const UUID2 = '0190f3c2-7b1e-7a11-9c2b-1234567890ac';
 
 describe('posthog handler', () => {
   it('takes a batch { api_key, batch, sent_at } and answers 200 { status: "Ok" }', async () => {
@@ -81,10 +82,12 @@ describe('posthog handler', () => {
     );
     expect(gz.status).toBe(200);
     expect(deps.recorded.sent).toHaveLength(3);
-    expect(deps.recorded.sent[1]?.events[0]?.properties).not.toHaveProperty('token');
+    // the token the body carried in properties is stored nowhere
+    expect(deps.recorded.sent[1]?.events).toHaveLength(1);
+    expect(JSON.stringify(deps.recorded.sent[1]?.events)).not.toContain('phc_write');
   });
 
-  it('answers 401 without a valid key, 403 for a read key, 400 for bad bodies, 413 for a big event', async () => {
+  it('answers 401 without a valid key, 403 for a read key, 400 for bad bodies, a rejection for a big event', async () => {
     const deps = setup();
     const handler = createPosthogHandler(deps);
     const status = async (body: string) =>
@@ -94,21 +97,31 @@ describe('posthog handler', () => {
     expect(await status(JSON.stringify({ api_key: 'phc_read', batch: [capture(UUID)] }))).toBe(403);
     expect(await status('{"api_key": "phc_write", "batch": [')).toBe(400);
     expect(await status(JSON.stringify({ api_key: 'phc_write', batch: [] }))).toBe(400);
-    expect(
-      await status(
+    const big = await handler(
+      post(
+        'batch',
         JSON.stringify({
           api_key: 'phc_write',
-          batch: [{ ...capture(UUID), properties: { big: 'z'.repeat(40_000) } }],
+          batch: [{ ...capture(UUID), properties: { big: 'z'.repeat(40_000) } }, capture(UUID2)],
         }),
       ),
-    ).toBe(413);
+      new InvocationContext(),
+      openCaller,
+    );
+    // one event over 32 KiB is a rejection of its own; the rest of the batch is taken
+    expect(big.status).toBe(200);
+    expect(big.jsonBody).toMatchObject({
+      accepted: 1,
+      rejected: [{ index: 0, messageId: UUID, errors: [{ code: 'too_big' }] }],
+    });
     const base64 = await handler(
       post('batch?compression=lz64', 'data=abc'),
       new InvocationContext(),
       openCaller,
     );
     expect(base64.jsonBody).toMatchObject({ error: { code: 'unsupported_compression' } });
-    expect(deps.recorded.sent).toHaveLength(0);
+    // only the batch with the big event sent anything: its one good event
+    expect(deps.recorded.sent.flatMap((s) => s.events.map((e) => e.eventId))).toEqual([UUID2]);
   });
 
   it('answers 503 when the queue refuses', async () => {

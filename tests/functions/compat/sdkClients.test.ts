@@ -113,25 +113,24 @@ describe('@segment/analytics-node against the local host', () => {
     const user = await storedExactly('seg-1', 2);
     expect(user).toHaveLength(2);
     const order = user.find((e) => e.type === 'order_completed');
+    // stored as sent: nested properties unflattened, the library context and call fields in context
     expect(order).toMatchObject({
       amount: 42.5,
       source: 'mobile-app',
-      properties: {
-        'segment.event': 'Order Completed',
-        'items.0.sku': 'A-1',
-        'items.0.qty': 2,
-        'coupon.code': 'X',
-        'context.library.name': '@segment/analytics-node',
+      properties: { revenue: 42.5, items: [{ sku: 'A-1', qty: 2 }], coupon: { code: 'X' } },
+      context: {
+        library: { name: '@segment/analytics-node' },
+        segment: { type: 'track', event: 'Order Completed' },
       },
     });
     expect(typeof order?.score).toBe('number');
-    expect(user.find((e) => e.type === 'identify')?.properties).toMatchObject({
-      'traits.plan': 'pro',
-      'traits.address.city': 'Oslo',
+    expect(user.find((e) => e.type === 'identify')?.traits).toEqual({
+      plan: 'pro',
+      address: { city: 'Oslo' },
     });
     const visitor = await storedExactly('anon:visitor-9', 1);
     expect(visitor).toMatchObject([
-      { type: 'page', properties: { 'segment.name': 'Pricing', path: '/pricing' } },
+      { type: 'page', properties: { name: 'Pricing', path: '/pricing' } },
     ]);
   });
 
@@ -187,6 +186,9 @@ describe('every compatible path on the local host', () => {
             type: 'track',
             event: 'Route Checked',
             userId: 'routes',
+            // what v1/group and v1/alias need (the path's type wins over the message's)
+            groupId: 'g-routes',
+            previousId: 'routes-before',
             messageId: `route-${i}`,
             writeKey: 'w-key',
           }
@@ -237,14 +239,14 @@ describe('posthog-node against the local host', () => {
     expect(stored.find((e) => e.type === 'order_completed')).toMatchObject({
       amount: 19.9,
       source: 'mobile-app',
-      properties: {
-        'posthog.event': 'Order Completed',
-        'cart.items.0.sku': 'B',
-        $lib: 'posthog-node',
-      },
+      properties: { total: 19.9, cart: { items: [{ sku: 'B' }] } },
+      context: { $lib: 'posthog-node', posthog: { event: 'Order Completed' } },
     });
-    expect(stored.find((e) => e.type === 'ph:identify')?.properties).toMatchObject({
-      '$set.email': 'ph@example.test',
+    expect(stored.find((e) => e.type === 'ph:pageview')?.context).toMatchObject({
+      $current_url: 'https://shop.test/cart',
+    });
+    expect(stored.find((e) => e.type === 'ph:identify')?.traits).toEqual({
+      email: 'ph@example.test',
     });
   });
 

@@ -87,7 +87,10 @@ describe('segment handler', () => {
     });
     expect(warnings.join('\n')).toMatch(/segment: 1 of 2 messages rejected/);
     expect(deps.recorded.deadLetters).toMatchObject([
-      { key: 'compat:segment:index-1', reason: expect.stringMatching(/^event:/) },
+      {
+        key: expect.stringMatching(/^compat:segment:[0-9a-f-]{36}$/),
+        reason: expect.stringMatching(/^event:/),
+      },
     ]);
     expect(res.headers).toMatchObject({ 'ratelimit-remaining': '99' });
   });
@@ -141,6 +144,45 @@ describe('segment handler', () => {
     expect(deps.recorded.sent).toHaveLength(0);
   });
 
+  it('answers 200 listing the rejection even when setting it aside fails, with keys Cosmos DB takes', async () => {
+    const { deps, warnings } = setup();
+    deps.deadLetters = {
+      put: () => Promise.reject(new Error('dead-letter store down')),
+    };
+    const res = await createSegmentHandler('batch')(deps)(
+      post(
+        'v1/batch',
+        JSON.stringify({
+          batch: [track('ok/1'), { type: 'track', userId: 'u', messageId: 'a/b#c?d\\e' }],
+        }),
+        basic('w-key'),
+      ),
+      new InvocationContext(),
+      openCaller,
+    );
+    expect(res.status).toBe(200);
+    expect(res.jsonBody).toMatchObject({
+      accepted: 1,
+      rejected: [{ index: 1, messageId: 'a/b#c?d\\e' }],
+    });
+    expect(warnings.join('\n')).toMatch(
+      /could not set 1 rejected messages aside: dead-letter store down/,
+    );
+    const keys: string[] = [];
+    deps.deadLetters = { put: async (items) => void keys.push(...items.map((i) => i.key)) };
+    await createSegmentHandler('batch')(deps)(
+      post(
+        'v1/batch',
+        JSON.stringify({ batch: [{ type: 'track', userId: 'u', messageId: 'a/b#c?d\\e' }] }),
+        basic('w-key'),
+      ),
+      new InvocationContext(),
+      openCaller,
+    );
+    // the same message id gives the same key (a redelivery overwrites its copy); no / \\ ? #
+    expect(keys).toEqual([`compat:segment:${derivedEventId('k-w', 'a/b#c?d\\e')}`]);
+  });
+
   it('answers 503 with Retry-After when the queue refuses', async () => {
     const deps = testDeps({ sendResult: { ok: false, reason: 'down', retryAfterSeconds: 4 } });
     const res = await createSegmentHandler('batch')(deps)(
@@ -185,7 +227,7 @@ describe('segment handler', () => {
     expect(deps.recorded.sent[0]?.events).toHaveLength(1);
   });
 
-  it('answers 413 over 500 KB per batch or 32 KB per message', async () => {
+  it('answers 413 over 500 KB per batch; a message over 32 KB is one rejection, the rest taken', async () => {
     const { deps } = setup();
     const handler = createSegmentHandler('batch')(deps);
     const big = 'x'.repeat(1000);
@@ -204,9 +246,14 @@ describe('segment handler', () => {
       new InvocationContext(),
       openCaller,
     );
-    expect(overMessage.status).toBe(413);
-    expect(overMessage.jsonBody).toMatchObject({ error: { errors: [{ path: 'batch.1' }] } });
-    expect(deps.recorded.sent).toHaveLength(0);
+    expect(overMessage.status).toBe(200);
+    expect(overMessage.jsonBody).toMatchObject({
+      success: true,
+      accepted: 1,
+      rejected: [{ index: 1, messageId: 'fat', errors: [{ path: '(root)', code: 'too_big' }] }],
+    });
+    expect(deps.recorded.sent).toHaveLength(1);
+    expect(deps.recorded.sent[0]?.events).toMatchObject([{ eventId: derivedEventId('k-w', 'ok') }]);
   });
 
   it('gives a re-sent batch the same eventIds, so the store counts it once', async () => {
