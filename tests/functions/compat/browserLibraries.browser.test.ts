@@ -368,7 +368,9 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     await page.goto(`${site.url}/segment.html`);
     await page.evaluate(async () => {
       const a = (
-        window as unknown as { analytics: Record<string, (...x: unknown[]) => Promise<unknown>> }
+        globalThis as unknown as {
+          analytics: Record<string, (...x: unknown[]) => Promise<unknown>>;
+        }
       ).analytics;
       await a.page!();
       await a.track!('Order Completed', { revenue: 42.5, products: [{ sku: 'A-1' }] });
@@ -395,7 +397,9 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     await page.goto(`${site.url}/segment-batching.html`);
     await page.evaluate(async () => {
       const a = (
-        window as unknown as { analytics: Record<string, (...x: unknown[]) => Promise<unknown>> }
+        globalThis as unknown as {
+          analytics: Record<string, (...x: unknown[]) => Promise<unknown>>;
+        }
       ).analytics;
       await Promise.all([
         a.page!(),
@@ -420,7 +424,9 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     await page.goto(`${site.url}/segment.html`);
     await page.evaluate(async () => {
       const a = (
-        window as unknown as { analytics: Record<string, (...x: unknown[]) => Promise<unknown>> }
+        globalThis as unknown as {
+          analytics: Record<string, (...x: unknown[]) => Promise<unknown>>;
+        }
       ).analytics;
       await a.track!('Viewed Pricing');
       await a.identify!('ann+test@example.com', { plan: 'pro' });
@@ -455,7 +461,9 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     let refused = failNextSends(host.deps);
     await page.evaluate(async () => {
       const a = (
-        window as unknown as { analytics: Record<string, (...x: unknown[]) => Promise<unknown>> }
+        globalThis as unknown as {
+          analytics: Record<string, (...x: unknown[]) => Promise<unknown>>;
+        }
       ).analytics;
       await a.track!('Retried Purchase', { revenue: 9 });
     });
