@@ -91,8 +91,12 @@ function expectMapped(
     const own = Object.fromEntries(
       Object.entries(props).filter(([k]) => !k.startsWith('$') && k !== 'distinct_id'),
     );
+    // $groupidentify's own fields make its `group` and the group's traits.
+    const grouping = message.event === '$groupidentify' ? /^\$group_(type|key|set)$/ : /^$/;
     const context = Object.fromEntries(
-      Object.entries(props).filter(([k]) => k.startsWith('$') && !POSTHOG_NOT_CONTEXT.has(k)),
+      Object.entries(props).filter(
+        ([k]) => k.startsWith('$') && !POSTHOG_NOT_CONTEXT.has(k) && !grouping.test(k),
+      ),
     );
     if (Object.keys(own).length > 0) expect(doc.properties, label).toMatchObject(own);
     expect(doc.context, label).toMatchObject(context);
@@ -100,8 +104,10 @@ function expectMapped(
     if (isObject(props.$set_once)) expect(doc.traitsOnce, label).toMatchObject(props.$set_once);
     if (message.event === '$identify' && typeof props.$anon_distinct_id === 'string')
       expect(doc.link, label).toEqual({ previousId: props.$anon_distinct_id, via: 'identify' });
-    if (message.event === '$groupidentify')
+    if (message.event === '$groupidentify') {
       expect(doc.group, label).toEqual({ type: props.$group_type, id: props.$group_key });
+      expect(doc.traits, label).toMatchObject(props.$group_set as Record<string, unknown>);
+    }
     return;
   }
   expect(doc.eventId, label).toBe(derivedEventId(KEY_ID, String(message.messageId)));
