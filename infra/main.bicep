@@ -92,6 +92,7 @@ var scoresContainerName = 'scores'
 var activityContainerName = 'daily-activity'
 var dailyEventsContainerName = 'daily-events'
 var usersContainerName = 'users'
+var identitiesContainerName = 'identities'
 var deadLetterContainerName = 'deadletters'
 var keysContainerName = 'keys'
 var modelContainerName = 'models'
@@ -162,6 +163,7 @@ module data 'app/data.bicep' = {
     activityContainerName: activityContainerName
     dailyEventsContainerName: dailyEventsContainerName
     usersContainerName: usersContainerName
+    identitiesContainerName: identitiesContainerName
     deadLetterContainerName: deadLetterContainerName
     keysContainerName: keysContainerName
     dataTtlSeconds: dataTtlSeconds
@@ -208,6 +210,7 @@ module api 'app/api.bicep' = {
       COSMOS_ACTIVITY_CONTAINER: activityContainerName
       COSMOS_DAILY_EVENTS_CONTAINER: dailyEventsContainerName
       COSMOS_USERS_CONTAINER: usersContainerName
+      COSMOS_IDENTITIES_CONTAINER: identitiesContainerName
       COSMOS_DEADLETTER_CONTAINER: deadLetterContainerName
       COSMOS_CREATE_IF_MISSING: 'false'
       MODEL_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint

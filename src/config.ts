@@ -39,6 +39,7 @@ export const settingsSchema = z.object({
   COSMOS_ACTIVITY_CONTAINER: name('daily-activity'),
   COSMOS_DAILY_EVENTS_CONTAINER: name('daily-events'),
   COSMOS_USERS_CONTAINER: name('users'),
+  COSMOS_IDENTITIES_CONTAINER: name('identities'),
   COSMOS_DEADLETTER_CONTAINER: name('deadletters'),
   COSMOS_CREATE_IF_MISSING: bool.optional(),
 

@@ -65,7 +65,7 @@ export async function createDeps(
       const { createSqliteStore } = await import('./adapters/sqlite/sqliteStore.js');
       const { createSqliteDeadLetterSink } =
         await import('./adapters/sqlite/sqliteDeadLetterSink.js');
-      store = createSqliteStore(join(dataDir, 'store.db'));
+      store = createSqliteStore(join(dataDir, 'store.db'), { logger: base.logger });
       const sink = createSqliteDeadLetterSink(join(dataDir, 'store.db'));
       closers.push(() => sink.close());
       deadLetters = sink;
@@ -84,6 +84,8 @@ export async function createDeps(
         activityContainer: config.COSMOS_ACTIVITY_CONTAINER,
         dailyEventsContainer: config.COSMOS_DAILY_EVENTS_CONTAINER,
         usersContainer: config.COSMOS_USERS_CONTAINER,
+        identitiesContainer: config.COSMOS_IDENTITIES_CONTAINER,
+        logger: base.logger,
         deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
         createIfMissing: config.COSMOS_CREATE_IF_MISSING,
       });

@@ -6,6 +6,7 @@ import type { BucketTake, RatePolicy } from './core/access/tokenBucket.js';
 import type { AvroRecordSchema } from './core/backup/avroSchema.js';
 import type { TableDefinition } from './core/backup/manifest.js';
 import type { AcceptedEvent, ScoredEvent } from './core/event.js';
+import type { IdentityStore, ProfileView } from './ports/identity.js';
 
 /** Outcome of handing events to the queue: ok means durably accepted. */
 export type SendResult =
@@ -25,6 +26,7 @@ export interface ScoreCursor {
 }
 
 export interface UserScoresQuery {
+  /** The person this id counts as is listed: the events of every id linked to it. */
   userId: string;
   limit: number;
   /** Inclusive lower bound on occurredAt, ISO UTC. */
@@ -90,12 +92,17 @@ export interface RetentionCohort {
 }
 
 export interface UserSummary {
+  /** The person: the id asked for, or the person it is linked to. */
   userId: string;
+  /** The ids linked to the person; their events are counted in every figure here. */
+  linkedIds: string[];
   firstSeen: string;
   lastSeen: string;
   events: number;
   activeDays: number;
   latest: ScoredEvent;
+  /** Present when the person's profile has traits or groups. */
+  profile?: ProfileView;
 }
 
 /** Where scored events live. Implementations: embedded SQLite, Cosmos DB. */
@@ -113,8 +120,10 @@ export interface ScoreStore {
   scoreHistogram(model: ModelRef, from: string, to: string): Promise<ScoreHistogram | undefined>;
   /** Cohorts by each user's first stored event, with the members active in each later interval. */
   retention(query: RetentionQuery): Promise<RetentionCohort[]>;
-  /** Undefined when the user has no stored event. */
+  /** The person `userId` counts as, all linked ids included; undefined when none has a stored event. */
   userSummary(userId: string): Promise<UserSummary | undefined>;
+  /** Links and profiles (see ports/identity.ts). */
+  readonly identity: IdentityStore;
   check(): Promise<void>;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ param scoresContainerName string
 param activityContainerName string
 param dailyEventsContainerName string
 param usersContainerName string
+param identitiesContainerName string
 param deadLetterContainerName string
 param keysContainerName string
 @description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
@@ -196,6 +197,42 @@ resource users 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@20
         indexingMode: 'consistent'
         automatic: true
         includedPaths: []
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Identity links, linked-id lists and profiles of people and groups; point reads, one query on k
+resource identities 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: identitiesContainerName
+  properties: {
+    resource: {
+      id: identitiesContainerName
+      partitionKey: {
+        paths: [
+          '/userId'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: dataTtlSeconds
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/userId/?'
+          }
+          {
+            path: '/k/?'
+          }
+        ]
         excludedPaths: [
           {
             path: '/*'

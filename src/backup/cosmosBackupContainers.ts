@@ -1,6 +1,7 @@
 import {
   activityContainer,
   dailyEventsContainer,
+  identitiesContainer,
   type ContainerShape,
   deadLetterContainer,
   keysContainer,
@@ -18,6 +19,7 @@ type ContainerSettings = Pick<
   | 'COSMOS_API_KEYS_CONTAINER'
   | 'COSMOS_DAILY_EVENTS_CONTAINER'
   | 'COSMOS_USERS_CONTAINER'
+  | 'COSMOS_IDENTITIES_CONTAINER'
 >;
 
 /** The containers a Cosmos DB backup holds and a restore recreates: add a container with one line. */
@@ -29,4 +31,5 @@ export const cosmosBackupContainers = (config: ContainerSettings): Map<string, C
     [config.COSMOS_API_KEYS_CONTAINER, keysContainer],
     [config.COSMOS_DAILY_EVENTS_CONTAINER, dailyEventsContainer],
     [config.COSMOS_USERS_CONTAINER, usersContainer],
+    [config.COSMOS_IDENTITIES_CONTAINER, identitiesContainer],
   ]);

@@ -131,13 +131,41 @@ export const scoreDistributionSchema = distributionSchema.extend({
     .meta({ description: 'The configured challenger over the same days, to judge drift' }),
 });
 
+export const profileSchema = z
+  .object({
+    traits: z.record(z.string(), z.unknown()).meta({
+      description:
+        'Each trait with its latest `traits` value by occurredAt, else its earliest `traitsOnce` value',
+    }),
+    groups: z
+      .record(z.string(), z.string())
+      .meta({
+        description: 'The latest group id per group type (Segment group, PostHog $groupidentify)',
+      }),
+    updatedAt: z.iso
+      .datetime()
+      .optional()
+      .meta({ description: 'occurredAt of the newest value kept' }),
+  })
+  .meta({
+    id: 'Profile',
+    description: "A person's traits and groups, joined across their linked ids",
+  });
+
 export const userSummarySchema = z.object({
-  userId: z.string(),
+  userId: z.string().meta({
+    description: 'The person: the id asked for, or the identified user it is linked to',
+  }),
+  linkedIds: z.array(z.string()).meta({
+    description:
+      'Ids linked to the person (anonymous ids); their events count in every figure here',
+  }),
   firstSeen: z.iso.datetime(),
   lastSeen: z.iso.datetime(),
   events: z.number().int(),
   activeDays: z.number().int(),
   latest: scoredEventSchema,
+  profile: profileSchema.optional().meta({ description: 'Present once a trait or group was set' }),
 });
 
 const compatRejectionSchema = z.object({

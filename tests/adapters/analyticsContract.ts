@@ -202,6 +202,7 @@ export function analyticsContract(name: string, makeStore: () => Promise<StoreUn
         )[0];
         expect(await store.userSummary(userId)).toEqual({
           userId,
+          linkedIds: [],
           firstSeen: times[0],
           lastSeen: times.at(-1),
           events: mine.length,

@@ -26,19 +26,35 @@ export interface BackupUnderTest {
 const USERS = ['ana', 'ben', 'cy'];
 const DAYS = ['2026-03-09', '2026-03-10', '2026-03-11'];
 
+/** cy browses as anon:cy first, then logs in (a link with traits) and joins a group. */
 function seedEvents(): ScoredEvent[] {
   return Array.from({ length: 24 }, (_, i) =>
-    scoredEvent(USERS[i % 3]!, `${DAYS[i % 2]}T1${i % 10}:00:00.000Z`, {
-      score: i / 24,
-      properties: { n: i, note: i % 5 === 0 ? null : `ü${i}` },
-    }),
+    scoredEvent(
+      i % 3 === 2 && i < 12 ? 'anon:cy' : USERS[i % 3]!,
+      `${DAYS[i % 2]}T1${i % 10}:00:00.000Z`,
+      {
+        score: i / 24,
+        properties: { n: i, note: i % 5 === 0 ? null : `ü${i}` },
+        ...(i === 14 && {
+          link: { previousId: 'anon:cy', via: 'identify' },
+          traits: { plan: 'pro' },
+          traitsOnce: { referrer: 'ad' },
+        }),
+        ...(i === 17 && { group: { type: 'company', id: 'acme' }, traits: { seats: 3 } }),
+      },
+    ),
   );
 }
 
 /** Every query the ScoreStore port offers, over the seeded users and days. */
 async function answers(store: ScoreStore) {
   const scores = await Promise.all(USERS.map((userId) => store.userScores({ userId, limit: 100 })));
-  return { scores, dau: await store.dailyActiveUsers(DAYS[0]!, DAYS[2]!) };
+  return {
+    scores,
+    dau: await store.dailyActiveUsers(DAYS[0]!, DAYS[2]!),
+    summaries: await Promise.all(['cy', 'anon:cy'].map((id) => store.userSummary(id))),
+    group: await store.identity.groupProfile('company', 'acme'),
+  };
 }
 
 /** The behaviour both backup adapters share; each adapter's test file runs it against its own peer. */
@@ -94,6 +110,14 @@ export function backupContract(name: string, open: () => Promise<BackupUnderTest
       const restored = await answers(store);
       expect(restored).toEqual(await answers(subject.store));
       expect(restored.scores.flatMap((p) => p.items)).toHaveLength(24);
+      // Links and profiles came back with the events.
+      expect(restored.summaries[1]).toMatchObject({
+        userId: 'cy',
+        linkedIds: ['anon:cy'],
+        events: 8,
+        profile: { traits: { plan: 'pro', referrer: 'ad' }, groups: { company: 'acme' } },
+      });
+      expect(restored.group?.traits).toEqual({ seats: 3 });
     });
 
     it('writes Avro container files a reader opens with nothing but the file', async () => {

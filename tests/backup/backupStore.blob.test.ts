@@ -60,8 +60,11 @@ describe('backup to and restore from a Blob URL (Azurite)', () => {
       names.push(blob.name);
     expect(names.sort()).toEqual([
       'nightly/1/day_users.avro',
+      'nightly/1/group_profiles.avro',
+      'nightly/1/identity_links.avro',
       'nightly/1/manifest.json',
       'nightly/1/models.avro',
+      'nightly/1/profiles.avro',
       'nightly/1/score_days.avro',
       'nightly/1/scores.avro',
       'nightly/1/store.db',

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   activityContainer,
   dailyEventsContainer,
+  identitiesContainer,
   deadLetterContainer,
   keysContainer,
   scoresContainer,
@@ -134,6 +135,7 @@ describe('app settings in Bicep and src/config.ts', () => {
     expect(env.COSMOS_DEADLETTER_CONTAINER).toBe(defaults.COSMOS_DEADLETTER_CONTAINER);
     expect(env.COSMOS_DAILY_EVENTS_CONTAINER).toBe(defaults.COSMOS_DAILY_EVENTS_CONTAINER);
     expect(env.COSMOS_USERS_CONTAINER).toBe(defaults.COSMOS_USERS_CONTAINER);
+    expect(env.COSMOS_IDENTITIES_CONTAINER).toBe(defaults.COSMOS_IDENTITIES_CONTAINER);
     expect(env.MODEL_BLOB_CONTAINER).toBe(defaults.MODEL_BLOB_CONTAINER);
     expect(env.COSMOS_API_KEYS_CONTAINER).toBe(defaults.COSMOS_API_KEYS_CONTAINER);
     expect(env.API_KEY_CACHE_SECONDS).toBe(String(defaults.API_KEY_CACHE_SECONDS));
@@ -192,6 +194,7 @@ describe('Cosmos DB containers in Bicep and src/adapters/cosmos/containers.ts', 
     ['COSMOS_API_KEYS_CONTAINER', keysContainer],
     ['COSMOS_DAILY_EVENTS_CONTAINER', dailyEventsContainer],
     ['COSMOS_USERS_CONTAINER', usersContainer],
+    ['COSMOS_IDENTITIES_CONTAINER', identitiesContainer],
   ] as const;
 
   it.each(cases)("%s has the code's partition key and indexing policy", (setting, shape) => {

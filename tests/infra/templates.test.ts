@@ -249,7 +249,7 @@ describe('resources', () => {
     expect(at(account.body, 'properties.disableLocalAuth')).toBe(true);
     expect(at(account.body, 'properties.disableKeyBasedMetadataWriteAccess')).toBe(true);
     const containers = data.resources.filter((r) => r.type.includes('/containers@'));
-    expect(containers).toHaveLength(6);
+    expect(containers).toHaveLength(7);
     // Every container of event data expires with its TTL setting; API keys stay until revoked and listed.
     for (const c of containers.filter((c) => c.symbol !== 'keys'))
       expect(expr(at(c.body, 'properties.resource.defaultTtl')), c.symbol).toMatch(/TtlSeconds$/);

@@ -93,3 +93,17 @@ export const usersContainer: ContainerShape = {
     excludedPaths: [{ path: '/*' }],
   },
 };
+
+/**
+ * Identity links, alias lists and profiles of people and groups (see cosmosIdentity.ts): point
+ * reads, and one query on k inside a person's partition for its linked ids.
+ */
+export const identitiesContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/userId'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [{ path: '/userId/?' }, { path: '/k/?' }],
+    excludedPaths: [{ path: '/*' }],
+  },
+};

@@ -30,7 +30,7 @@ import { mapWithConcurrency } from './mapWithConcurrency.js';
 export const MODELS_PARTITION = '~models';
 const STALE_ID = '~stale';
 const ROLLUP_ID = '~rollup';
-const memberId = (userId: string) => `~c:${userId}`;
+export const memberId = (userId: string) => `~c:${userId}`;
 const DAY_CONCURRENCY = 8;
 const MAX_COHORT_ROUNDS = 5;
 
@@ -58,6 +58,26 @@ interface EventDoc {
 }
 
 const modelKey = (m: ModelRef) => `${m.name}@${m.version}`;
+
+/** The small per-event document of a day's partition (cosmosIdentity.ts rewrites it on a link). */
+export function dailyEventDoc(
+  d: Pick<ScoredEvent, 'eventId' | 'day' | 'userId' | 'type' | 'model' | 'score' | 'challenger'>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    id: d.eventId,
+    day: d.day,
+    k: 'e',
+    u: d.userId,
+    t: d.type,
+    m: modelKey(d.model),
+    s: d.score,
+  };
+  if (d.challenger) Object.assign(body, { cm: modelKey(d.challenger), cs: d.challenger.score });
+  return body;
+}
+
+/** A new generation for the day: its rollup is rebuilt on the next read. */
+export const staleMarkDoc = (day: string) => ({ id: STALE_ID, day, k: 's', gen: randomUUID() });
 const emptyRollup = (): DayRollup => ({ gen: null, users: 0, types: {}, models: {} });
 
 export class CosmosAnalyticsError extends Error {
@@ -175,6 +195,7 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
 
   return {
     counted,
+    placeCohorts,
     /** Records the models of every document handed to a write, stored or not: they are then known. */
     async noteModels(docs: readonly ScoredEvent[]): Promise<void> {
       const models = new Set(
@@ -193,20 +214,11 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
     },
 
     async write(docs: readonly ScoredEvent[]): Promise<void> {
-      const events: OperationInput[] = docs.map((d) => {
-        const body: Record<string, unknown> = {
-          id: d.eventId,
-          day: d.day,
-          k: 'e',
-          u: d.userId,
-          t: d.type,
-          m: modelKey(d.model),
-          s: d.score,
-        };
-        if (d.challenger)
-          Object.assign(body, { cm: modelKey(d.challenger), cs: d.challenger.score });
-        return { operationType: 'Create', partitionKey: d.day, resourceBody: body as never };
-      });
+      const events: OperationInput[] = docs.map((d) => ({
+        operationType: 'Create',
+        partitionKey: d.day,
+        resourceBody: dailyEventDoc(d) as never,
+      }));
       await bulk(c.dailyEvents, events, 'daily events', [201, 409]);
       // Marked after the events exist, for every day of the batch (stored before or not), so a
       // redelivery after a crash between the two still marks the day.
@@ -222,7 +234,7 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
           days.map((day) => ({
             operationType: 'Upsert',
             partitionKey: day,
-            resourceBody: { id: STALE_ID, day, k: 's', gen: randomUUID() },
+            resourceBody: staleMarkDoc(day),
           })),
           'stale marks',
           [200, 201],
@@ -391,7 +403,7 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
         if (r.occurredAt > lastSeen) lastSeen = r.occurredAt;
         days.add(r.day);
       }
-      return { firstSeen, lastSeen, events: resources.length, activeDays: days.size };
+      return { firstSeen, lastSeen, events: resources.length, days };
     },
   };
 }

@@ -1,16 +1,19 @@
 import type { CosmosClient, JSONObject, OperationInput } from '@azure/cosmos';
 
 import type { ScoredEvent } from '../../core/event.js';
-import type { ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports.js';
+import { mergeScorePages } from '../../core/identity/mergeScorePages.js';
+import type { Logger, ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports.js';
 import { createCosmosAddScores } from './addCosmosScores.js';
 import {
   activityContainer,
   dailyEventsContainer,
   deadLetterContainer,
+  identitiesContainer,
   scoresContainer,
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { createCosmosIdentity } from './cosmosIdentity.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 
@@ -22,6 +25,10 @@ export interface CosmosStoreOptions {
   dailyEventsContainer?: string;
   /** Each user's first stored day (partition /userId). */
   usersContainer?: string;
+  /** Identity links and profiles (partition /userId), see cosmosIdentity.ts. */
+  identitiesContainer?: string;
+  /** Where refused identity links are reported. */
+  logger?: Logger;
   /** Created along with the others when createIfMissing; the dead-letter sink writes to it. */
   deadLetterContainer?: string;
   createIfMissing: boolean;
@@ -96,6 +103,13 @@ export async function createCosmosStore(
     usersContainer,
     createIfMissing,
   );
+  const identities = await openContainer(
+    client,
+    options.database,
+    options.identitiesContainer ?? 'identities',
+    identitiesContainer,
+    createIfMissing,
+  );
   const analytics = { activity, dailyEvents, users, scores };
   const reader = createAnalyticsReader(analytics);
   if (options.deadLetterContainer !== undefined) {
@@ -108,6 +122,10 @@ export async function createCosmosStore(
     );
   }
   const bulkRetry = options.bulkRetry ?? defaultBulkRetryPolicy;
+  const identity = createCosmosIdentity(
+    { ...analytics, identities },
+    { retry: bulkRetry, logger: options.logger },
+  );
 
   const writeScores = async (docs: readonly ScoredEvent[]) => {
     // The first document of an eventId wins within a call too; the others count as stored.
@@ -150,7 +168,7 @@ export async function createCosmosStore(
     return outcome;
   };
 
-  const userScores = async (query: UserScoresQuery): Promise<ScorePage> => {
+  const idScores = async (query: UserScoresQuery): Promise<ScorePage> => {
     const conditions = ['c.userId = @userId'];
     const parameters: { name: string; value: string | number }[] = [
       { name: '@userId', value: query.userId },
@@ -186,22 +204,40 @@ export async function createCosmosStore(
     return { items, next: { occurredAt: last.occurredAt, eventId: last.eventId } };
   };
 
+  // A person's list: one query in each of their ids' partitions, merged.
+  const userScores = async (query: UserScoresQuery): Promise<ScorePage> => {
+    const { personId, linkedIds } = await identity.store.person(query.userId);
+    if (linkedIds.length === 0) return idScores({ ...query, userId: personId });
+    const pages = await Promise.all(
+      [personId, ...linkedIds].map(
+        async (userId) => (await idScores({ ...query, userId, limit: query.limit + 1 })).items,
+      ),
+    );
+    return mergeScorePages(pages, query.limit);
+  };
+
   return {
     async write(docs): Promise<WriteResult> {
       if (docs.length === 0) return { written: 0, alreadyStored: 0, requests: 0, throttled: 0 };
       const writer = createAnalyticsWriter(analytics, bulkRetry);
-      const [scored, active] = await Promise.all([
-        writeScores(docs),
-        writeActivity(docs),
-        writer.noteModels(docs),
+      const [scored] = await Promise.all([writeScores(docs), writer.noteModels(docs)]);
+      // After the scores (a link's move finds them), before the analytics (counted per person).
+      const persons = await identity.attribute(scored.firsts, writer);
+      const [active] = await Promise.all([
+        writeActivity(docs.map(persons.attribute)),
+        writer.write(scored.firsts.map(persons.attribute)),
       ]);
-      // After the scores, so what the rollups count is stored; every step repeats safely.
-      await writer.write(scored.firsts);
+      await persons.settle();
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,
-        requests: scored.requests + active.requests + writer.counted.requests,
-        throttled: scored.throttled + active.throttled + writer.counted.throttled,
+        requests:
+          scored.requests + active.requests + writer.counted.requests + persons.counted.requests,
+        throttled:
+          scored.throttled +
+          active.throttled +
+          writer.counted.throttled +
+          persons.counted.throttled,
       };
     },
 
@@ -212,15 +248,21 @@ export async function createCosmosStore(
     scoreHistogram: (model, from, to) => reader.scoreHistogram(model, from, to),
     retention: (query) => reader.retention(query),
 
-    async userSummary(userId) {
-      const [activityOf, page] = await Promise.all([
-        reader.userActivity(userId),
+    async userSummary(id) {
+      const { personId: userId, linkedIds } = await identity.store.person(id);
+      const ids = [userId, ...linkedIds];
+      const [activities, page, profile] = await Promise.all([
+        Promise.all(ids.map((one) => reader.userActivity(one))),
         userScores({ userId, limit: 1 }),
+        identity.store.profile(userId),
       ]);
       const latest = page.items[0];
+      const activityOf = combineActivity(activities);
       if (activityOf === undefined || latest === undefined) return undefined;
-      return { userId, ...activityOf, latest };
+      return { userId, linkedIds, ...activityOf, latest, ...(profile && { profile }) };
     },
+
+    identity: identity.store,
 
     addScores: createCosmosAddScores(scores),
 
@@ -229,5 +271,25 @@ export async function createCosmosStore(
     },
 
     async close() {},
+  };
+}
+
+/** One person's activity from each of their ids' (each from its own scores partition). */
+function combineActivity(
+  parts: readonly (
+    { firstSeen: string; lastSeen: string; events: number; days: Set<string> } | undefined
+  )[],
+) {
+  const present = parts.filter((p) => p !== undefined);
+  if (present.length === 0) return undefined;
+  const days = new Set(present.flatMap((p) => [...p.days]));
+  return {
+    firstSeen: present.map((p) => p.firstSeen).sort()[0]!,
+    lastSeen: present
+      .map((p) => p.lastSeen)
+      .sort()
+      .at(-1)!,
+    events: present.reduce((n, p) => n + p.events, 0),
+    activeDays: days.size,
   };
 }

@@ -5,8 +5,10 @@ import { countRetention, retentionSpan } from '../../core/analytics/retentionInt
 import { emptyHistogram } from '../../core/analytics/scoreBins.js';
 import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
-import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
+import { mergeScorePages } from '../../core/identity/mergeScorePages.js';
+import type { Logger, ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
+import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';
 import { openDatabase } from './openDatabase.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
 
@@ -20,6 +22,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS scores_by_user
     ON scores (user_id, occurred_at DESC, event_id DESC);
   ${ROLLUP_SCHEMA}
+  ${IDENTITY_SCHEMA}
 `;
 
 /** PRAGMA user_version once the rollups are built; older files are rolled up from scores on open. */
@@ -84,7 +87,7 @@ export const sqliteStoreQueries = {
  * document and, for those stored for the first time, updates the rollups in the same transaction,
  * so a redelivery changes no figure and a crash leaves documents and rollups in step.
  */
-export function createSqliteStore(path: string): ScoreStore {
+export function createSqliteStore(path: string, options: { logger?: Logger } = {}): ScoreStore {
   const db = openDatabase(path);
   // A batch of 1,000 events dirties more than the default 1,000-page WAL limit (random event ids,
   // per-user index), so every commit used to run a checkpoint and its fsync: that was about half of
@@ -93,6 +96,7 @@ export function createSqliteStore(path: string): ScoreStore {
   db.exec('PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -32768;');
   db.exec(SCHEMA);
   const rollups = createRollupWriter(db);
+  const identity = createSqliteIdentity(db, options.logger);
   migrate(db, rollups);
   const insertScore = db.prepare(
     'INSERT INTO scores (event_id, user_id, occurred_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -106,7 +110,7 @@ export function createSqliteStore(path: string): ScoreStore {
   const selectUserSummary = db.prepare(USER_SUMMARY_SQL);
   const ping = db.prepare('SELECT 1');
 
-  const userScores = (query: UserScoresQuery): ScorePage => {
+  const idScores = (query: UserScoresQuery): ScorePage => {
     const params: Record<string, SQLInputValue> = {
       userId: query.userId,
       from: query.from ?? LOWEST,
@@ -122,10 +126,21 @@ export function createSqliteStore(path: string): ScoreStore {
     return { items, next: { occurredAt: last.occurredAt, eventId: last.eventId } };
   };
 
+  // A person's list: the events of each of their ids, merged (one index range per id).
+  const userScores = async (query: UserScoresQuery): Promise<ScorePage> => {
+    const { personId, linkedIds } = await identity.store.person(query.userId);
+    if (linkedIds.length === 0) return idScores({ ...query, userId: personId });
+    const pages = [personId, ...linkedIds].map(
+      (userId) => idScores({ ...query, userId, limit: query.limit + 1 }).items,
+    );
+    return mergeScorePages(pages, query.limit);
+  };
+
   return {
     async write(docs) {
       if (docs.length === 0) return { written: 0, alreadyStored: 0, requests: 0, throttled: 0 };
       let written = 0;
+      const firsts: ScoredEvent[] = [];
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const doc of docs) {
@@ -138,8 +153,11 @@ export function createSqliteStore(path: string): ScoreStore {
           );
           if (changes === 0) continue;
           written += 1;
-          rollups.add(doc);
+          firsts.push(doc);
         }
+        // Links first: every document is then counted under its person, whatever the order.
+        const attribute = identity.apply(firsts);
+        for (const doc of firsts) rollups.add(attribute(doc));
         rollups.flush();
         db.exec('COMMIT');
       } catch (error) {
@@ -150,9 +168,7 @@ export function createSqliteStore(path: string): ScoreStore {
       return { written, alreadyStored: docs.length - written, requests: 1, throttled: 0 };
     },
 
-    async userScores(query) {
-      return userScores(query);
-    },
+    userScores,
 
     async dailyActiveUsers(from, to) {
       const rows = selectDailyActiveUsers.all({ from, to }) as { day: string; users: number }[];
@@ -204,20 +220,26 @@ export function createSqliteStore(path: string): ScoreStore {
       );
     },
 
-    async userSummary(userId) {
+    async userSummary(id) {
+      const { personId: userId, linkedIds } = await identity.store.person(id);
       const row = selectUserSummary.get({ userId }) as
         { first_at: string; last_at: string; events: number; active_days: number } | undefined;
-      const latest = row && userScores({ userId, limit: 1 }).items[0];
+      const latest = row && (await userScores({ userId, limit: 1 })).items[0];
       if (!row || !latest) return undefined;
+      const profile = await identity.store.profile(userId);
       return {
         userId,
+        linkedIds,
         firstSeen: row.first_at,
         lastSeen: row.last_at,
         events: Number(row.events),
         activeDays: Number(row.active_days),
         latest,
+        ...(profile && { profile }),
       };
     },
+
+    identity: identity.store,
 
     async check() {
       ping.get();

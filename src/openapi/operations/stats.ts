@@ -125,9 +125,9 @@ export const scoreDistributionDocs: OperationDocs = {
 };
 
 export const userSummaryDocs: OperationDocs = {
-  summary: "A user's summary",
+  summary: "A person's summary",
   description:
-    'First and last event, events and active days, and the newest scored document: one read of the user record.',
+    "First and last event, events and active days, the newest scored document, the linked ids and the profile. An id linked to a user (an anonymous id after login) answers with its person's summary: `userId` names the person, and the figures count the events of every linked id, those sent before the link included.",
   tags: ['analytics'],
   requestParams: {
     path: z.object({

@@ -6,7 +6,7 @@ import { problemSchema, scorePageSchema } from '../schemas.js';
 export const userScoresDocs: OperationDocs = {
   summary: "A user's scored events, newest first",
   description:
-    'Reads one partition of the store. Pages with `continuationToken`; `from`/`to` bound occurredAt.',
+    "The events of the person the id belongs to: its own and every linked id's (an anonymous id and its user list the same events, each item keeping the userId it was sent with). Reads one partition of the store per id. Pages with `continuationToken`; `from`/`to` bound occurredAt.",
   tags: ['queries'],
   requestParams: {
     path: userPathSchema,

@@ -32,6 +32,7 @@ const names = {
   COSMOS_API_KEYS_CONTAINER: 'keys',
   COSMOS_DAILY_EVENTS_CONTAINER: 'daily-events',
   COSMOS_USERS_CONTAINER: 'users',
+  COSMOS_IDENTITIES_CONTAINER: 'identities',
 };
 const openStore = async (database: string) => {
   const store = await createCosmosStore(client, {
@@ -41,6 +42,7 @@ const openStore = async (database: string) => {
     deadLetterContainer: names.COSMOS_DEADLETTER_CONTAINER,
     dailyEventsContainer: names.COSMOS_DAILY_EVENTS_CONTAINER,
     usersContainer: names.COSMOS_USERS_CONTAINER,
+    identitiesContainer: names.COSMOS_IDENTITIES_CONTAINER,
     createIfMissing: true,
   });
   // The key store's container, as the access adapter (or Bicep) creates it.

@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { CosmosWriteError, createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
-import type { ScoreStore } from '../../../src/ports.js';
+import type { Logger, ScoreStore } from '../../../src/ports.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import {
   type CosmosThrottleProxy,
   startCosmosThrottleProxy,
 } from '../../support/cosmosThrottleProxy.js';
 import { analyticsContract } from '../analyticsContract.js';
+import { identityContract } from '../identityContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 let server: CosmosTestServer;
@@ -26,9 +27,13 @@ afterAll(async () => {
   await server.close();
 });
 
-async function freshStore(on: CosmosClient): Promise<{ store: ScoreStore; database: string }> {
+async function freshStore(
+  on: CosmosClient,
+  logger?: Logger,
+): Promise<{ store: ScoreStore; database: string }> {
   const database = `test-${randomUUID()}`;
   const store = await createCosmosStore(on, {
+    ...(logger && { logger }),
     database,
     scoresContainer: 'scores',
     activityContainer: 'daily-activity',
@@ -60,6 +65,21 @@ analyticsContract('cosmos', async () => {
   };
 });
 
+identityContract(
+  'cosmos',
+  async (logger) => {
+    const { store, database } = await freshStore(client, logger);
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        await client.database(database).delete();
+      },
+    };
+  },
+  [1, 2],
+);
+
 const at = (i: number) => new Date(Date.UTC(2026, 2, 2, 0, i)).toISOString();
 
 describe('createCosmosStore', () => {
@@ -87,8 +107,9 @@ describe('createCosmosStore', () => {
     expect(result).toMatchObject({ written: 250, alreadyStored: 0, throttled: 0 });
     // 3 requests for the scores, 1 for the 30 users' activity of that day; analytics: 3 for the
     // event summaries, 1 each for models, the day's stale mark, reading the 30 users, their
-    // cohort memberships and their first-day records.
-    expect(result.requests).toBe(4 + 3 + 5);
+    // cohort memberships and their first-day records; identity: the 30 users' links read before
+    // the analytics are written and again after (cosmosIdentity.ts).
+    expect(result.requests).toBe(4 + 3 + 5 + 2);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 30 },
     ]);
@@ -140,8 +161,8 @@ describe('createCosmosStore behind a throttling proxy', () => {
       expect(result.throttled).toBe(3);
       expect(result.requests).toBe(proxy.bulkRequests - seenBefore);
       // scores, activity, then the analytics (events, models, stale mark, users read, cohorts,
-      // users write): one request each, plus the 3 throttled ones re-sent.
-      expect(result.requests).toBe(8 + 3);
+      // users write), the links read twice: one request each, plus the 3 throttled ones re-sent.
+      expect(result.requests).toBe(10 + 3);
       expect((await store.userScores({ userId: 'u1', limit: 20 })).items).toHaveLength(10);
       expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
         { day: '2026-03-02', activeUsers: 4 },
@@ -175,5 +196,34 @@ describe('createCosmosStore behind a throttling proxy', () => {
     proxy.throttleNext(0, 'request');
     expect(await store.write(docs)).toMatchObject({ written: 10, alreadyStored: 0 });
     await proxied.database(database).delete();
+  });
+});
+
+describe('createCosmosStore identity costs', () => {
+  it('states what a link costs in requests', async () => {
+    const { store, database } = await freshStore(client);
+    const day = (d: number, h: number) => new Date(Date.UTC(2026, 2, d, h)).toISOString();
+    const anon = [1, 2, 3, 4, 5].map((i) => scoredEvent('anon:z', day(2 + (i % 2), i)));
+    await store.write([...anon, scoredEvent('zed', day(3, 8))]);
+    const linked = await store.write([
+      scoredEvent('zed', day(3, 9), { link: { previousId: 'anon:z', via: 'identify' } }),
+    ]);
+    // A one-event write costs 8 (scores, activity, models, events, stale mark, cohort read, links
+    // read twice). The link adds 16: its facts (has anon:z links of its own?), the link and the
+    // alias entry, then the move: anon:z's scores partition (1 query), its 5 event summaries
+    // (1 bulk), its 2 days' activity added and removed (2), zed's cohort moved to the earlier day
+    // (4), anon:z's memberships and record removed (2), the 2 days marked stale (1), its profile
+    // read (1), the link marked moved (1). Bulk requests carry up to 100 operations each.
+    expect(linked.requests).toBe(8 + 16);
+    expect(await store.dailyActiveUsers('2026-03-02', '2026-03-03')).toEqual([
+      { day: '2026-03-02', activeUsers: 1 },
+      { day: '2026-03-03', activeUsers: 1 },
+    ]);
+    // Every later event of either id: the plain cost (the link is known and moved).
+    const later = await store.write([
+      scoredEvent('zed', day(4, 9), { link: { previousId: 'anon:z', via: 'identify' } }),
+    ]);
+    expect(later.requests).toBe(8);
+    await client.database(database).delete();
   });
 });

@@ -5,8 +5,10 @@ import { DatabaseSync } from 'node:sqlite';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { sqliteIdentityQueries } from '../../../src/adapters/sqlite/sqliteIdentity.js';
 import { createSqliteStore, sqliteStoreQueries } from '../../../src/adapters/sqlite/sqliteStore.js';
 import { analyticsContract } from '../analyticsContract.js';
+import { identityContract } from '../identityContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 const dirs: string[] = [];
@@ -28,6 +30,15 @@ analyticsContract('sqlite', async () => {
   const store = createSqliteStore(tempFile());
   return { store, cleanup: () => store.close() };
 });
+
+identityContract(
+  'sqlite',
+  async (logger) => {
+    const store = createSqliteStore(tempFile(), { logger });
+    return { store, cleanup: () => store.close() };
+  },
+  [1, 2, 3, 4],
+);
 
 describe('createSqliteStore', () => {
   it('rolls up a file written before the rollups existed, once, when it opens it', async () => {
@@ -160,5 +171,37 @@ describe('createSqliteStore', () => {
     expect(rollupPlans.user.join('\n')).toMatch(/SEARCH users USING PRIMARY KEY \(user_id=\?\)/);
     for (const line of [...userPlans.flat(), ...Object.values(rollupPlans).flat()])
       expect(line).not.toMatch(/^SCAN/);
+  });
+
+  it('resolves ids and lists linked ids from the identity indexes', async () => {
+    const path = tempFile();
+    const store = createSqliteStore(path);
+    await store.write(
+      Array.from({ length: 300 }, (_, i) =>
+        scoredEvent(`u${i % 100}`, new Date(Date.UTC(2026, 2, 1, 0, i)).toISOString(), {
+          ...(i % 3 === 0 && { link: { previousId: `anon:${i}`, via: 'identify' } }),
+        }),
+      ),
+    );
+    expect((await store.identity.person('anon:3')).personId).toBe('u3');
+    await store.close();
+    const db = new DatabaseSync(path);
+    db.exec('ANALYZE');
+    const plan = (sql: string) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all('u3')
+        .map((row) => String(row.detail))
+        .join('\n');
+    expect(plan(sqliteIdentityQueries.personOf)).toMatch(
+      /SEARCH identity_links USING PRIMARY KEY \(alias_id=\?\)/,
+    );
+    for (const sql of [sqliteIdentityQueries.hasLinks, sqliteIdentityQueries.linkedIds]) {
+      expect(plan(sql)).toMatch(
+        /SEARCH identity_links USING COVERING INDEX identity_links_by_person \(person_id=\?\)/,
+      );
+      expect(plan(sql)).not.toMatch(/TEMP B-TREE|SCAN/);
+    }
+    db.close();
   });
 });

@@ -144,6 +144,7 @@ describe('analytics functions', () => {
     const handler = createUserSummaryHandler(deps);
     expect((await handler(get('users/u1', { userId: 'u1' }))).jsonBody).toEqual({
       userId: 'u1',
+      linkedIds: [],
       firstSeen: at('2026-11-20', 8),
       lastSeen: at('2026-11-21', 9),
       events: 3,
@@ -153,9 +154,32 @@ describe('analytics functions', () => {
     const missing = await handler(get('users/u9', { userId: 'u9' }));
     expect(missing.status).toBe(404);
     expect(missing.jsonBody).toMatchObject({ error: { code: 'user_not_found' } });
-    const bad = await handler(get('users/a b', { userId: 'a b' }));
+    // A control character breaks the userId rule (spaces and Unicode are allowed).
+    const bad = await handler(get('users/a%07b', { userId: 'a\u0007b' }));
     expect(bad.status).toBe(400);
     expect(bad.jsonBody).toMatchObject({ error: { errors: [{ path: 'userId' }] } });
+  });
+
+  it("answers an anonymous id with its person's summary, profile and linked ids", async () => {
+    const deps = testDeps();
+    await deps.store.write([
+      scoredEvent('anon:x1', at('2026-11-19', 8)),
+      scoredEvent('ann@example.com', at('2026-11-20', 8), {
+        link: { previousId: 'anon:x1', via: 'identify' },
+        traits: { plan: 'pro' },
+      }),
+    ]);
+    const handler = createUserSummaryHandler(deps);
+    for (const userId of ['anon:x1', 'ann@example.com']) {
+      expect((await handler(get(`users/${userId}`, { userId }))).jsonBody).toMatchObject({
+        userId: 'ann@example.com',
+        linkedIds: ['anon:x1'],
+        firstSeen: at('2026-11-19', 8),
+        events: 2,
+        activeDays: 2,
+        profile: { traits: { plan: 'pro' }, groups: {} },
+      });
+    }
   });
 
   it('answer 503 with Retry-After when the store is down', async () => {
