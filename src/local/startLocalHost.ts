@@ -3,6 +3,7 @@ import { functionTable, isHttpFunction, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps, type Built } from '../createDeps.js';
 import type { Access, Logger, Telemetry } from '../ports.js';
+import { corsPolicyFor, corsResponseHeaders } from '../core/cors/corsPolicy.js';
 import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { createHttpHost } from './httpHost.js';
 import { startQueueConsumer, type QueueConsumer } from './queueConsumer.js';
@@ -50,7 +51,11 @@ export async function startLocalHost(
   const server = createHttpHost(
     http.map((definition) => ({ definition, handler: bindHttpFunction(definition, deps) })),
     base.logger,
-    { requestTimeoutMs: base.requestTimeoutMs },
+    {
+      requestTimeoutMs: base.requestTimeoutMs,
+      browserCors: (origin) =>
+        corsResponseHeaders(corsPolicyFor(config.CORS_ALLOWED_ORIGINS, true), origin),
+    },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,7 @@ import { functionTable, isHttpFunction } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { parseCorsPolicy } from '../../../src/core/cors/corsPolicy.js';
 import { bindHttpFunction } from '../../../src/functions/bindHttpFunction.js';
+import { startTestHost } from '../../support/localHost.js';
 import { testDeps } from '../../support/testDeps.js';
 
 const { HttpRequest, InvocationContext } = azf;
@@ -151,5 +152,30 @@ describe('CORS_ALLOWED_ORIGINS', () => {
     const bad = loadConfig({ CORS_ALLOWED_ORIGINS: 'app.example.com' }, 'local');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.message).toMatch(/^Setting CORS_ALLOWED_ORIGINS is invalid/);
+  });
+});
+
+describe('CORS on the answers the local host gives itself', () => {
+  it('puts Access-Control-Allow-Origin on a 413 and a 405 of a browser route, not on a read route', async () => {
+    const host = await startTestHost();
+    try {
+      const origin = { origin: 'https://shop.example' };
+      const big = await fetch(`${host.url}/e/`, {
+        method: 'POST',
+        headers: { ...origin, 'content-type': 'text/plain' },
+        body: 'x'.repeat(2 * 1024 * 1024),
+      });
+      expect(big.status).toBe(413);
+      expect(big.headers.get('access-control-allow-origin')).toBe('*');
+      const wrong = await fetch(`${host.url}/v1/t`, { method: 'PUT', headers: origin, body: '{}' });
+      expect(wrong.status).toBe(405);
+      expect(wrong.headers.get('access-control-allow-origin')).toBe('*');
+      const read = await fetch(`${host.url}/api/stats/dau`, { method: 'PUT', headers: origin });
+      expect(read.status).toBe(405);
+      expect(read.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await host.close();
+      host.removeData();
+    }
   });
 });
