@@ -12,6 +12,7 @@ import { benchAnalytics } from './bench/analytics.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
 import { benchImport, formatImportBench } from './bench/import.js';
+import { benchCompat, formatCompatBench } from './bench/compat.js';
 
 /**
  * npm run bench: figures for the README, measured side by side in one run on this machine.
@@ -231,6 +232,7 @@ console.log(
 );
 console.log(formatStartupBench(await benchStartup({ runs: 7 })));
 console.log(formatArchiveBench(await benchArchive()));
+console.log(formatCompatBench(await benchCompat(Number(process.env.BENCH_COMPAT_REQUESTS ?? 300))));
 // npm run bench -- --import-rows=100000 for a smaller import.
 console.log(
   formatImportBench(
