@@ -14,6 +14,9 @@ import { acceptEvents } from '../accept/acceptEvents.js';
 
 export type Protocol = 'segment' | 'posthog';
 
+/** Rejected messages set aside per request, at most (the answer lists them all). */
+export const MAX_SET_ASIDE = 100;
+
 export interface Rejection {
   index: number;
   messageId: string | null;
@@ -86,9 +89,17 @@ export async function acceptMessages(
   if (rejected.length > 0) {
     // Set aside after the send: a retry after a failed put re-sends events the store already dedupes.
     // A put that fails costs the copies, never the answer: the rejections are listed in it anyway.
+    // At most MAX_SET_ASIDE copies a request: a batch of 20,000 empty messages must not cost 20,000
+    // writes (each a Cosmos DB request). Every rejection is still listed in the answer and counted.
+    const kept = rejected.slice(0, MAX_SET_ASIDE);
+    if (kept.length < rejected.length) {
+      deps.logger.warn(
+        `${options.protocol}: ${rejected.length - kept.length} more rejected messages not set aside (at most ${MAX_SET_ASIDE} a request)`,
+      );
+    }
     try {
       await deps.deadLetters.put(
-        rejected.map((r) => ({
+        kept.map((r) => ({
           key: setAsideKey(options.protocol, caller.keyId, r, deps.newId),
           reason: `${r.errors[0]?.path}: ${r.errors[0]?.message}`,
           body: {
