@@ -41,7 +41,13 @@ function pathOf(frames: readonly Frame[], depth: number): (string | number)[] {
   for (let d = 0; d < depth; d++) {
     const f = frames[d]!;
     const i = f.next - 1;
-    path.push(f.keys === null ? i : f.keys[i]!);
+    const key = f.keys === null ? i : f.keys[i]!;
+    // a key over the limit is named by its start: the path goes into answers and logs
+    path.push(
+      typeof key === 'string' && key.length > MAX_JSON_KEY_LENGTH
+        ? `${key.slice(0, MAX_JSON_KEY_LENGTH)}…`
+        : key,
+    );
   }
   return path;
 }
@@ -49,7 +55,8 @@ function pathOf(frames: readonly Frame[], depth: number): (string | number)[] {
 /**
  * Checks that `root` is a JSON object within the contract's limits, without recursion (a client
  * can send nesting of any depth; the walk stops at MAX_JSON_DEPTH + 1): plain objects and arrays,
- * strings, finite numbers, booleans and null; keys 1-256 code units, strings at most 16 Ki units.
+ * strings, finite numbers, booleans and null; keys and strings within MAX_JSON_KEY_LENGTH and
+ * MAX_JSON_STRING_LENGTH code units.
  * Own enumerable string keys are what JSON.stringify stores, so only those are read (a `__proto__`
  * or `constructor` key is plain data). The first problem is returned, or undefined.
  */

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
 import { readArchive } from '../../src/core/archive/readArchive.js';
 import type { EventArchive } from '../../src/ports.js';
+import { ODD_USER_IDS, RICH_FIELDS } from './storeContract.js';
 
 export interface ArchiveUnderTest {
   archive: EventArchive;
@@ -65,6 +66,28 @@ export function archiveContract(name: string, make: () => Promise<ArchiveUnderTe
       expect(await archive.read(noon[0]!)).toEqual({ events: [a], invalid: 0 });
       expect(await archive.read(one[0]!)).toEqual({ events: [b], invalid: 0 });
       expect(await archive.list('2026/03/10/14/')).toEqual([]);
+    });
+
+    it('keeps odd user ids and the nested fields of the event shape exactly, through the NDJSON lines', async () => {
+      const { link, group, context, integrations, traits, traitsOnce, properties } = RICH_FIELDS;
+      const events = ODD_USER_IDS.map((userId) =>
+        archivedEvent('2026-03-10T15:00:00.000Z', {
+          userId,
+          properties: properties!,
+          context: context!,
+          integrations: integrations!,
+          traits: traits!,
+          traitsOnce: traitsOnce!,
+          link: link!,
+          group: group!,
+        }),
+      );
+      await archive.append(events);
+      const read = await all(archive, '2026-03-10T15:00:00.000Z', '2026-03-10T16:00:00.000Z');
+      expect(read).toHaveLength(events.length);
+      expect(read).toEqual(expect.arrayContaining(events));
+      const [name] = await archive.list('2026/03/10/15/');
+      expect((await archive.read(name!)).invalid).toBe(0);
     });
 
     it('reads a range [from, to) in order, each eventId once however often it was archived', async () => {

@@ -10,7 +10,7 @@ import { runRestore } from '../../src/backup/runRestore.js';
 import { MANIFEST_FILE, manifestSchema } from '../../src/core/backup/manifest.js';
 import type { ScoredEvent } from '../../src/core/event.js';
 import type { BackupSource, DeadLetterSink, RestoreTarget, ScoreStore } from '../../src/ports.js';
-import { scoredEvent } from './storeContract.js';
+import { RICH_FIELDS, scoredEvent } from './storeContract.js';
 
 /** One store of an adapter: written through its ScoreStore, backed up and restored through the ports. */
 export interface BackupUnderTest {
@@ -23,7 +23,9 @@ export interface BackupUnderTest {
   cleanup(): Promise<void>;
 }
 
-const USERS = ['ana', 'ben', 'cy'];
+/** Ids at the edges of the userId rule (they name Cosmos DB documents and SQLite rows alike), and cy. */
+const USERS = [`${'a'.repeat(254)}中`, 'b/e#n?\\|+ 😀', 'cy'];
+const { link: _link, group: _group, ...RICH_WITHOUT_LINKS } = RICH_FIELDS;
 const DAYS = ['2026-03-09', '2026-03-10', '2026-03-11'];
 
 /** cy browses as anon:cy first, then logs in (a link with traits) and joins a group. */
@@ -34,7 +36,14 @@ function seedEvents(): ScoredEvent[] {
       `${DAYS[i % 2]}T1${i % 10}:00:00.000Z`,
       {
         score: i / 24,
-        properties: { n: i, note: i % 5 === 0 ? null : `ü${i}` },
+        // every fourth with the nested fields of the shared event shape, which must round-trip
+        // exactly (its link and group left out: the identity scenario below is the links here)
+        ...(i % 4 === 0 ? RICH_WITHOUT_LINKS : {}),
+        properties: {
+          n: i,
+          note: i % 5 === 0 ? null : `ü${i}`,
+          cart: { items: [{ sku: `s${i}` }] },
+        },
         ...(i === 14 && {
           link: { previousId: 'anon:cy', via: 'identify' },
           traits: { plan: 'pro' },

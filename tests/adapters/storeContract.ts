@@ -42,6 +42,41 @@ function newestFirst(docs: readonly ScoredEvent[]): ScoredEvent[] {
   );
 }
 
+/** User ids at the edges of the rule: characters Cosmos DB ids and URLs treat specially, Unicode, 255 characters. */
+export const ODD_USER_IDS = [
+  'a/b',
+  'c#d',
+  'e?f',
+  'g\\h',
+  'google-oauth2|103476123456789012345',
+  'ann+test@example.com',
+  'two words ',
+  '😀 Ærøskøbing 中文',
+  '%2F%',
+  '~c:x',
+  'x'.repeat(255),
+  '😀'.repeat(255),
+];
+
+/**
+ * The optional fields of the shared event shape, nested. A `__proto__` key is checked on SQLite and
+ * through the HTTP routes only: the Cosmos DB test peer's query engine (@zeit/cosmosdb-query)
+ * copies results by assignment and so drops it, which Cosmos DB itself does not.
+ */
+export const RICH_FIELDS: Partial<ScoredEvent> = {
+  properties: {
+    cart: { total: 30, items: [{ sku: 'a', tags: ['x', null, true, 1.5] }] },
+    constructor: 'c',
+    toString: { valueOf: 1 },
+  },
+  context: { page: { url: 'https://shop.test/?q=1#top' }, $lib: 'web', emptyObject: {}, list: [] },
+  integrations: { All: false, Mixpanel: true },
+  traits: { email: 'a@example.com', address: { city: 'Oslo' } },
+  traitsOnce: { $initial_referrer: '$direct' },
+  link: { previousId: 'anon:0190f3c2', via: 'identify' },
+  group: { type: 'company', id: 'acme/eu' },
+};
+
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 10, 12, minute)).toISOString();
 const ids = (docs: readonly ScoredEvent[]) => docs.map((d) => d.eventId);
 
@@ -105,6 +140,42 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       await store.write([full, bare]);
       const { items } = await store.userScores({ userId: 'u1', limit: 10 });
       expect(items).toEqual([full, bare]);
+    });
+
+    it('stores any userId the contract allows, and nested fields exactly as written', async () => {
+      const people = ODD_USER_IDS.map((userId, i) =>
+        scoredEvent(userId, `2026-03-0${2 + (i % 2)}T10:0${i % 10}:00.000Z`, RICH_FIELDS),
+      );
+      // a second event of the first user, the next day: a cohort of one returning once
+      people.push(scoredEvent(ODD_USER_IDS[0]!, '2026-03-04T09:00:00.000Z'));
+      await store.write(people);
+      await store.write(people);
+      for (const userId of ODD_USER_IDS) {
+        const mine = people.filter((d) => d.userId === userId);
+        const { items } = await store.userScores({ userId, limit: 10 });
+        expect(items).toEqual(newestFirst(mine));
+        expect(await store.userSummary(userId)).toMatchObject({
+          userId,
+          events: mine.length,
+          latest: newestFirst(mine)[0],
+        });
+      }
+      expect(await store.dailyActiveUsers('2026-03-02', '2026-03-04')).toEqual([
+        { day: '2026-03-02', activeUsers: Math.ceil(ODD_USER_IDS.length / 2) },
+        { day: '2026-03-03', activeUsers: Math.floor(ODD_USER_IDS.length / 2) },
+        { day: '2026-03-04', activeUsers: 1 },
+      ]);
+      const cohorts = await store.retention({
+        start: '2026-03-02',
+        intervalDays: 1,
+        cohorts: 2,
+        windows: 3,
+      });
+      expect(cohorts.map((c) => c.size)).toEqual([
+        Math.ceil(ODD_USER_IDS.length / 2),
+        Math.floor(ODD_USER_IDS.length / 2),
+      ]);
+      expect(cohorts[0]?.retained[2]).toBe(1);
     });
 
     it('orders newest first, ties on occurredAt broken by eventId descending', async () => {

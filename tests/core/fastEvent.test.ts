@@ -357,6 +357,10 @@ function nested(r: Rng, levels: number, leaf: unknown): unknown {
   return v;
 }
 
+/** Sets a key as JSON.parse does (an own property even for `__proto__`), not by assignment. */
+const put = (o: object, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+
 /** A JSON value as libraries send them (objects and arrays nesting), often with one bad spot. */
 function jsonValueCandidate(r: Rng, depth: number): unknown {
   const roll = r.int(10);
@@ -369,8 +373,11 @@ function jsonValueCandidate(r: Rng, depth: number): unknown {
   }
   const o: Record<string, unknown> = {};
   for (let i = r.int(4); i > 0; i--) {
-    o[r.chance(0.8) ? r.pick(['sku', 'price', 'tags', 'attr__class']) : r.pick(keyCandidates(r))] =
-      jsonValueCandidate(r, depth - 1);
+    put(
+      o,
+      r.chance(0.8) ? r.pick(['sku', 'price', 'tags', 'attr__class']) : r.pick(keyCandidates(r)),
+      jsonValueCandidate(r, depth - 1),
+    );
   }
   return o;
 }
@@ -392,9 +399,11 @@ function propertiesCandidate(r: Rng): unknown {
     case 6: {
       const p: Record<string, unknown> = { device: 'mobile', path: '/products/1' };
       for (let i = r.int(3); i >= 0; i--) {
-        p[r.pick(keyCandidates(r))] = r.chance(0.5)
-          ? r.pick(leafCandidates(r))
-          : jsonValueCandidate(r, 4);
+        put(
+          p,
+          r.pick(keyCandidates(r)),
+          r.chance(0.5) ? r.pick(leafCandidates(r)) : jsonValueCandidate(r, 4),
+        );
       }
       return p;
     }
@@ -473,7 +482,7 @@ function propertiesCandidate(r: Rng): unknown {
     }
     default: {
       const p: Record<string, unknown> = {};
-      p[r.pick(keyCandidates(r))] = jsonValueCandidate(r, 3);
+      put(p, r.pick(keyCandidates(r)), jsonValueCandidate(r, 3));
       return p;
     }
   }

@@ -37,7 +37,8 @@ describe('parseUserScoresParams', () => {
     };
     expect(bad('u1', 'from=2026-13-01')).toBe('from');
     expect(bad('u1', 'from=2026-11-02&to=2026-11-01')).toBe('from');
-    expect(bad('u 1', '')).toBe('userId');
+    expect(bad('u\n1', '')).toBe('userId');
+    expect(bad('u 1', '')).toBeUndefined();
     expect(bad('u1', 'continuationToken=nonsense')).toBe('continuationToken');
   });
 

@@ -47,7 +47,7 @@ describe('ingest to Service Bus', () => {
       type: 'click',
     }));
     const res = await handler(
-      post({ events: [...events, { userId: 'bad user', type: 'click' }] }),
+      post({ events: [...events, { userId: 'bad\tuser', type: 'click' }] }),
       new InvocationContext(),
     );
     expect(res.status).toBe(202);

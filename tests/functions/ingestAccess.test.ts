@@ -57,7 +57,7 @@ const valid = (n: number) =>
 describe('ingest with a key', () => {
   it('costs one token per accepted event; rejected events cost nothing', async () => {
     const { call } = await setup();
-    const res = await call([...valid(600), { userId: 'bad user', type: 'click' }]);
+    const res = await call([...valid(600), { userId: 'bad\tuser', type: 'click' }]);
     expect(res.status).toBe(202);
     expect(new Headers(res.headers).get('ratelimit')).toBe('"write";r=400;t=600000');
   });

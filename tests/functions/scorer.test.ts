@@ -31,7 +31,7 @@ function hostContext(messages: unknown[]) {
 describe('scorer', () => {
   it('stores every valid message and sets the invalid ones aside with their reason', async () => {
     const deps = testDeps();
-    const messages = [event(1), { ...event(2), userId: 'bad user' }, 'not json', event(3)];
+    const messages = [event(1), { ...event(2), userId: 'bad\u0000user' }, 'not json', event(3)];
     await createScorerHandler(deps)(messages, hostContext(messages));
     expect(deps.recorded.deadLetters.map((d) => [d.key, d.reason.split(':')[0]])).toEqual([
       ['msg-1', 'invalid_message'],

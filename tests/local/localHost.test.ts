@@ -86,7 +86,7 @@ describe('local host end to end', () => {
   });
 
   it('accepts a mixed batch, scores every accepted event, pages, counts DAU, and ignores a re-post', async () => {
-    const invalid = { userId: 'bad user', type: 'x' };
+    const invalid = { userId: 'bad\nuser', type: 'x' };
     const batch = {
       sentAt: new Date().toISOString(),
       events: [...heavy.slice(0, 20), invalid, heavy[0], ...heavy.slice(20), ...others],

@@ -162,7 +162,16 @@ describe('the OpenAPI document', () => {
       { $ref: '#/components/schemas/Event' },
       { $ref: '#/components/schemas/Batch' },
     ]);
-    expect(doc.components.schemas.Event!.properties.userId!.pattern).toBe('^[A-Za-z0-9_.:@-]+$');
+    const event = doc.components.schemas.Event!;
+    expect(event.properties.userId).toMatchObject({ type: 'string', minLength: 1, maxLength: 255 });
+    for (const field of ['properties', 'context', 'integrations', 'traits', 'traitsOnce']) {
+      expect(event.properties[field], field).toMatchObject({
+        type: 'object',
+        additionalProperties: true,
+      });
+    }
+    expect(event.properties.link).toMatchObject({ required: ['previousId', 'via'] });
+    expect(event.properties.group).toMatchObject({ required: ['type', 'id'] });
     expect(doc.components.schemas.Batch!.properties.events!.maxItems).toBe(1000);
     expect(ingest.parameters).toContainEqual(
       expect.objectContaining({ in: 'header', name: 'content-encoding' }),

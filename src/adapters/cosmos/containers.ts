@@ -36,7 +36,7 @@ export const scoresContainer: ContainerShape = {
   },
 };
 
-/** Daily activity: { id: userId, day, userId }, a logical partition per day, counted with COUNT(1). */
+/** Daily activity: { id: cosmosIdOf(userId), day, userId }, a logical partition per day, counted with COUNT(1). */
 export const activityContainer: ContainerShape = {
   partitionKey: hashPartitionKey('/day'),
   indexingPolicy: {
@@ -83,7 +83,7 @@ export const dailyEventsContainer: ContainerShape = {
   },
 };
 
-/** Each user's first stored day, { id: userId, userId, firstDay }: point reads only. */
+/** Each user's first stored day, { id: cosmosIdOf(userId), userId, firstDay }: point reads only. */
 export const usersContainer: ContainerShape = {
   partitionKey: hashPartitionKey('/userId'),
   indexingPolicy: {

@@ -14,13 +14,14 @@ import type {
   RetentionQuery,
   ScoreHistogram,
 } from '../../ports.js';
+import { cosmosIdOf } from './cosmosIdOf.js';
 import { type BulkOutcome, type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { mapWithConcurrency } from './mapWithConcurrency.js';
 
 /*
  * The daily-events container, partitioned by day, holds per day:
  *   k 'e'  one small document per stored event, id = eventId, created once (201, or 409 when stored)
- *   k 'c'  one per user whose first stored event is that day (cohort membership), id '~c:<userId>'
+ *   k 'c'  one per user whose first stored event is that day (cohort membership), id '~c:<cosmosIdOf(userId)>'
  *   k 's'  '~stale': a new random generation each time a write touches the day
  *   k 'r'  '~rollup': the day's figures and the generation they were built from
  * and partition '~models' one document per model that ever scored an event. A reader refreshes a
@@ -30,7 +31,7 @@ import { mapWithConcurrency } from './mapWithConcurrency.js';
 export const MODELS_PARTITION = '~models';
 const STALE_ID = '~stale';
 const ROLLUP_ID = '~rollup';
-export const memberId = (userId: string) => `~c:${userId}`;
+export const memberId = (userId: string) => `~c:${cosmosIdOf(userId)}`;
 const DAY_CONCURRENCY = 8;
 const MAX_COHORT_ROUNDS = 5;
 
@@ -111,7 +112,7 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
       if (round === MAX_COHORT_ROUNDS) throw new CosmosAnalyticsError('cohort update (412)', [412]);
       const read = await bulk(
         c.users,
-        pending.map((id) => ({ operationType: 'Read', id, partitionKey: id })),
+        pending.map((id) => ({ operationType: 'Read', id: cosmosIdOf(id), partitionKey: id })),
         'users read',
         [200, 404],
       );
@@ -153,14 +154,14 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
             ? {
                 operationType: 'Create',
                 partitionKey: m.userId,
-                resourceBody: { id: m.userId, userId: m.userId, firstDay: m.to },
+                resourceBody: { id: cosmosIdOf(m.userId), userId: m.userId, firstDay: m.to },
               }
             : {
                 operationType: 'Replace',
-                id: m.userId,
+                id: cosmosIdOf(m.userId),
                 partitionKey: m.userId,
                 ifMatch: m.etag,
-                resourceBody: { id: m.userId, userId: m.userId, firstDay: m.to },
+                resourceBody: { id: cosmosIdOf(m.userId), userId: m.userId, firstDay: m.to },
               },
         ),
         'users write',
@@ -177,7 +178,11 @@ export function createAnalyticsWriter(c: AnalyticsContainers, retry: BulkRetryPo
   const dropLosers = async (lost: { userId: string; to: string }[]) => {
     const read = await bulk(
       c.users,
-      lost.map((m) => ({ operationType: 'Read', id: m.userId, partitionKey: m.userId })),
+      lost.map((m) => ({
+        operationType: 'Read',
+        id: cosmosIdOf(m.userId),
+        partitionKey: m.userId,
+      })),
       'users read',
       [200, 404],
     );
@@ -363,7 +368,9 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
           spanDays,
           DAY_CONCURRENCY,
           async (day) =>
-            new Set(await idsOf(c.activity, day, 'SELECT VALUE c.id FROM c WHERE c.day = @day')),
+            new Set(
+              await idsOf(c.activity, day, 'SELECT VALUE c.userId FROM c WHERE c.day = @day'),
+            ),
         ),
       ]);
       // A move caught half way lists a user twice: the earlier day is the true first one.

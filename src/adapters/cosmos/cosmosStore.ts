@@ -12,6 +12,7 @@ import {
   scoresContainer,
   usersContainer,
 } from './containers.js';
+import { cosmosIdOf } from './cosmosIdOf.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
 import { createCosmosIdentity } from './cosmosIdentity.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
@@ -158,7 +159,7 @@ export async function createCosmosStore(
       operations.push({
         operationType: 'Create',
         partitionKey: day,
-        resourceBody: { id: userId, day, userId },
+        resourceBody: { id: cosmosIdOf(userId), day, userId },
       });
     }
     const outcome = await executeBulk(activity, operations, bulkRetry);

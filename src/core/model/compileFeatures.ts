@@ -45,6 +45,54 @@ function sourceCode(source: string): number {
   return PROPERTY;
 }
 
+/** A property path `cart.items.0.sku` as its keys; a one-key path stays a plain key read. */
+export interface PropertyPath {
+  /** The keys, in order; empty for a source that is not a property. */
+  keys: readonly string[];
+  /** A key Object.prototype has (`constructor`, `toString`, ...): read only as an own property. */
+  inherited: boolean;
+}
+
+const INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * The value at `path` inside `properties`: own keys of objects, decimal indexes of arrays;
+ * undefined where the path leaves the data. A path of several keys that finds nothing is tried as
+ * one dotted key too: events stored before properties could nest hold `{ "cart.total": 3 }`.
+ */
+export function readPropertyPath(
+  properties: Record<string, unknown> | undefined,
+  path: PropertyPath,
+): unknown {
+  if (properties === undefined) return undefined;
+  const keys = path.keys;
+  if (keys.length === 1) {
+    const key = keys[0]!;
+    return path.inherited && !Object.hasOwn(properties, key) ? undefined : properties[key];
+  }
+  let value: unknown = properties;
+  for (const key of keys) {
+    if (typeof value !== 'object' || value === null) {
+      value = undefined;
+      break;
+    }
+    if (Array.isArray(value)) {
+      value = INDEX.test(key) ? value[Number(key)] : undefined;
+    } else {
+      value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    }
+  }
+  if (value !== undefined) return value;
+  const flat = keys.join('.');
+  return Object.hasOwn(properties, flat) ? properties[flat] : undefined;
+}
+
+function propertyPath(source: string): PropertyPath {
+  if (!source.startsWith('properties.')) return { keys: [], inherited: false };
+  const keys = source.slice('properties.'.length).split('.');
+  return { keys, inherited: keys.some((k) => k in Object.prototype) };
+}
+
 function asText(raw: unknown): string | undefined {
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'boolean') return raw ? 'true' : 'false';
@@ -60,7 +108,7 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
   const n = features.length;
   const op = new Uint8Array(n);
   const src = new Uint8Array(n);
-  const key: string[] = [];
+  const path: PropertyPath[] = [];
   const col = new Int32Array(n);
   const lo = new Float64Array(n).fill(-Infinity);
   const hi = new Float64Array(n).fill(Infinity);
@@ -74,7 +122,7 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
   for (const [i, f] of features.entries()) {
     op[i] = OPS[f.transform];
     src[i] = sourceCode(f.source);
-    key.push(f.source.startsWith('properties.') ? f.source.slice('properties.'.length) : '');
+    path.push(propertyPath(f.source));
     col[i] = columns.length;
     const names = columnNames(f);
     width[i] = names.length;
@@ -114,7 +162,7 @@ export function compileFeatures(features: readonly Feature[]): FeaturePlan {
             ? event.type
             : s === OCCURRED_AT
               ? event.occurredAt
-              : props?.[key[i]!];
+              : readPropertyPath(props, path[i]!);
       const c = col[i]!;
       switch (op[i]) {
         case IDENTITY:

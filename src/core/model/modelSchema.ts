@@ -1,14 +1,24 @@
 import { z } from 'zod';
+import { MAX_JSON_DEPTH } from '../eventLimits.js';
 
 export const MODEL_FORMAT = 'logistic-regression/v1';
 
 const finite = z.number({ error: 'must be a finite number' });
 const text = z.string().min(1, 'must not be empty');
 
-/** Where a feature reads its input: a top-level event field or one key of `properties`. */
-const source = z.string().refine((s) => /^(?:amount|type|occurredAt|properties\.[^.]+)$/.test(s), {
-  message: 'must be amount, type, occurredAt or properties.<key>',
-});
+/**
+ * Where a feature reads its input: a top-level event field or a path into `properties`
+ * (`properties.device`, `properties.cart.total`, `properties.items.0.sku`), at most as deep as
+ * properties may nest.
+ */
+const source = z
+  .string()
+  .refine((s) => /^(?:amount|type|occurredAt|properties(?:\.[^.]+)+)$/.test(s), {
+    message: 'must be amount, type, occurredAt or properties.<path> (keys joined by dots)',
+  })
+  .refine((s) => s.split('.').length - 1 <= MAX_JSON_DEPTH, {
+    message: `a properties path has at most ${MAX_JSON_DEPTH} keys`,
+  });
 
 const clip = z
   .strictObject({ min: finite.optional(), max: finite.optional() })

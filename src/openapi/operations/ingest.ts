@@ -52,7 +52,7 @@ export const ingestDocs: OperationDocs = {
           },
           invalidEvent: {
             summary: 'An event that breaks the contract',
-            value: { userId: 'bad user', type: 'click' },
+            value: { userId: 'user\u000042', type: 'click' },
           },
           notAnEvent: { summary: 'A body that is no event', value: { events: [] } },
         },
@@ -118,8 +118,8 @@ export const ingestDocs: OperationDocs = {
                     errors: [
                       {
                         path: 'userId',
-                        code: 'invalid_format',
-                        message: 'may contain only A-Z a-z 0-9 _ . : @ -',
+                        code: 'invalid_user_id',
+                        message: 'must not contain control characters',
                       },
                     ],
                   },

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { cosmosIdOf } from '../../../src/adapters/cosmos/cosmosIdOf.js';
 import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { CosmosWriteError, createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import type { Logger, ScoreStore } from '../../../src/ports.js';
@@ -13,7 +14,7 @@ import {
 } from '../../support/cosmosThrottleProxy.js';
 import { analyticsContract } from '../analyticsContract.js';
 import { identityContract } from '../identityContract.js';
-import { scoredEvent, storeContract } from '../storeContract.js';
+import { ODD_USER_IDS, scoredEvent, storeContract } from '../storeContract.js';
 
 let server: CosmosTestServer;
 let client: CosmosClient;
@@ -83,6 +84,31 @@ identityContract(
 const at = (i: number) => new Date(Date.UTC(2026, 2, 2, 0, i)).toISOString();
 
 describe('createCosmosStore', () => {
+  it('names every document with an id Cosmos DB takes, whatever the userId (no / \\ ? #, at most 255)', async () => {
+    const { store, database } = await freshStore(client);
+    const docs = ODD_USER_IDS.map((userId, i) => scoredEvent(userId, at(i)));
+    await store.write(docs);
+    // the test peer does not refuse such ids as Cosmos DB does: every id written is checked here
+    const db = client.database(database);
+    const { resources: containers } = await db.containers.readAll().fetchAll();
+    const ids: string[] = [];
+    for (const { id } of containers) {
+      const { resources } = await db
+        .container(id)
+        .items.query<{ id: string }>('SELECT c.id FROM c')
+        .fetchAll();
+      ids.push(...resources.map((r) => r.id));
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(docs.length * 3);
+    expect(ids.filter((id) => /[/\\?#]/.test(id) || [...id].length > 255)).toEqual([]);
+    // an id of the old rule keeps naming its documents as before
+    expect(cosmosIdOf('user-42')).toBe('user-42');
+    expect(cosmosIdOf('a/b')).toMatch(/^~u:[A-Za-z0-9_-]{43}$/);
+    expect(cosmosIdOf('a/b')).not.toBe(cosmosIdOf('a/c'));
+    await store.close();
+    await db.delete();
+  });
+
   it('creates the containers with their partition keys and indexing policies', async () => {
     const { database } = await freshStore(client);
     const db = client.database(database);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { sqliteIdentityQueries } from '../../../src/adapters/sqlite/sqliteIdentity.js';
 import { createSqliteStore, sqliteStoreQueries } from '../../../src/adapters/sqlite/sqliteStore.js';
+import type { JsonObject } from '../../../src/core/event.js';
 import { analyticsContract } from '../analyticsContract.js';
 import { identityContract } from '../identityContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
@@ -89,6 +90,25 @@ describe('createSqliteStore', () => {
       { day: '2026-03-02', activeUsers: 1 },
     ]);
     await second.close();
+  });
+
+  it('keeps __proto__ keys of nested fields as data', async () => {
+    const store = createSqliteStore(tempFile());
+    const properties = JSON.parse(
+      '{"__proto__":{"admin":true},"a":{"__proto__":[1]}}',
+    ) as JsonObject;
+    const doc = scoredEvent('a/b#c', '2026-03-02T10:00:00.000Z', {
+      properties,
+      traits: properties,
+    });
+    await store.write([doc]);
+    const [read] = (await store.userScores({ userId: 'a/b#c', limit: 5 })).items;
+    expect(JSON.stringify(read?.properties)).toBe(
+      '{"__proto__":{"admin":true},"a":{"__proto__":[1]}}',
+    );
+    expect(JSON.stringify(read?.traits)).toBe(JSON.stringify(read?.properties));
+    expect(Object.getPrototypeOf(read?.properties)).toBe(Object.prototype);
+    await store.close();
   });
 
   it('counts one transaction per write call', async () => {

@@ -22,6 +22,33 @@ function extract(features: Feature[], e: AcceptedEvent): number[] {
 }
 
 describe('compileFeatures', () => {
+  it('reads nested property paths: object keys, array indexes, and the flattened key of older events', () => {
+    const f: Feature[] = [
+      { name: 'total', source: 'properties.cart.total', transform: 'identity', missing: -1 },
+      {
+        name: 'sku',
+        source: 'properties.cart.items.1.sku',
+        transform: 'oneHot',
+        categories: ['b'],
+      },
+      { name: 'ctor', source: 'properties.constructor', transform: 'presence' },
+      { name: 'len', source: 'properties.cart.items.length', transform: 'identity', missing: -1 },
+    ];
+    const cart = { total: 30, items: [{ sku: 'a' }, { sku: 'b' }] };
+    expect(extract(f, event({ properties: { cart } }))).toEqual([30, 1, 0, -1]);
+    // stored before properties could nest: the compat mappers flattened to dotted keys
+    expect(
+      extract(f, event({ properties: { 'cart.total': 12, 'cart.items.1.sku': 'b' } })),
+    ).toEqual([12, 1, 0, -1]);
+    // absent, or a path through a value that is not an object: missing
+    expect(extract(f, event({ properties: { cart: 'full' } }))).toEqual([-1, 0, 0, -1]);
+    expect(extract(f, event({}))).toEqual([-1, 0, 0, -1]);
+    // an own `constructor` key is data; Object.prototype's is not read
+    expect(extract(f, event({ properties: { constructor: 'x' } }))).toEqual([-1, 0, 1, -1]);
+    const proto = JSON.parse('{"cart":{"__proto__":{"total":7}}}') as AcceptedEvent['properties'];
+    expect(extract(f, event({ properties: proto }))).toEqual([-1, 0, 0, -1]);
+  });
+
   it('clips numbers, reads booleans as 1/0, and uses the missing value for anything else', () => {
     const f: Feature[] = [
       {

@@ -22,6 +22,13 @@ function refusal(edit: (m: Editable) => void): string {
 }
 
 describe('parseModel', () => {
+  it('takes nested property paths as sources', () => {
+    const m = shipped();
+    m.features[0]!.source = 'properties.cart.total';
+    m.features[3]!.source = `properties.${Array(32).fill('a').join('.')}`;
+    expect(parseModel(m).ok).toBe(true);
+  });
+
   it('accepts the shipped model', () => {
     expect(parseModel(shipped())).toMatchObject({
       ok: true,
@@ -84,8 +91,16 @@ describe('parseModel', () => {
       'hourOfDay needs occurredAt or properties.<key>',
     );
     expect(refusal((m) => (m.features[0]!.source = 'userId'))).toContain(
-      'must be amount, type, occurredAt or properties.<key>',
+      'must be amount, type, occurredAt or properties.<path>',
     );
+    for (const source of ['properties.', 'properties..a', 'properties.a.', 'propertiesx']) {
+      expect(refusal((m) => (m.features[0]!.source = source))).toContain(
+        'must be amount, type, occurredAt or properties.<path>',
+      );
+    }
+    expect(
+      refusal((m) => (m.features[0]!.source = `properties.${Array(33).fill('a').join('.')}`)),
+    ).toContain('a properties path has at most 32 keys');
     expect(refusal((m) => (m.features[1]!.name = 'amount_log1p'))).toBe(
       'features[1] (amount_log1p): duplicate feature name',
     );
