@@ -160,13 +160,13 @@ export function backupContract(name: string, open: () => Promise<BackupUnderTest
 
     it('leaves out what is written after the point in time', async () => {
       const source = await subject.openSource();
-      const late = scoredEvent('ana', '2026-03-11T09:00:00.000Z');
+      const late = scoredEvent(USERS[0]!, '2026-03-11T09:00:00.000Z');
       await subject.store.write([late]);
       await runBackup(source, dir);
       await source.close();
       const { target, store } = await emptyTarget();
       expect(await runRestore(dir, target)).toMatchObject({ ok: true });
-      const page = await store.userScores({ userId: 'ana', limit: 100 });
+      const page = await store.userScores({ userId: USERS[0]!, limit: 100 });
       expect(page.items.map((d) => d.eventId)).not.toContain(late.eventId);
       expect(page.items).toHaveLength(8);
       expect((await store.dailyActiveUsers(DAYS[2]!, DAYS[2]!))[0]!.activeUsers).toBe(0);
