@@ -160,7 +160,7 @@ function posthogAutocapture() {
     nth_child: i + 1,
     nth_of_type: 1,
   }));
-  const { properties } = posthogIdentify();
+  const properties: Record<string, unknown> = posthogIdentify().properties;
   const { $set: _s, $set_once: _o, $anon_distinct_id: _a, ...common } = properties;
   return {
     event: '$autocapture',
