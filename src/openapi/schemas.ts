@@ -137,11 +137,9 @@ export const profileSchema = z
       description:
         'Each trait with its latest `traits` value by occurredAt, else its earliest `traitsOnce` value',
     }),
-    groups: z
-      .record(z.string(), z.string())
-      .meta({
-        description: 'The latest group id per group type (Segment group, PostHog $groupidentify)',
-      }),
+    groups: z.record(z.string(), z.string()).meta({
+      description: 'The latest group id per group type (Segment group, PostHog $groupidentify)',
+    }),
     updatedAt: z.iso
       .datetime()
       .optional()

@@ -264,6 +264,13 @@ export function identityContract(
         ]);
       });
 
+      it('lists linked ids in one order on every store, characters beyond the BMP included', async () => {
+        const ids = ['anon:\uFF21', 'anon:\u{1F389}', 'anon:b'];
+        await store.write(ids.map((id, i) => link('eve', id, t(11, i))));
+        expect((await store.identity.person('eve')).linkedIds).toEqual([...ids].sort());
+        expect([...ids].sort()[1]).toBe('anon:\u{1F389}');
+      });
+
       it('keeps a trait named __proto__ as data and joins profiles on a link', async () => {
         await store.write([
           scoredEvent('anon:p1', t(7, 9), {

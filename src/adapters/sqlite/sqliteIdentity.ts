@@ -46,7 +46,7 @@ export const IDENTITY_SCHEMA = `
 export const sqliteIdentityQueries = {
   personOf: 'SELECT person_id FROM identity_links WHERE alias_id = ?',
   hasLinks: 'SELECT 1 AS found FROM identity_links WHERE person_id = ? LIMIT 1',
-  linkedIds: 'SELECT alias_id FROM identity_links WHERE person_id = ? ORDER BY alias_id',
+  linkedIds: 'SELECT alias_id FROM identity_links WHERE person_id = ?',
 };
 
 interface UserRow {
@@ -123,7 +123,8 @@ export function createSqliteIdentity(db: DatabaseSync, logger?: Logger) {
     async person(userId): Promise<Person> {
       const personId = personOf(userId);
       const rows = selectLinkedIds.all(personId) as { alias_id: string }[];
-      return { personId, linkedIds: rows.map((row) => row.alias_id) };
+      // Sorted here, as on Cosmos DB: JavaScript order (UTF-16), not SQLite's (UTF-8 bytes).
+      return { personId, linkedIds: rows.map((row) => row.alias_id).sort() };
     },
     async profile(userId) {
       const state = readState(selectProfile.get(personOf(userId)) as { state: string } | undefined);
