@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -401,6 +402,51 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     expect(traffic.console).toEqual([]);
     await expectAllStored(sentOf(traffic));
   }, 90_000);
+
+  it('navigator.sendBeacon and a keepalive fetch (text/plain, no custom header, writeKey in the body) are stored', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const traffic = watch(page, host.url);
+    await page.goto(`${site.url}/segment.html`);
+    const ids = { beacon: randomUUID(), keepalive: randomUUID() };
+    const queued = await page.evaluate(
+      async ({ api, writeKey, ids }) => {
+        const nav = (
+          globalThis as unknown as { navigator: { sendBeacon(u: string, b: string): boolean } }
+        ).navigator;
+        const message = (event: string, messageId: string) =>
+          JSON.stringify({
+            writeKey,
+            type: 'track',
+            event,
+            anonymousId: 'beacon-visitor',
+            messageId,
+          });
+        const beacon = nav.sendBeacon(`${api}/v1/t`, message('Beacon Sent', ids.beacon));
+        const res = await fetch(`${api}/v1/t`, {
+          method: 'POST',
+          keepalive: true,
+          headers: { 'content-type': 'text/plain' },
+          body: message('Keepalive Sent', ids.keepalive),
+        });
+        return { beacon, keepalive: res.status };
+      },
+      { api: host.url, writeKey: WRITE_KEY, ids },
+    );
+    expect(queued).toEqual({ beacon: true, keepalive: 200 });
+    await context.close();
+    // A text/plain POST without custom headers is a simple request: no preflight was needed.
+    expect(traffic.requests.filter((r) => r.method === 'OPTIONS')).toEqual([]);
+    expect(traffic.console).toEqual([]);
+    await expectAllStored(
+      Object.entries(ids).map(([name, id]) => ({
+        eventId: derivedEventId(KEY_ID, id),
+        userId: 'anon:beacon-visitor',
+        name,
+        raw: {},
+      })),
+    );
+  }, 60_000);
 
   it('analytics.js in batching mode posts to /v1/b; all stored', async () => {
     const context = await newContext();
