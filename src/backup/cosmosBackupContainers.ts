@@ -1,14 +1,13 @@
 import {
   activityContainer,
-  dailyEventsContainer,
-  identitiesContainer,
   type ContainerShape,
+  dailyEventsContainer,
   deadLetterContainer,
+  identitiesContainer,
   keysContainer,
   scoresContainer,
   usersContainer,
 } from '../adapters/cosmos/containers.js';
-
 import type { Config } from '../config.js';
 
 type ContainerSettings = Pick<

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+
 import {
   MAX_BATCH_EVENTS,
   MAX_JSON_DEPTH,
   MAX_TYPE_LENGTH,
   MAX_USER_ID_LENGTH,
 } from './eventLimits.js';
-import { jsonObjectProblem, type JsonObject } from './jsonValue.js';
+import { type JsonObject, jsonObjectProblem } from './jsonValue.js';
 import { userIdProblem } from './userIdRule.js';
 
 export {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { ClientEvent } from './event.js';
 import { MAX_TYPE_LENGTH } from './eventLimits.js';
 import { isPlainObject, jsonObjectProblem } from './jsonValue.js';

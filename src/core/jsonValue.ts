@@ -64,7 +64,31 @@ export function jsonObjectProblem(root: unknown): JsonProblem | undefined {
   if (!isPlainObject(root)) {
     return { path: [], code: 'invalid_type', message: 'must be a JSON object' };
   }
-  const frames: Frame[] = [{ value: root, keys: keysOf(root), next: 0 }];
+  const rootKeys = keysOf(root);
+  // Most objects are flat: checked here without the walk's frames; anything else takes the walk.
+  let flat = true;
+  for (let i = 0; i < rootKeys.length; i++) {
+    const key = rootKeys[i]!;
+    const value = root[key];
+    if (
+      key.length === 0 ||
+      key.length > MAX_JSON_KEY_LENGTH ||
+      !(
+        (typeof value === 'string' && value.length <= MAX_JSON_STRING_LENGTH) ||
+        (typeof value === 'number' && isFinite(value)) ||
+        typeof value === 'boolean' ||
+        value === null
+      )
+    ) {
+      flat = false;
+      break;
+    }
+  }
+  return flat ? undefined : walk(root, rootKeys);
+}
+
+function walk(root: Record<string, unknown>, rootKeys: string[]): JsonProblem | undefined {
+  const frames: Frame[] = [{ value: root, keys: rootKeys, next: 0 }];
   let depth = 1;
   while (depth > 0) {
     const frame = frames[depth - 1]!;

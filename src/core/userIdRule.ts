@@ -1,9 +1,11 @@
 import { MAX_USER_ID_LENGTH } from './eventLimits.js';
 
-/** C0 controls, DEL and C1 controls. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-/** In a `u` pattern a surrogate range matches only a surrogate that is not half of a pair. */
+/**
+ * C0 controls, DEL, C1 controls, and (in a `u` pattern a surrogate range matches only a surrogate
+ * that is not half of a pair) lone surrogates: one pass over the id finds any of them.
+ */
+
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/u;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 /**
@@ -15,8 +17,11 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
 export function userIdProblem(id: string): string | undefined {
   const n = id.length;
   if (n === 0) return 'must not be empty';
-  if (CONTROL.test(id)) return 'must not contain control characters';
-  if (LONE_SURROGATE.test(id)) return 'must not contain lone surrogates (invalid Unicode)';
+  if (FORBIDDEN.test(id)) {
+    return LONE_SURROGATE.test(id)
+      ? 'must not contain lone surrogates (invalid Unicode)'
+      : 'must not contain control characters';
+  }
   // Code points: a UTF-16 length of at most 255 always fits, over 510 never does.
   if (n > MAX_USER_ID_LENGTH && codePoints(id) > MAX_USER_ID_LENGTH) {
     return `must be at most ${MAX_USER_ID_LENGTH} characters`;

@@ -1,5 +1,6 @@
-import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+
 import { MAX_JSON_DEPTH } from '../core/eventLimits.js';
 import { nestsDeeperThan } from '../core/jsonDepth.js';
 import type { SourceRow } from './sourceRow.js';

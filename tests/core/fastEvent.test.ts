@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
 import {
+  type AcceptedEvent,
   batchSchema,
   eventSchema,
   MAX_EVENT_BYTES,
@@ -11,7 +13,6 @@ import {
   MAX_TYPE_LENGTH,
   MAX_USER_ID_LENGTH,
   toFieldErrors,
-  type AcceptedEvent,
 } from '../../src/core/event.js';
 import {
   fastParseEvent,
@@ -20,9 +21,9 @@ import {
   parseTimestamp,
 } from '../../src/core/fastEvent.js';
 import {
-  validateEvents,
   type EventResult,
   type ValidateDeps,
+  validateEvents,
   type Validation,
 } from '../../src/core/validateEvents.js';
 

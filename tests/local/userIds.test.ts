@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { ScoredEvent } from '../../src/core/event.js';
 import { ODD_USER_IDS, RICH_FIELDS } from '../adapters/storeContract.js';
 import { eventually, quietLogger, startTestHost } from '../support/localHost.js';
@@ -72,7 +73,7 @@ describe('user ids through the HTTP routes of the local host', () => {
       expect(res.status, path).toBe(400);
       expect(res.body, path).toMatchObject({ error: { errors: [{ path: 'userId', code }] } });
     }
-    // eslint-disable-next-line no-control-regex -- no control character reaches the log
+
     expect(quietLogger.lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 });

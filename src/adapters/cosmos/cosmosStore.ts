@@ -12,9 +12,9 @@ import {
   scoresContainer,
   usersContainer,
 } from './containers.js';
-import { cosmosIdOf } from './cosmosIdOf.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
 import { createCosmosIdentity } from './cosmosIdentity.js';
+import { cosmosIdOf } from './cosmosIdOf.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 

@@ -3,7 +3,7 @@ import { MAX_TYPE_LENGTH } from '../eventLimits.js';
 import { amountOf } from './amountOf.js';
 import { posthogEventId } from './compatEventId.js';
 import { correctedTime } from './correctedTime.js';
-import { isObject, rejected, type MapDeps, type MappedMessage } from './mappedMessage.js';
+import { isObject, type MapDeps, type MappedMessage, rejected } from './mappedMessage.js';
 import { objectField, objectOf } from './objectField.js';
 import { toEventType } from './toEventType.js';
 import { checkId, idText, toUserId } from './toUserId.js';

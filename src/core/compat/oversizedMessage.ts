@@ -1,5 +1,5 @@
 import { serialisedBytes } from '../serialisedBytes.js';
-import { isObject, rejected, type MappedMessage } from './mappedMessage.js';
+import { isObject, type MappedMessage, rejected } from './mappedMessage.js';
 
 /**
  * A message over `limit` bytes serialised (or nested too deep to serialise) as a rejection of its

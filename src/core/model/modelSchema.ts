@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { MAX_JSON_DEPTH } from '../eventLimits.js';
 
 export const MODEL_FORMAT = 'logistic-regression/v1';

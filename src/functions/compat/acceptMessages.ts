@@ -1,11 +1,11 @@
 import type { Caller } from '../../core/access/scope.js';
-import type { MappedMessage } from '../../core/compat/mappedMessage.js';
 import { derivedEventId } from '../../core/compat/compatEventId.js';
+import type { MappedMessage } from '../../core/compat/mappedMessage.js';
 import {
-  MAX_BATCH_EVENTS,
-  MAX_JSON_DEPTH,
   type AcceptedEvent,
   type FieldError,
+  MAX_BATCH_EVENTS,
+  MAX_JSON_DEPTH,
 } from '../../core/event.js';
 import { nestsDeeperThan } from '../../core/jsonDepth.js';
 import { validateEvents } from '../../core/validateEvents.js';

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { AccessOutcome } from '../../core/access/accessOutcome.js';
 import { rateLimited, withHeaders } from '../bindHttpFunction.js';
 import { json, problem } from '../respond.js';

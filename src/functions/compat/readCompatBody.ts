@@ -1,4 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
+
 import { decodeCompatBody } from '../../core/compat/decodeCompatBody.js';
 import type { Decoded } from '../../core/decodeBody.js';
 

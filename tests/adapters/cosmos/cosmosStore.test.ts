@@ -4,8 +4,8 @@ import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { cosmosIdOf } from '../../../src/adapters/cosmos/cosmosIdOf.js';
-import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { CosmosWriteError, createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
+import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import type { Logger, ScoreStore } from '../../../src/ports.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import {

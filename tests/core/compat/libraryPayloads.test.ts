@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { mapPosthogMessage } from '../../../src/core/compat/mapPosthogMessage.js';
 import { mapSegmentMessage } from '../../../src/core/compat/mapSegmentMessage.js';
 import { MAX_EVENT_BYTES, MAX_JSON_DEPTH } from '../../../src/core/event.js';

@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
+
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { openCaller } from '../../../src/core/access/scope.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
 import { MAX_SET_ASIDE } from '../../../src/functions/compat/acceptMessages.js';
