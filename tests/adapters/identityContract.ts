@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ScoredEvent } from '../../src/core/event.js';
 import type { LogFields, Logger, ScoreStore } from '../../src/ports.js';
-import { scoredEvent, type StoreUnderTest } from './storeContract.js';
 import {
   arrivalOrder,
   firstArrivals,
@@ -10,6 +9,7 @@ import {
   identityDataSet,
   identityOracle,
 } from './identityOracle.js';
+import { scoredEvent, type StoreUnderTest } from './storeContract.js';
 
 export interface Warning {
   message: string;

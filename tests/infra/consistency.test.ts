@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   activityContainer,
   dailyEventsContainer,
-  identitiesContainer,
   deadLetterContainer,
+  identitiesContainer,
   keysContainer,
   scoresContainer,
   usersContainer,

@@ -4,7 +4,7 @@ import { type ActiveDays, countDays } from '../../core/analytics/activeDays.js';
 import { fromDayNumber } from '../../core/analytics/dayNumber.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { decideLink } from '../../core/identity/decideLink.js';
-import { unionDays } from '../../core/identity/unionDays.js';
+import { logRefusedLink } from '../../core/identity/logRefusedLink.js';
 import {
   groupProfileWrite,
   joinProfiles,
@@ -13,9 +13,9 @@ import {
   type ProfileState,
   viewProfile,
 } from '../../core/identity/profileState.js';
+import { unionDays } from '../../core/identity/unionDays.js';
 import type { Logger } from '../../ports.js';
 import type { IdentityStore, Person } from '../../ports/identity.js';
-import { logRefusedLink } from '../../core/identity/logRefusedLink.js';
 
 /*
  * identity_links: one row per linked id (alias), naming its person; a person is never an alias.

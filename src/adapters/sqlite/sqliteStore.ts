@@ -8,8 +8,8 @@ import type { ScoredEvent } from '../../core/event.js';
 import { mergeScorePages } from '../../core/identity/mergeScorePages.js';
 import type { Logger, ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
-import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';
 import { openDatabase } from './openDatabase.js';
+import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
 
 const SCHEMA = `

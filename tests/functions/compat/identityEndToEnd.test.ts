@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
 import { toDay } from '../../../src/core/day.js';
-import { startLocalHost, type LocalHost } from '../../../src/local/startLocalHost.js';
+import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
 import { noTelemetry } from '../../../src/ports.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 import { createTestAccess } from '../../support/testAccess.js';
