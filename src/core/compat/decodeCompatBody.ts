@@ -1,4 +1,4 @@
-import { decodeBody, MAX_BODY_BYTES, type Decoded } from '../decodeBody.js';
+import { decodeBody, type Decoded, MAX_BODY_BYTES } from '../decodeBody.js';
 
 const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;.*)?$/i;

@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import type { ApiHandler } from '../../app.js';
 import { posthogRemoteConfig, posthogRemoteConfigScript } from '../../core/compat/posthogConfig.js';
 import type { Deps } from '../../deps.js';

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { ApiHandler } from '../../app.js';
 import { posthogFlagsAnswer } from '../../core/compat/posthogConfig.js';
 import type { Deps } from '../../deps.js';

@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import type { ApiHandler } from '../../app.js';
 import { segmentSettings } from '../../core/compat/segmentSettings.js';
 import type { Deps } from '../../deps.js';

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { Caller } from '../../core/access/scope.js';
 import type { Deps } from '../../deps.js';
 import { rateLimited } from '../bindHttpFunction.js';

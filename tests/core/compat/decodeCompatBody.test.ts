@@ -1,5 +1,7 @@
 import { gzipSync } from 'node:zlib';
+
 import { describe, expect, it } from 'vitest';
+
 import { decodeCompatBody } from '../../../src/core/compat/decodeCompatBody.js';
 import { MAX_BODY_BYTES } from '../../../src/core/decodeBody.js';
 

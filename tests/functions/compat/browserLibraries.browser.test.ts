@@ -4,8 +4,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   CHROMIUM_PATH,
   chromiumFound,
@@ -14,7 +16,7 @@ import {
 import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
-import { startLocalHost, type LocalHost } from '../../../src/local/startLocalHost.js';
+import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
 import { noTelemetry } from '../../../src/ports.js';
 import { failNextSends } from '../../support/failingQueue.js';
 import { eventually, quietLogger } from '../../support/localHost.js';

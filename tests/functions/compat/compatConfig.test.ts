@@ -1,6 +1,8 @@
 import { runInNewContext } from 'node:vm';
+
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { openCaller } from '../../../src/core/access/scope.js';
 import { createPosthogConfigHandler } from '../../../src/functions/compat/posthogConfigHandler.js';
 import { createPosthogFlagsHandler } from '../../../src/functions/compat/posthogFlagsHandler.js';

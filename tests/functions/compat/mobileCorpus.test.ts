@@ -3,11 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
-import { startLocalHost, type LocalHost } from '../../../src/local/startLocalHost.js';
+import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
 import { noTelemetry } from '../../../src/ports.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 import { createTestAccess } from '../../support/testAccess.js';
