@@ -11,6 +11,7 @@ import { benchArchive, formatArchiveBench } from './bench/archive.js';
 import { benchKeyCheck } from './bench/benchKeyCheck.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchCli, formatCliBench } from './bench/cli.js';
+import { benchCompat, formatCompatBench } from './bench/compat.js';
 import { benchCost, formatCostBench } from './bench/cost.js';
 import { benchImport, formatImportBench } from './bench/import.js';
 import { benchScoring } from './benchScoring.js';
@@ -246,6 +247,7 @@ console.log(
 );
 console.log(formatStartupBench(await benchStartup({ runs: 7 })));
 console.log(formatArchiveBench(await benchArchive()));
+console.log(formatCompatBench(await benchCompat(Number(process.env.BENCH_COMPAT_REQUESTS ?? 300))));
 // npm run bench -- --import-rows=100000 for a smaller import.
 console.log(
   formatImportBench(

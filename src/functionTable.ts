@@ -1,5 +1,10 @@
+import type { HttpMethod } from '@azure/functions';
+
+import { createPosthogConfigHandler } from './functions/compat/posthogConfigHandler.js';
+import { createPosthogFlagsHandler } from './functions/compat/posthogFlagsHandler.js';
 import { createPosthogHandler } from './functions/compat/posthogHandler.js';
 import { createSegmentHandler } from './functions/compat/segmentHandler.js';
+import { createSegmentSettingsHandler } from './functions/compat/segmentSettingsHandler.js';
 import { createPreflightHandler } from './functions/cors/preflight.js';
 import { createDauHandler } from './functions/dau.js';
 import { createHealthHandler } from './functions/health.js';
@@ -26,16 +31,44 @@ const compatRoute = (
   trigger: { type: 'http', methods: ['POST'], route, authLevel: 'anonymous' },
   access: { scope: 'write', cost: 'events', key: 'header-or-body' },
   create,
+  browser: true,
 });
+
+/** A configuration the SDKs fetch at load; the handler checks the key the path names. */
+const configRoute = (
+  name: string,
+  methods: HttpMethod[],
+  route: string,
+  create: HttpFunction['create'],
+): HttpFunction => ({
+  name,
+  trigger: { type: 'http', methods, route, authLevel: 'anonymous' },
+  access: 'public',
+  create,
+  browser: true,
+});
+
+/** A browser route and its CORS preflight, `<name>Preflight`, answered by the app (README, "CORS"). */
+const withPreflight = (f: HttpFunction): HttpFunction[] => [
+  f,
+  {
+    name: `${f.name}Preflight`,
+    trigger: { ...f.trigger, methods: ['OPTIONS'] },
+    access: 'public',
+    create: createPreflightHandler(f.trigger.methods),
+    browser: true,
+  },
+];
 
 /** The one list of functions: the Azure registrations and the local host are both built from it. */
 export const functionTable: readonly FunctionDefinition[] = [
-  {
+  ...withPreflight({
     name: 'ingest',
     trigger: { type: 'http', methods: ['POST'], route: 'api/events', authLevel: 'anonymous' },
     access: { scope: 'write', cost: 'events' },
     create: createIngestHandler,
-  },
+    browser: true,
+  }),
   {
     name: 'userScores',
     trigger: {
@@ -98,25 +131,48 @@ export const functionTable: readonly FunctionDefinition[] = [
     access: 'public',
     create: createHealthHandler,
   },
-  compatRoute('segmentBatch', 'v1/batch', createSegmentHandler('batch')),
-  compatRoute('segmentImport', 'v1/import', createSegmentHandler('batch')),
-  compatRoute('segmentTrack', 'v1/track', createSegmentHandler('track')),
-  compatRoute('segmentIdentify', 'v1/identify', createSegmentHandler('identify')),
-  compatRoute('segmentPage', 'v1/page', createSegmentHandler('page')),
-  compatRoute('segmentScreen', 'v1/screen', createSegmentHandler('screen')),
-  compatRoute('segmentGroup', 'v1/group', createSegmentHandler('group')),
-  compatRoute('segmentAlias', 'v1/alias', createSegmentHandler('alias')),
-  compatRoute('posthogBatch', 'batch', createPosthogHandler),
-  compatRoute('posthogCapture', 'capture', createPosthogHandler),
-  compatRoute('posthogE', 'e', createPosthogHandler),
-  compatRoute('posthogIV0E', 'i/v0/e', createPosthogHandler),
-  {
-    // The CORS preflight of browser clients: answered by the app, not Azure's platform CORS (README, "CORS").
-    name: 'ingestPreflight',
-    trigger: { type: 'http', methods: ['OPTIONS'], route: 'api/events', authLevel: 'anonymous' },
-    access: 'public',
-    create: createPreflightHandler(['POST']),
-  },
+  ...[
+    compatRoute('segmentBatch', 'v1/batch', createSegmentHandler('batch')),
+    compatRoute('segmentImport', 'v1/import', createSegmentHandler('batch')),
+    compatRoute('segmentTrack', 'v1/track', createSegmentHandler('track')),
+    compatRoute('segmentIdentify', 'v1/identify', createSegmentHandler('identify')),
+    compatRoute('segmentPage', 'v1/page', createSegmentHandler('page')),
+    compatRoute('segmentScreen', 'v1/screen', createSegmentHandler('screen')),
+    compatRoute('segmentGroup', 'v1/group', createSegmentHandler('group')),
+    compatRoute('segmentAlias', 'v1/alias', createSegmentHandler('alias')),
+    // analytics.js posts each call to `{apiHost}/{first letter of its type}`, batches to `/b`.
+    compatRoute('segmentB', 'v1/b', createSegmentHandler('batch')),
+    compatRoute('segmentT', 'v1/t', createSegmentHandler('track')),
+    compatRoute('segmentI', 'v1/i', createSegmentHandler('identify')),
+    compatRoute('segmentP', 'v1/p', createSegmentHandler('page')),
+    compatRoute('segmentS', 'v1/s', createSegmentHandler('screen')),
+    compatRoute('segmentG', 'v1/g', createSegmentHandler('group')),
+    compatRoute('segmentA', 'v1/a', createSegmentHandler('alias')),
+    configRoute(
+      'segmentSettings',
+      ['GET'],
+      'v1/projects/{writeKey}/settings',
+      createSegmentSettingsHandler,
+    ),
+    compatRoute('posthogBatch', 'batch', createPosthogHandler),
+    compatRoute('posthogCapture', 'capture', createPosthogHandler),
+    compatRoute('posthogE', 'e', createPosthogHandler),
+    compatRoute('posthogIV0E', 'i/v0/e', createPosthogHandler),
+    configRoute('posthogFlags', ['POST'], 'flags', createPosthogFlagsHandler),
+    configRoute('posthogDecide', ['POST'], 'decide', createPosthogFlagsHandler),
+    configRoute(
+      'posthogConfig',
+      ['GET'],
+      'array/{token}/config',
+      createPosthogConfigHandler('json'),
+    ),
+    configRoute(
+      'posthogConfigJs',
+      ['GET'],
+      'array/{token}/config.js',
+      createPosthogConfigHandler('script'),
+    ),
+  ].flatMap(withPreflight),
   {
     name: 'metrics',
     trigger: { type: 'http', methods: ['GET'], route: 'api/metrics', authLevel: 'anonymous' },

@@ -35,6 +35,11 @@ export interface HttpFunction {
     | { scope: Scope; cost: 'events'; key: 'header-or-body' }
     | 'public';
   create: (deps: Deps) => ApiHandler;
+  /**
+   * Called from web pages with a key written in the page (ingest, the SDK routes): any origin may
+   * call it unless CORS_ALLOWED_ORIGINS narrows that, and it has an OPTIONS entry (README, "CORS").
+   */
+  browser?: true;
 }
 
 export type QueueHandler = (messages: unknown[], context: InvocationContext) => Promise<void>;

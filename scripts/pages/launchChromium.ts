@@ -7,8 +7,11 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumFound = () => existsSync(CHROMIUM_PATH);
 
-/** Headless Chromium that does not call home on its own (updates, sync, safe browsing lists). */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium that does not call home on its own (updates, sync, safe browsing lists);
+ * `extraArgs` are added (posthog-js needs `--disable-blink-features=AutomationControlled`).
+ */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -16,6 +19,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-sandbox',
+      ...extraArgs,
     ],
   });
 }

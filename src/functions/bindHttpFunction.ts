@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 
 import { openCaller } from '../core/access/scope.js';
-import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
+import { corsPolicyFor, corsResponseHeaders } from '../core/cors/corsPolicy.js';
 import { parseTraceparent } from '../core/trace/parseTraceparent.js';
 import type { HttpFunction } from '../functionTypes.js';
 import type { Deps } from '../wiring/deps.js';
@@ -29,7 +29,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export function bindHttpFunction(definition: HttpFunction, deps: Deps): BoundHandler {
   const handler = definition.create(deps);
   const access = definition.access;
-  const cors = parseCorsPolicy(deps.config.CORS_ALLOWED_ORIGINS);
+  const cors = corsPolicyFor(deps.config.CORS_ALLOWED_ORIGINS, definition.browser === true);
   const run = async (request: HttpRequest, context: InvocationContext) => {
     if (access === 'public') return handler(request, context, openCaller);
     // The key may be in the body: the handler authenticates once it has read it (and takes the tokens).

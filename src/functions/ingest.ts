@@ -5,6 +5,7 @@ import { decodeBody } from '../core/decodeBody.js';
 import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempotencyKey.js';
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../wiring/deps.js';
+import { acceptEvents } from './accept/acceptEvents.js';
 import { rateLimited } from './bindHttpFunction.js';
 import { requestTraceparent } from './requestTraceparent.js';
 import { json, problem } from './respond.js';
@@ -64,35 +65,20 @@ export function createIngestHandler(deps: Deps) {
     }
 
     // Ingest costs one token per accepted event, all or none: a batch is never half accepted.
-    const limit = await deps.access.take(caller, accepted.length);
-    if (!limit.ok) return rateLimited(limit.retryAfterSeconds, limit.headers);
-
     const traceparent = requestTraceparent(request, context);
-    const sendStarted = performance.now();
-    const sent = await deps.queue.send(accepted, { traceparent });
-    deps.telemetry.trackMetric(
-      'QueueSendMs',
-      performance.now() - sendStarted,
-      { ok: sent.ok },
-      { traceparent },
-    );
-    if (!sent.ok) {
-      deps.logger.warn(
-        `ingest: queue unavailable, ${accepted.length} events refused: ${sent.reason}`,
-      );
+    const outcome = await acceptEvents(deps, caller, accepted, { label: 'ingest', traceparent });
+    if (outcome.kind === 'limited') return rateLimited(outcome.retryAfterSeconds, outcome.headers);
+    if (outcome.kind === 'unavailable') {
       return problem(
         503,
         'queue_unavailable',
         'the queue did not take the events; nothing was accepted, retry the whole request',
         undefined,
-        {
-          ...limit.headers,
-          'retry-after': String(sent.retryAfterSeconds),
-        },
+        { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) },
       );
     }
     deps.telemetry.trackMetric('IngestEventsAccepted', accepted.length, bySource, { traceparent });
     deps.telemetry.trackMetric('IngestMs', performance.now() - started, {}, { traceparent });
-    return json(202, { accepted: accepted.length, rejected, duplicates, results }, limit.headers);
+    return json(202, { accepted: accepted.length, rejected, duplicates, results }, outcome.headers);
   };
 }

@@ -20,6 +20,8 @@ import type { Logger } from '../ports/index.js';
 
 interface Route {
   name: string;
+  /** A browser route (ingest, the SDK routes): the host's own errors carry its CORS headers too. */
+  browser: boolean;
   methods: string[];
   pattern: RegExp;
   paramNames: string[];
@@ -38,6 +40,11 @@ const DRAIN_MS = 5000;
 export interface HttpHostOptions {
   /** Time to receive a whole request (headers and body), then 408. */
   requestTimeoutMs?: number;
+  /**
+   * The CORS headers of a browser route's answer to `origin` (see bindHttpFunction): put on the
+   * answers the host gives itself (413, 405) so that a page can read them as it reads the handler's.
+   */
+  browserCors?: (origin: string | null) => Record<string, string>;
 }
 
 /**
@@ -78,6 +85,7 @@ export function createHttpHost(
 ): Server {
   const routes: Route[] = functions.map(({ definition, handler }) => ({
     name: definition.name,
+    browser: definition.browser === true,
     methods: definition.trigger.methods,
     handler,
     ...compileRoute(definition.trigger.route),
@@ -116,13 +124,21 @@ export function createHttpHost(
       .filter((m) => m.match !== null);
     if (matches.length === 0)
       return send(res, problem(404, 'not_found', `no function at ${truncate(url.pathname)}`));
+    const origin = req.headers.origin ?? null;
+    const cors =
+      options.browserCors && matches.some((m) => m.route.browser)
+        ? options.browserCors(origin)
+        : {};
     const found = matches.find((m) => m.route.methods.includes(req.method ?? 'GET'));
     if (!found) {
       const allowed = matches.flatMap((m) => m.route.methods).join(', ');
-      return send(res, {
-        ...problem(405, 'method_not_allowed', `use ${allowed}`),
-        headers: { allow: allowed },
-      });
+      return send(
+        res,
+        problem(405, 'method_not_allowed', `use ${allowed}`, undefined, {
+          allow: allowed,
+          ...cors,
+        }),
+      );
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     const body = declared > MAX_BODY_BYTES ? 'tooLarge' : await readBody(req, MAX_BODY_BYTES);
@@ -131,7 +147,13 @@ export function createHttpHost(
       await drain(req, MAX_DRAIN_BYTES, DRAIN_MS);
       return send(
         res,
-        problem(413, 'payload_too_large', `body must be at most ${MAX_BODY_BYTES} bytes`),
+        problem(
+          413,
+          'payload_too_large',
+          `body must be at most ${MAX_BODY_BYTES} bytes`,
+          undefined,
+          cors,
+        ),
         true,
       );
     }

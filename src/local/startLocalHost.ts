@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 
 import type { Config } from '../config.js';
+import { corsPolicyFor, corsResponseHeaders } from '../core/cors/corsPolicy.js';
 import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { functionTable } from '../functionTable.js';
 import { isHttpFunction, type QueueFunction } from '../functionTypes.js';
@@ -52,7 +53,11 @@ export async function startLocalHost(
   const server = createHttpHost(
     http.map((definition) => ({ definition, handler: bindHttpFunction(definition, deps) })),
     base.logger,
-    { requestTimeoutMs: base.requestTimeoutMs },
+    {
+      requestTimeoutMs: base.requestTimeoutMs,
+      browserCors: (origin) =>
+        corsResponseHeaders(corsPolicyFor(config.CORS_ALLOWED_ORIGINS, true), origin),
+    },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

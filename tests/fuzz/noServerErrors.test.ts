@@ -23,11 +23,14 @@ const { HttpRequest, InvocationContext } = azf;
  * covered too) and any body, headers, path parameters and query string, the answer is a 2xx or a 4xx
  * in the one error shape, and the host stays up. 9,000 cases call the bound handlers in process with
  * real HttpRequest objects (what Azure runs); 1,000 go over HTTP to the local host, 150 of them on
- * raw sockets with Content-Length lies, oversize headers and oversize chunked bodies.
+ * raw sockets with Content-Length lies, oversize headers and oversize chunked bodies. 1,500 more send
+ * the SDK routes (Segment, PostHog) bodies shaped like theirs: every field of every type, deep
+ * nesting, __proto__ keys, 20,000 empty messages, gzip and base64 forms, a gzip bomb, invalid UTF-8.
  */
 const IN_PROCESS_RUNS = 9000;
 const HTTP_RUNS = 850;
 const RAW_RUNS = 150;
+const COMPAT_RUNS = 1500;
 
 const routes = functionTable.filter(isHttpFunction);
 
@@ -188,9 +191,159 @@ function pathOf(route: HttpFunction, params: Record<string, string>, encode: boo
   });
 }
 
+/** Any JSON value, or one of the wrong types every field of an SDK message may carry. */
+const wrongValue = fc.oneof(
+  fc.constantFrom(null, true, 0, -1, 1e308, '', [], {}, [[]], { __proto__: null }),
+  fc.string({ maxLength: 30 }),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+const segmentMessage = fc.record(
+  {
+    type: fc.oneof(
+      fc.constantFrom('track', 'identify', 'page', 'screen', 'group', 'alias'),
+      wrongValue,
+    ),
+    event: fc.oneof(fc.constantFrom('Order Completed', '$pageview'), wrongValue),
+    userId: fc.oneof(
+      fc.constantFrom('u1', 'google-oauth2|1034', 'ann+test@example.com'),
+      wrongValue,
+    ),
+    anonymousId: fc.oneof(fc.uuid(), wrongValue),
+    previousId: wrongValue,
+    groupId: wrongValue,
+    messageId: fc.oneof(fc.uuid(), wrongValue),
+    timestamp: fc.oneof(timestampish, wrongValue),
+    sentAt: fc.oneof(timestampish, wrongValue),
+    properties: fc.oneof(fc.dictionary(fc.string({ maxLength: 20 }), wrongValue), wrongValue),
+    traits: fc.oneof(fc.dictionary(fc.string({ maxLength: 20 }), wrongValue), wrongValue),
+    context: fc.oneof(fc.dictionary(fc.string({ maxLength: 20 }), wrongValue), wrongValue),
+    integrations: wrongValue,
+  },
+  { requiredKeys: [] },
+);
+const posthogMessage = fc.record(
+  {
+    event: fc.oneof(
+      fc.constantFrom('$pageview', '$identify', '$groupidentify', '$create_alias'),
+      wrongValue,
+    ),
+    distinct_id: fc.oneof(fc.constantFrom('u1', 'ann+test@example.com'), wrongValue),
+    uuid: fc.oneof(fc.uuid(), wrongValue),
+    timestamp: fc.oneof(timestampish, wrongValue),
+    properties: fc.oneof(
+      fc.dictionary(
+        fc.constantFrom(
+          '$set',
+          '$set_once',
+          '$anon_distinct_id',
+          '$group_type',
+          '$group_key',
+          '$group_set',
+          '$groups',
+          'token',
+          '__proto__',
+          'constructor',
+          'a',
+        ),
+        wrongValue,
+      ),
+      wrongValue,
+    ),
+    $set: wrongValue,
+    $set_once: wrongValue,
+  },
+  { requiredKeys: [] },
+);
+/** Bodies the SDK routes take: batches and single messages of both protocols, right and wrong. */
+const compatText = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .record(
+        {
+          batch: fc.array(segmentMessage, { maxLength: 20 }),
+          sentAt: wrongValue,
+          writeKey: wrongValue,
+        },
+        { requiredKeys: [] },
+      )
+      .map((b) => JSON.stringify(b)),
+  },
+  { weight: 3, arbitrary: segmentMessage.map((m) => JSON.stringify(m)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record(
+        {
+          api_key: wrongValue,
+          batch: fc.array(posthogMessage, { maxLength: 20 }),
+          sent_at: wrongValue,
+        },
+        { requiredKeys: [] },
+      )
+      .map((b) => JSON.stringify(b)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.array(posthogMessage, { maxLength: 10 }).map((b) => JSON.stringify(b)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(deepValue, fc.constantFrom('properties', 'context', 'traits', '$set', 'batch'))
+      .map(([deep, where]) =>
+        where === 'batch'
+          ? `{"batch":[${deep}]}`
+          : `{"batch":[{"type":"track","event":"e","userId":"u","${where}":{"a":${deep}}}],"api_key":"k","event":"x","distinct_id":"u","properties":{"${where}":${deep}}}`,
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1, max: 20_000 })
+      .map((n) => `{"batch":[${Array<string>(n).fill('{}').join(',')}],"api_key":"k"}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"__proto__":{"polluted":1},"type":"track","event":"e","userId":"u","properties":{"__proto__":{"x":1},"constructor":{"prototype":{"y":2}}}}',
+      '{"api_key":"k","batch":[{"event":"e","distinct_id":"u","properties":{"__proto__":{"$set":{"a":1}},"$set":{"__proto__":{"b":2}}}}]}',
+    ),
+  },
+);
+/** The encodings the SDKs use: plain, gzip, data= forms (JSON, base64), invalid UTF-8 bytes. */
+const compatBody = fc.oneof(
+  { weight: 6, arbitrary: compatText.map((t) => Buffer.from(t, 'utf8')) },
+  { weight: 2, arbitrary: compatText.map((t) => gzipSync(t)) },
+  { weight: 1, arbitrary: compatText.map((t) => Buffer.from(`data=${encodeURIComponent(t)}`)) },
+  {
+    weight: 1,
+    arbitrary: compatText.map((t) => Buffer.from(`data=${Buffer.from(t).toString('base64')}`)),
+  },
+  {
+    weight: 1,
+    arbitrary: compatText.map((t) =>
+      Buffer.concat([
+        Buffer.from(t.slice(0, 20)),
+        Buffer.from([0xff, 0xfe, 0xc0, 0x80]),
+        Buffer.from(t.slice(20)),
+      ]),
+    ),
+  },
+  // A gzip bomb: 1 KB that inflates far past the body limit.
+  { weight: 1, arbitrary: fc.constant(gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20))) },
+);
+const compatRoutes = routes.filter(
+  (r) =>
+    r.browser === true &&
+    r.name !== 'ingest' &&
+    !r.trigger.methods.includes('OPTIONS') &&
+    r.trigger.methods.includes('POST'),
+);
+
 const caseArb = fc.record({
   route: fc.constantFrom(...routes),
-  params: fc.dictionary(fc.constantFrom('userId', 'id', 'name'), paramValue),
+  params: fc.dictionary(fc.constantFrom('userId', 'id', 'name', 'writeKey', 'token'), paramValue),
   query,
   headers,
   body,
@@ -235,6 +388,46 @@ describe('no input reaches a 5xx', () => {
     expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
     expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
   }, 120_000);
+
+  it(`SDK routes answer 2xx or a 4xx in the one shape to SDK-shaped bodies, right and wrong (${COMPAT_RUNS} cases)`, async () => {
+    const deps = testDeps();
+    const logger = recordingLogger();
+    const all = { ...deps, logger };
+    const bound = new Map(compatRoutes.map((r) => [r, bindHttpFunction(r, all)]));
+    const statuses = new Map<number, number>();
+    const compatCase = fc.record({
+      route: fc.constantFrom(...compatRoutes),
+      compression: fc.constantFrom(undefined, 'gzip-js', 'base64', 'lz64'),
+      contentType: fc.constantFrom(
+        undefined,
+        'text/plain',
+        'application/json',
+        'application/x-www-form-urlencoded',
+      ),
+      body: compatBody,
+    });
+    await fc.assert(
+      fc.asyncProperty(compatCase, async (c) => {
+        const query = c.compression ? `?compression=${c.compression}` : '';
+        const request = new HttpRequest({
+          method: 'POST',
+          url: `http://localhost/${c.route.trigger.route}${query}`,
+          headers: c.contentType ? { 'content-type': c.contentType } : {},
+          body: { bytes: c.body },
+        });
+        const response = await bound.get(c.route)!(request, new InvocationContext());
+        const status = response.status ?? 200;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        const problem = shapeProblem(status, JSON.stringify(response.jsonBody ?? ''), 'POST');
+        if (problem) throw new Error(`${c.route.name}: ${problem}`);
+      }),
+      { numRuns: COMPAT_RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261204) },
+    );
+    expect(logger.lines.join('\n')).not.toMatch(/unexpected error/);
+    // Both outcomes are reached: batches taken, and bodies refused.
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
+  }, 180_000);
 
   describe('over HTTP to the local host', () => {
     let host: Awaited<ReturnType<typeof startHardenedHost>>;

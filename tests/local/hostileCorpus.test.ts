@@ -41,7 +41,7 @@ function bytesOf(entry: Entry): Buffer {
 describe('the hostile-input corpus, replayed against the local host', () => {
   let host: Awaited<ReturnType<typeof startHardenedHost>>;
   beforeAll(async () => {
-    host = await startHardenedHost();
+    host = await startHardenedHost({ CORS_ALLOWED_ORIGINS: 'https://app.example.com' });
   });
   afterAll(() => host.stop());
 

@@ -196,7 +196,11 @@ describe('the OpenAPI document', () => {
         }
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(operations.length);
+    // Every operation that answers a body has an example of it (a preflight's 204 has none).
+    const withBodies = operations.filter(({ op }) =>
+      Object.entries(op.responses).some(([s, r]) => s.startsWith('2') && r.content),
+    );
+    expect(checked).toBeGreaterThanOrEqual(withBodies.length);
   });
 
   describe('sent to the local host', () => {

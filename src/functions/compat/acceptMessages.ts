@@ -10,8 +10,12 @@ import {
 import { nestsDeeperThan } from '../../core/jsonDepth.js';
 import { validateEvents } from '../../core/validateEvents.js';
 import type { Deps } from '../../wiring/deps.js';
+import { acceptEvents } from '../accept/acceptEvents.js';
 
 export type Protocol = 'segment' | 'posthog';
+
+/** Rejected messages set aside per request, at most (the answer lists them all). */
+export const MAX_SET_ASIDE = 100;
 
 export interface Rejection {
   index: number;
@@ -28,11 +32,11 @@ export type AcceptOutcome =
       headers: Record<string, string>;
     }
   | { kind: 'limited'; retryAfterSeconds: number; headers: Record<string, string> }
-  | { kind: 'unavailable'; retryAfterSeconds: number };
+  | { kind: 'unavailable'; retryAfterSeconds: number; headers: Record<string, string> };
 
 /**
- * The step both protocols share (and ingest could): validate the mapped events, take their count from
- * the caller's bucket (all or none), hand them to the queue, set rejected messages aside with their
+ * The step both protocols share: validate the mapped events, accept them as ingest does
+ * (acceptEvents: their count from the caller's bucket, all or none, then the queue), set rejected messages aside with their
  * reasons, count and log the rejections. `raws[i]` is the message `mapped[i]` came from.
  */
 export async function acceptMessages(
@@ -76,30 +80,26 @@ export async function acceptMessages(
   }
   rejected.sort((a, b) => a.index - b.index);
 
-  let headers: Record<string, string> = {};
-  if (accepted.length > 0) {
-    const limit = await deps.access.take(caller, accepted.length);
-    if (!limit.ok)
-      return {
-        kind: 'limited',
-        retryAfterSeconds: limit.retryAfterSeconds,
-        headers: limit.headers,
-      };
-    headers = limit.headers;
-    const sent = await deps.queue.send(accepted, { traceparent: options.traceparent });
-    if (!sent.ok) {
-      deps.logger.warn(
-        `${options.protocol}: queue unavailable, ${accepted.length} events refused: ${sent.reason}`,
-      );
-      return { kind: 'unavailable', retryAfterSeconds: sent.retryAfterSeconds };
-    }
-  }
+  const queued = await acceptEvents(deps, caller, accepted, {
+    label: options.protocol,
+    traceparent: options.traceparent,
+  });
+  if (queued.kind !== 'queued') return queued;
+  const headers = queued.headers;
   if (rejected.length > 0) {
     // Set aside after the send: a retry after a failed put re-sends events the store already dedupes.
     // A put that fails costs the copies, never the answer: the rejections are listed in it anyway.
+    // At most MAX_SET_ASIDE copies a request: a batch of 20,000 empty messages must not cost 20,000
+    // writes (each a Cosmos DB request). Every rejection is still listed in the answer and counted.
+    const kept = rejected.slice(0, MAX_SET_ASIDE);
+    if (kept.length < rejected.length) {
+      deps.logger.warn(
+        `${options.protocol}: ${rejected.length - kept.length} more rejected messages not set aside (at most ${MAX_SET_ASIDE} a request)`,
+      );
+    }
     try {
       await deps.deadLetters.put(
-        rejected.map((r) => ({
+        kept.map((r) => ({
           key: setAsideKey(options.protocol, caller.keyId, r, deps.newId),
           reason: `${r.errors[0]?.path}: ${r.errors[0]?.message}`,
           body: {

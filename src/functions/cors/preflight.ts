@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
-import { isAllowedOrigin, parseCorsPolicy, preflightHeaders } from '../../core/cors/corsPolicy.js';
+import { corsPolicyFor, isAllowedOrigin, preflightHeaders } from '../../core/cors/corsPolicy.js';
 import type { Deps } from '../../wiring/deps.js';
 import { problem } from '../respond.js';
 
@@ -11,7 +11,8 @@ import { problem } from '../respond.js';
  */
 export function createPreflightHandler(methods: readonly string[]) {
   return (deps: Deps) => {
-    const policy = parseCorsPolicy(deps.config.CORS_ALLOWED_ORIGINS);
+    // Preflights guard browser routes only: open to every origin unless the setting narrows it.
+    const policy = corsPolicyFor(deps.config.CORS_ALLOWED_ORIGINS, true);
     return async function preflight(request: HttpRequest): Promise<HttpResponseInit> {
       const origin = request.headers.get('origin');
       const allow = { allow: [...methods, 'OPTIONS'].join(', ') };
@@ -25,7 +26,11 @@ export function createPreflightHandler(methods: readonly string[]) {
           allow,
         );
       }
-      return { status: 204, headers: { ...allow, ...preflightHeaders(policy, origin, methods) } };
+      const requested = request.headers.get('access-control-request-headers');
+      return {
+        status: 204,
+        headers: { ...allow, ...preflightHeaders(policy, origin, methods, requested) },
+      };
     };
   };
 }

@@ -25,30 +25,37 @@ export const metricsDocs: OperationDocs = {
   },
 };
 
-export const ingestPreflightDocs: OperationDocs = {
-  summary: 'CORS preflight of POST /api/events',
-  description:
-    'An allowed Origin (CORS_ALLOWED_ORIGINS) gets 204 with the Access-Control-Allow-* headers; another Origin 403; an OPTIONS without Origin 204 with Allow.',
-  tags: ['events'],
-  requestParams: {
-    header: z.object({
-      Origin: z.string().optional().meta({ example: 'https://app.example.com' }),
-      'Access-Control-Request-Method': z.string().optional().meta({ example: 'POST' }),
-    }),
-  },
-  responses: {
-    '204': {
-      description: 'Allowed, or no preflight at all (no Origin)',
-      headers: z.object({
-        Allow: z.string(),
-        'Access-Control-Allow-Origin': z.string().optional(),
-        'Access-Control-Allow-Methods': z.string().optional(),
-        'Access-Control-Allow-Headers': z.string().optional(),
+/** The path parameters a preflight's route declares, with the example its request uses. */
+type PathParams = z.ZodObject<Record<string, z.ZodString>>;
+
+/** The CORS preflight of a browser route (`<name>Preflight` in the table). */
+export function preflightDocs(target: string, path?: PathParams): OperationDocs {
+  return {
+    summary: `CORS preflight of ${target}`,
+    description:
+      'Browser routes take calls from any Origin while CORS_ALLOWED_ORIGINS is unset; once set, only the listed ones. An allowed Origin gets 204 with the Access-Control-Allow-* headers (the requested headers included); another Origin 403; an OPTIONS without Origin 204 with Allow.',
+    tags: ['cors'],
+    requestParams: {
+      ...(path ? { path } : {}),
+      header: z.object({
+        Origin: z.string().optional().meta({ example: 'https://app.example.com' }),
+        'Access-Control-Request-Method': z.string().optional().meta({ example: 'POST' }),
       }),
     },
-    '403': {
-      description: 'The Origin is not allowed',
-      content: { 'application/json': { schema: problemSchema } },
+    responses: {
+      '204': {
+        description: 'Allowed, or no preflight at all (no Origin)',
+        headers: z.object({
+          Allow: z.string(),
+          'Access-Control-Allow-Origin': z.string().optional(),
+          'Access-Control-Allow-Methods': z.string().optional(),
+          'Access-Control-Allow-Headers': z.string().optional(),
+        }),
+      },
+      '403': {
+        description: 'The Origin is not allowed',
+        content: { 'application/json': { schema: problemSchema } },
+      },
     },
-  },
-};
+  };
+}

@@ -117,7 +117,7 @@ describe('posthog handler', () => {
       rejected: [{ index: 0, messageId: UUID, errors: [{ code: 'too_big' }] }],
     });
     const base64 = await handler(
-      post('batch?compression=base64', 'data=abc'),
+      post('batch?compression=lz64', 'data=abc'),
       new InvocationContext(),
       openCaller,
     );

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { openCaller } from '../../../src/core/access/scope.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
+import { MAX_SET_ASIDE } from '../../../src/functions/compat/acceptMessages.js';
 import { createSegmentHandler } from '../../../src/functions/compat/segmentHandler.js';
 import { createTestAccess } from '../../support/testAccess.js';
 import { testDeps } from '../../support/testDeps.js';
@@ -183,6 +184,21 @@ describe('segment handler', () => {
     );
     // the same message id gives the same key (a redelivery overwrites its copy); no / \\ ? #
     expect(keys).toEqual([`compat:segment:${derivedEventId('k-w', 'a/b#c?d\\e')}`]);
+  });
+
+  it('lists all 5,000 rejections of a batch of empty messages but sets aside only the first 100', async () => {
+    const { deps, warnings } = setup();
+    const keys: string[] = [];
+    deps.deadLetters = { put: async (items) => void keys.push(...items.map((i) => i.key)) };
+    const res = await createSegmentHandler('batch')(deps)(
+      post('v1/b', JSON.stringify({ batch: Array<object>(5000).fill({}) }), basic('w-key')),
+      new InvocationContext(),
+      openCaller,
+    );
+    expect(res.status).toBe(200);
+    expect((res.jsonBody as { rejected: unknown[] }).rejected).toHaveLength(5000);
+    expect(keys).toHaveLength(MAX_SET_ASIDE);
+    expect(warnings.join('\n')).toMatch(/4900 more rejected messages not set aside/);
   });
 
   it('answers 503 with Retry-After when the queue refuses', async () => {
