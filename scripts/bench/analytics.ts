@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
-import { addDays, toDay } from '../../src/core/day.js';
+import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoredEvent } from '../../src/core/event.js';
 import type { ScoreStore } from '../../src/ports.js';
 
@@ -55,7 +55,7 @@ function* events(total: number, seed = 1): Generator<ScoredEvent> {
       type: TYPES[Math.floor(rand() * TYPES.length)]!,
       occurredAt,
       receivedAt: occurredAt,
-      day: toDay(occurredAt),
+      day: utcDay(occurredAt),
       amount: Math.round(rand() * 100),
       properties: { plan: rand() < 0.3 ? 'pro' : 'free', device: 'mobile' },
       score,

@@ -2,6 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { scoreEvent } from '../core/scoreEvent.js';
+import { zoneClockFor } from '../core/time/zoneClockFor.js';
 import type { Deps } from '../deps.js';
 import type { DeadLetter } from '../ports.js';
 
@@ -18,6 +19,7 @@ export class NoModelError extends Error {
  * and written again idempotently.
  */
 export function createScorerHandler(deps: Deps) {
+  const clock = zoneClockFor(deps.config.TIMEZONE);
   return async function scorer(messages: unknown[], context: InvocationContext): Promise<void> {
     const champion = deps.models.champion();
     if (!champion) throw new NoModelError(deps.models.status().detail);
@@ -33,7 +35,7 @@ export function createScorerHandler(deps: Deps) {
     const docIndexes: number[] = [];
     const dead: (DeadLetter & { index: number })[] = [];
     messages.forEach((body, i) => {
-      const outcome = scoreEvent(body, { champion, challenger }, scoredAt);
+      const outcome = scoreEvent(body, { champion, challenger }, scoredAt, clock.dayOf);
       if (outcome.kind === 'ok') {
         docs.push(outcome.value);
         docIndexes.push(i);

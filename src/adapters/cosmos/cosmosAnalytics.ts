@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import type { Container, OperationInput } from '@azure/cosmos';
 
-import { fromDayNumber } from '../../core/analytics/dayNumber.js';
+import { fromDayNumber } from '../../core/time/calendarDay.js';
 import { countRetention, retentionSpan } from '../../core/analytics/retentionIntervals.js';
 import { emptyHistogram, fineBucket } from '../../core/analytics/scoreBins.js';
-import { daysBetween } from '../../core/day.js';
+import { daysBetween } from '../../core/time/calendarDay.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type {
   EventTypeCount,

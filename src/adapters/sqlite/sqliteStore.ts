@@ -3,7 +3,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import { hasAnyDay } from '../../core/analytics/activeDays.js';
 import { countRetention, retentionSpan } from '../../core/analytics/retentionIntervals.js';
 import { emptyHistogram } from '../../core/analytics/scoreBins.js';
-import { daysBetween } from '../../core/day.js';
+import { daysBetween } from '../../core/time/calendarDay.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
 import { createSqliteAddScores } from './addSqliteScores.js';

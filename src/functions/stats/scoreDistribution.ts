@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { parseScoresParams } from '../../core/analytics/analyticsParams.js';
 import { emptyHistogram, toDistribution } from '../../core/analytics/scoreBins.js';
+import { zoneClockFor } from '../../core/time/zoneClockFor.js';
 import type { Deps } from '../../deps.js';
 import type { ModelRef } from '../../ports.js';
 import { badParams, fromStore, json, problem } from '../respond.js';
@@ -14,8 +15,9 @@ const same = (a: ModelRef, b: ModelRef | undefined) =>
  * configured challenger's beside it so a rollout can be judged on drift.
  */
 export function createScoreDistributionHandler(deps: Deps) {
+  const clock = zoneClockFor(deps.config.TIMEZONE);
   return async function scoreDistribution(request: HttpRequest): Promise<HttpResponseInit> {
-    const params = parseScoresParams(request.query, deps.now());
+    const params = parseScoresParams(request.query, deps.now(), clock.dayOf);
     if (!params.ok) return badParams(params.errors);
     const { from, to, bins } = params.value;
     const champion = deps.models.champion();
