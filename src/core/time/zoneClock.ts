@@ -27,13 +27,13 @@ export function canonicalTimeZone(name: string): string | undefined {
 export interface ZoneClock {
   readonly zone: string;
   /** Milliseconds to add to a UTC instant to read the local wall clock. */
-  offsetAt(ms: number): number;
+  offsetAt: (ms: number) => number;
   /** The local day number (days since 1970-01-01 of the local date) of an instant. */
-  dayNumberOf(ms: number): number;
+  dayNumberOf: (ms: number) => number;
   /** The local day (YYYY-MM-DD) of an instant given as epoch milliseconds or ISO text with an offset. */
-  dayOf(timestamp: number | string): string;
+  dayOf: (timestamp: number | string) => string;
   /** The first instant (epoch ms) of a local day: 23 or 25 hours before the next one across DST. */
-  startOfDay(dayNumber: number): number;
+  startOfDay: (dayNumber: number) => number;
 }
 
 export function createZoneClock(zone: string): ZoneClock {
