@@ -65,7 +65,7 @@ export async function createDeps(
       const { createSqliteStore } = await import('./adapters/sqlite/sqliteStore.js');
       const { createSqliteDeadLetterSink } =
         await import('./adapters/sqlite/sqliteDeadLetterSink.js');
-      store = createSqliteStore(join(dataDir, 'store.db'));
+      store = createSqliteStore(join(dataDir, 'store.db'), { timeZone: config.TIMEZONE });
       const sink = createSqliteDeadLetterSink(join(dataDir, 'store.db'));
       closers.push(() => sink.close());
       deadLetters = sink;

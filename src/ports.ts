@@ -89,6 +89,22 @@ export interface RetentionCohort {
   retained: number[];
 }
 
+/** Periods are named by their first local day: a day, a Monday (calendar week) or a month's 1st. */
+export interface TrendQuery {
+  interval: 'day' | 'week' | 'month';
+  periods: readonly string[];
+  types: readonly string[];
+  /** What the caller will read; a store may skip computing the other (both when left out). */
+  measure?: 'events' | 'users';
+}
+
+export interface TrendCount {
+  type: string;
+  period: string;
+  events: number;
+  users: number;
+}
+
 export interface UserSummary {
   userId: string;
   firstSeen: string;
@@ -115,6 +131,8 @@ export interface ScoreStore {
   retention(query: RetentionQuery): Promise<RetentionCohort[]>;
   /** Undefined when the user has no stored event. */
   userSummary(userId: string): Promise<UserSummary | undefined>;
+  /** Stored events and distinct users per type and period (see core/trends); absent pairs are zero. */
+  trends(query: TrendQuery): Promise<TrendCount[]>;
   check(): Promise<void>;
   close(): Promise<void>;
 }

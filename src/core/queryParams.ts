@@ -98,12 +98,10 @@ export const dauQuerySchema = z.object({
     description: 'First day, inclusive (default: 29 days before to)',
     example: '2026-01-01',
   }),
-  to: day
-    .optional()
-    .meta({
-      description: 'Last day, inclusive (default: today in TIMEZONE)',
-      example: '2026-01-07',
-    }),
+  to: day.optional().meta({
+    description: 'Last day, inclusive (default: today in TIMEZONE)',
+    example: '2026-01-07',
+  }),
 });
 
 export interface DauParams {
@@ -116,6 +114,7 @@ export function parseDauParams(
   query: URLSearchParams,
   now: number,
   dayOf: (ms: number) => string = utcDay,
+  maxDays = MAX_DAU_DAYS,
 ): Parsed<DauParams> {
   const parsed = dauQuerySchema.safeParse(pick(query, ['from', 'to']));
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
@@ -130,12 +129,10 @@ export function parseDauParams(
       ok: false,
       errors: [{ path: 'from', code: 'invalid_range', message: 'must not be after to' }],
     };
-  if (addDays(from, MAX_DAU_DAYS - 1) < to) {
+  if (addDays(from, maxDays - 1) < to) {
     return {
       ok: false,
-      errors: [
-        { path: 'to', code: 'too_big', message: `range must span at most ${MAX_DAU_DAYS} days` },
-      ],
+      errors: [{ path: 'to', code: 'too_big', message: `range must span at most ${maxDays} days` }],
     };
   }
   return { ok: true, value: { from, to } };

@@ -11,6 +11,7 @@ import {
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { createTrendsReader, createTrendsWriter } from './cosmosTrends.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 
@@ -98,6 +99,7 @@ export async function createCosmosStore(
   );
   const analytics = { activity, dailyEvents, users, scores };
   const reader = createAnalyticsReader(analytics);
+  const readTrends = createTrendsReader(dailyEvents, reader.dayRollups);
   if (options.deadLetterContainer !== undefined) {
     await openContainer(
       client,
@@ -122,12 +124,38 @@ export async function createCosmosStore(
     const bad = unexpected(outcome.statusCodes, [201, 409]);
     if (bad.length > 0) throw new CosmosWriteError(options.scoresContainer, bad);
     const written = outcome.statusCodes.filter((code) => code === 201).length;
+    const firstDocs = [...firsts.values()];
     return {
       ...outcome,
       written,
       alreadyStored: docs.length - written,
-      firsts: [...firsts.values()],
+      firsts: firstDocs,
+      stored: await storedVersions(firstDocs, outcome.statusCodes),
     };
+  };
+
+  /**
+   * The documents as stored: where an eventId was stored already (409), the stored one, read back,
+   * so a trends marker never counts a type or user that only a losing copy carried.
+   */
+  const storedVersions = async (firstDocs: ScoredEvent[], codes: readonly number[]) => {
+    const known = firstDocs.filter((_, i) => codes[i] === 409);
+    if (known.length === 0) return firstDocs;
+    const read = await executeBulk(
+      scores,
+      known.map((d) => ({ operationType: 'Read', id: d.eventId, partitionKey: d.userId })),
+      bulkRetry,
+    );
+    const bad = unexpected(read.statusCodes, [200]);
+    if (bad.length > 0) throw new CosmosWriteError(options.scoresContainer, bad);
+    const stored = new Map(
+      read.resources.flatMap((r) => {
+        if (r === undefined) return [];
+        const doc = toScoredEvent(r);
+        return [[doc.eventId, doc] as const];
+      }),
+    );
+    return firstDocs.map((d) => stored.get(d.eventId) ?? d);
   };
 
   const writeActivity = async (docs: readonly ScoredEvent[]) => {
@@ -196,12 +224,15 @@ export async function createCosmosStore(
         writer.noteModels(docs),
       ]);
       // After the scores, so what the rollups count is stored; every step repeats safely.
-      await writer.write(scored.firsts);
+      const trends = createTrendsWriter(dailyEvents, bulkRetry);
+      await Promise.all([writer.write(scored.firsts), trends.write(scored.stored)]);
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,
-        requests: scored.requests + active.requests + writer.counted.requests,
-        throttled: scored.throttled + active.throttled + writer.counted.throttled,
+        requests:
+          scored.requests + active.requests + writer.counted.requests + trends.counted.requests,
+        throttled:
+          scored.throttled + active.throttled + writer.counted.throttled + trends.counted.throttled,
       };
     },
 
@@ -211,6 +242,7 @@ export async function createCosmosStore(
     eventsByType: (from, to) => reader.eventsByType(from, to),
     scoreHistogram: (model, from, to) => reader.scoreHistogram(model, from, to),
     retention: (query) => reader.retention(query),
+    trends: (query) => readTrends(query),
 
     async userSummary(userId) {
       const [activityOf, page] = await Promise.all([

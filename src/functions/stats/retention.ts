@@ -17,6 +17,7 @@ export function createRetentionHandler(deps: Deps) {
     return fromStore(deps, async () => {
       const cohorts = await deps.store.retention(query);
       return json(200, {
+        timezone: clock.zone,
         start: query.start,
         interval,
         cohorts: cohorts.map((cohort, c) => ({

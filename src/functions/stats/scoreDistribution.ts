@@ -49,6 +49,7 @@ export function createScoreDistributionHandler(deps: Deps) {
       const body: Record<string, unknown> = {
         from,
         to,
+        timezone: clock.zone,
         model,
         ...toDistribution(histogram ?? emptyHistogram(), bins),
       };

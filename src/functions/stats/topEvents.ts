@@ -15,7 +15,7 @@ export function createTopEventsHandler(deps: Deps) {
     const { from, to, limit } = params.value;
     return fromStore(deps, async () => {
       const counts = await deps.store.eventsByType(from, to);
-      return json(200, { from, to, ...rankEventTypes(counts, limit) });
+      return json(200, { from, to, timezone: clock.zone, ...rankEventTypes(counts, limit) });
     });
   };
 }

@@ -6,6 +6,7 @@ import { ingestDocs } from './ingest.js';
 import { assetsDocs, dashboardDocs, docsDocs, openapiDocs } from './pages.js';
 import { ingestPreflightDocs, metricsDocs } from './service.js';
 import { retentionDocs, scoreDistributionDocs, topEventsDocs, userSummaryDocs } from './stats.js';
+import { trendsDocs } from './trends.js';
 import { userScoresDocs } from './userScores.js';
 
 /** The docs of each HTTP function of the table, by function name: one line per route. */
@@ -20,6 +21,7 @@ export const operationDocs: Record<string, OperationDocs> = {
   assets: assetsDocs,
   topEvents: topEventsDocs,
   retention: retentionDocs,
+  trends: trendsDocs,
   scoreDistribution: scoreDistributionDocs,
   userSummary: userSummaryDocs,
   metrics: metricsDocs,
