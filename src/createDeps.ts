@@ -86,6 +86,7 @@ export async function createDeps(
         usersContainer: config.COSMOS_USERS_CONTAINER,
         deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
         createIfMissing: config.COSMOS_CREATE_IF_MISSING,
+        timeZone: config.TIMEZONE,
       });
       deadLetters = createCosmosDeadLetterSink(
         client.database(config.COSMOS_DATABASE).container(config.COSMOS_DEADLETTER_CONTAINER),

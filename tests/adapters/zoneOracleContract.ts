@@ -226,8 +226,11 @@ export function oracle(events: readonly RawEvent[], zone: string) {
   };
 }
 
-const FROM = '2026-02-20';
-const TO = '2026-11-30';
+/** The two seasons of the data set, each with its DST change and the late events. */
+const RANGES = [
+  ['2026-02-23', '2026-04-19'],
+  ['2026-10-12', '2026-11-15'],
+] as const;
 
 /** Every figure of a store fed the data set in `zone` against the oracle. */
 export function zoneOracleContract(
@@ -235,91 +238,105 @@ export function zoneOracleContract(
   zones: readonly string[],
   makeStore: (zone: string) => Promise<StoreUnderTest>,
 ): void {
-  describe.each(zones)(`figures in the project's zone: ${name}, %s`, (zone) => {
-    let subject: StoreUnderTest;
-    let store: ScoreStore;
-    const batches = zoneDataSet();
-    const expected = oracle(firstWrites(batches), zone);
+  describe.each(zones)(
+    `figures in the project's zone: ${name}, %s`,
+    (zone) => {
+      let subject: StoreUnderTest;
+      let store: ScoreStore;
+      const batches = zoneDataSet();
+      const expected = oracle(firstWrites(batches), zone);
 
-    beforeAll(async () => {
-      subject = await makeStore(zone);
-      store = subject.store;
-      for (const batch of batches) await store.write(batch.map((e) => toDoc(e, zone)));
-    }, 120_000);
-    afterAll(async () => {
-      await subject.cleanup();
-    });
+      beforeAll(async () => {
+        subject = await makeStore(zone);
+        store = subject.store;
+        for (const batch of batches) await store.write(batch.map((e) => toDoc(e, zone)));
+      }, 120_000);
+      afterAll(async () => {
+        await subject.cleanup();
+      });
 
-    it('DAU and top events per local day', async () => {
-      for (const [from, to] of [
-        ['2026-02-26', '2026-04-15'],
-        ['2026-10-20', '2026-11-05'],
-      ] as const) {
-        expect(await store.dailyActiveUsers(from, to)).toEqual(expected.dau(from, to));
-        const counts = await store.eventsByType(from, to);
-        expect(new Map(counts.filter((c) => c.events > 0).map((c) => [c.type, c.events]))).toEqual(
-          expected.types(from, to),
-        );
-      }
-      for (const day of ['2026-03-29', '2026-10-25', '2026-11-01', '2026-03-08']) {
-        const [got] = await store.dailyActiveUsers(day, day);
-        expect(got).toEqual(expected.dau(day, day)[0]);
-      }
-    });
+      it('DAU and top events per local day', async () => {
+        for (const [from, to] of [
+          ['2026-02-26', '2026-04-15'],
+          ['2026-10-20', '2026-11-05'],
+        ] as const) {
+          expect(await store.dailyActiveUsers(from, to)).toEqual(expected.dau(from, to));
+          const counts = await store.eventsByType(from, to);
+          expect(
+            new Map(counts.filter((c) => c.events > 0).map((c) => [c.type, c.events])),
+          ).toEqual(expected.types(from, to));
+        }
+        for (const day of ['2026-03-29', '2026-10-25', '2026-11-01', '2026-03-08']) {
+          const [got] = await store.dailyActiveUsers(day, day);
+          expect(got).toEqual(expected.dau(day, day)[0]);
+        }
+      });
 
-    it('score distributions per local day', async () => {
-      for (const model of ['baseline@1', 'candidate@7']) {
-        const [n, v] = model.split('@') as [string, string];
-        const got = await store.scoreHistogram({ name: n, version: v }, '2026-03-29', '2026-10-25');
-        const want = expected.histogram(model, '2026-03-29', '2026-10-25');
-        expect(got?.buckets).toEqual(want.buckets);
-        expect(got?.count).toBe(want.count);
-        expect(got?.sum).toBeCloseTo(want.sum, 9);
-      }
-    });
+      it('score distributions per local day', async () => {
+        for (const model of ['baseline@1', 'candidate@7']) {
+          const [n, v] = model.split('@') as [string, string];
+          const got = await store.scoreHistogram(
+            { name: n, version: v },
+            '2026-03-29',
+            '2026-10-25',
+          );
+          const want = expected.histogram(model, '2026-03-29', '2026-10-25');
+          expect(got?.buckets).toEqual(want.buckets);
+          expect(got?.count).toBe(want.count);
+          expect(got?.sum).toBeCloseTo(want.sum, 9);
+        }
+      });
 
-    it('retention by local day and by 7 local days', async () => {
-      expect(
-        await store.retention({ start: '2026-02-26', intervalDays: 1, cohorts: 12, windows: 5 }),
-      ).toEqual(expected.retention('2026-02-26', 1, 12, 5));
-      expect(
-        await store.retention({ start: '2026-03-02', intervalDays: 1, cohorts: 40, windows: 8 }),
-      ).toEqual(expected.retention('2026-03-02', 1, 40, 8));
-      expect(
-        await store.retention({ start: '2026-02-23', intervalDays: 7, cohorts: 8, windows: 6 }),
-      ).toEqual(expected.retention('2026-02-23', 7, 8, 6));
-      expect(
-        await store.retention({ start: '2026-10-19', intervalDays: 7, cohorts: 3, windows: 3 }),
-      ).toEqual(expected.retention('2026-10-19', 7, 3, 3));
-    });
+      it('retention by local day and by 7 local days', async () => {
+        expect(
+          await store.retention({ start: '2026-02-26', intervalDays: 1, cohorts: 12, windows: 5 }),
+        ).toEqual(expected.retention('2026-02-26', 1, 12, 5));
+        expect(
+          await store.retention({ start: '2026-03-02', intervalDays: 1, cohorts: 40, windows: 8 }),
+        ).toEqual(expected.retention('2026-03-02', 1, 40, 8));
+        expect(
+          await store.retention({ start: '2026-02-23', intervalDays: 7, cohorts: 8, windows: 6 }),
+        ).toEqual(expected.retention('2026-02-23', 7, 8, 6));
+        expect(
+          await store.retention({ start: '2026-10-19', intervalDays: 7, cohorts: 3, windows: 3 }),
+        ).toEqual(expected.retention('2026-10-19', 7, 3, 3));
+      });
 
-    it('user summaries count local active days', async () => {
-      for (const userId of ['user-1', 'user-2', 'user-5', 'user-77', 'user-20']) {
-        expect(await store.userSummary(userId)).toMatchObject({
-          userId,
-          ...expected.summary(userId),
-        });
-      }
-    });
+      it('user summaries count local active days', async () => {
+        for (const userId of ['user-1', 'user-2', 'user-5', 'user-77', 'user-20']) {
+          expect(await store.userSummary(userId)).toMatchObject({
+            userId,
+            ...expected.summary(userId),
+          });
+        }
+      });
 
-    it('trends: events and distinct users per type and local day, week and month', async () => {
-      const types = ['view', 'click', 'purchase', 'share', 'nothing'];
-      for (const interval of ['day', 'week', 'month'] as const) {
-        const periods = trendPeriods(interval, FROM, TO);
-        const counts = await store.trends({ interval, periods, types });
-        const want = expected.trends(interval, types);
-        const got = new Map(
-          counts
-            .filter((c) => c.events > 0 || c.users > 0)
-            .map((c) => [`${c.type}\n${c.period}`, [c.events, c.users]]),
-        );
-        expect(got).toEqual(new Map([...want].map(([key, v]) => [key, [v.events, v.users.size]])));
+      it('trends: events and distinct users per type and local day, week and month', async () => {
+        const types = ['view', 'click', 'purchase', 'share', 'nothing'];
+        for (const interval of ['day', 'week', 'month'] as const) {
+          for (const [from, to] of RANGES) {
+            const periods = trendPeriods(interval, from, to);
+            const counts = await store.trends({ interval, periods, types });
+            const want = [...expected.trends(interval, types)].filter(([key]) =>
+              periods.includes(key.split('\n')[1]!),
+            );
+            const got = new Map(
+              counts
+                .filter((c) => c.events > 0 || c.users > 0)
+                .map((c) => [`${c.type}\n${c.period}`, [c.events, c.users]]),
+            );
+            expect(got).toEqual(new Map(want.map(([key, v]) => [key, [v.events, v.users.size]])));
+          }
+        }
+        // A store may skip the measure not asked for: what it gives for the one asked is exact.
+        const want = expected.trends('week', types);
+        const periods = trendPeriods('week', ...RANGES[1]);
         for (const measure of ['events', 'users'] as const) {
-          const only = await store.trends({ interval, periods, types, measure });
+          const only = await store.trends({ interval: 'week', periods, types, measure });
+          expect(only.filter((c) => c[measure] > 0).length).toBeGreaterThan(0);
           for (const c of only) {
             const w = want.get(`${c.type}\n${c.period}`);
-            expect([interval, measure, c.type, c.period, c[measure]]).toEqual([
-              interval,
+            expect([measure, c.type, c.period, c[measure]]).toEqual([
               measure,
               c.type,
               c.period,
@@ -327,36 +344,37 @@ export function zoneOracleContract(
             ]);
           }
         }
-      }
-    });
+      });
 
-    it('changes no figure when batches are delivered again', async () => {
-      const read = () =>
-        Promise.all([
-          store.dailyActiveUsers('2026-02-26', '2026-04-15'),
-          store.retention({ start: '2026-02-23', intervalDays: 7, cohorts: 8, windows: 6 }),
-          store.trends({
-            interval: 'week',
-            periods: trendPeriods('week', FROM, TO),
-            types: ['view'],
-          }),
-          store.trends({
-            interval: 'month',
-            periods: trendPeriods('month', FROM, TO),
-            types: ['click'],
-          }),
-        ]);
-      const before = await read();
-      for (const batch of [batches[0]!, batches.at(-1)!])
-        await store.write(batch.map((e) => toDoc(e, zone)));
-      const after = await read();
-      const sorted = (x: typeof before) =>
-        x.map((part) =>
-          Array.isArray(part)
-            ? [...part].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
-            : part,
-        );
-      expect(sorted(after)).toEqual(sorted(before));
-    });
-  });
+      it('changes no figure when batches are delivered again', async () => {
+        const read = () =>
+          Promise.all([
+            store.dailyActiveUsers('2026-02-26', '2026-04-15'),
+            store.retention({ start: '2026-02-23', intervalDays: 7, cohorts: 8, windows: 6 }),
+            store.trends({
+              interval: 'week',
+              periods: trendPeriods('week', ...RANGES[0]),
+              types: ['view'],
+            }),
+            store.trends({
+              interval: 'month',
+              periods: trendPeriods('month', ...RANGES[1]),
+              types: ['click'],
+            }),
+          ]);
+        const before = await read();
+        for (const batch of [batches[0]!, batches.at(-1)!])
+          await store.write(batch.map((e) => toDoc(e, zone)));
+        const after = await read();
+        const sorted = (x: typeof before) =>
+          x.map((part) =>
+            Array.isArray(part)
+              ? [...part].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+              : part,
+          );
+        expect(sorted(after)).toEqual(sorted(before));
+      });
+    },
+    300_000,
+  );
 }

@@ -11,6 +11,7 @@ import {
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { claimCosmosZone } from './cosmosStoreZone.js';
 import { createTrendsReader, createTrendsWriter } from './cosmosTrends.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
@@ -27,6 +28,8 @@ export interface CosmosStoreOptions {
   deadLetterContainer?: string;
   createIfMissing: boolean;
   bulkRetry?: BulkRetryPolicy;
+  /** The zone of the documents' days (TIMEZONE): recorded in a new store, checked against one in use. */
+  timeZone?: string;
 }
 
 /**
@@ -97,6 +100,7 @@ export async function createCosmosStore(
     usersContainer,
     createIfMissing,
   );
+  if (options.timeZone !== undefined) await claimCosmosZone(dailyEvents, options.timeZone);
   const analytics = { activity, dailyEvents, users, scores };
   const reader = createAnalyticsReader(analytics);
   const readTrends = createTrendsReader(dailyEvents, reader.dayRollups);
