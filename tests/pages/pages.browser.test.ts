@@ -203,9 +203,10 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
     if (inTable('trends')) {
       // The picker: two types, distinct users, by week; the chart then shows that answer.
       const section = page.locator('section[data-chart="trends"]');
-      const options = await page.$$eval('#trends-form select[name="events"] option', (os) =>
-        os.map((o) => (o as HTMLOptionElement).value),
-      );
+      // Each option's text is its type.
+      const options = await page
+        .locator('#trends-form select[name="events"] option')
+        .allTextContents();
       expect(options.length).toBeGreaterThan(1);
       await page.selectOption('#trends-form select[name="events"]', options.slice(0, 2));
       await page.selectOption('#trends-form select[name="measure"]', 'users');
