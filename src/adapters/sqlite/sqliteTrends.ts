@@ -42,27 +42,38 @@ export function createTrendWriter(db: DatabaseSync) {
      ON CONFLICT DO UPDATE SET events = events + excluded.events, users = users + excluded.users`,
   );
   const events = new Map<string, number>();
-  const markers = new Set<string>();
+  /** Per type × user × day: the keys of its day, week and month (the day's first). */
+  const markers = new Map<string, string[]>();
 
   return {
     /** Counts a document on its first write only. */
     add(doc: ScoredEvent): void {
       const user = trendUserOf(doc);
-      for (const interval of TREND_INTERVALS) {
-        const key = `${periodKey(interval, doc.day)}\n${doc.type}`;
-        events.set(key, (events.get(key) ?? 0) + 1);
-        markers.add(`${key}\n${user}`);
-      }
+      const keys = TREND_INTERVALS.map(
+        (interval) => `${periodKey(interval, doc.day)}\n${doc.type}`,
+      );
+      for (const key of keys) events.set(key, (events.get(key) ?? 0) + 1);
+      const dayMarker = `${keys[0]}\n${user}`;
+      if (!markers.has(dayMarker))
+        markers.set(
+          dayMarker,
+          keys.map((key) => `${key}\n${user}`),
+        );
     },
 
     flush(): void {
       const users = new Map<string, number>();
-      for (const marker of markers) {
+      const mark = (marker: string): boolean => {
         const [period, type, user] = marker.split('\n') as [string, string, string];
-        if (insertMarker.run(period, type, user).changes === 0) continue;
+        if (insertMarker.run(period, type, user).changes === 0) return false;
         const key = `${period}\n${type}`;
         users.set(key, (users.get(key) ?? 0) + 1);
-      }
+        return true;
+      };
+      // A day marker already there means the week's and month's were written with it (same
+      // transaction): a user's repeat of a type on a day costs one lookup, not three.
+      for (const [dayMarker, all] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1)))
+        if (mark(dayMarker)) for (const marker of all.slice(1)) mark(marker);
       for (const [key, n] of events) {
         const [period, type] = key.split('\n') as [string, string];
         bumpCounts.run(period, type, n, users.get(key) ?? 0);
