@@ -98,6 +98,9 @@ export function createZoneClock(zone: string): ZoneClock {
   };
 
   const dayNumberOf = (ms: number): number => Math.floor((ms + offsetAt(ms)) / DAY_MS);
+  // The events of a batch mostly share a day: its text is kept.
+  let lastDay = Number.NaN;
+  let lastDayText = '';
 
   return {
     zone: canonical,
@@ -105,7 +108,12 @@ export function createZoneClock(zone: string): ZoneClock {
     dayNumberOf,
     dayOf(timestamp) {
       const ms = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
-      return fromDayNumber(dayNumberOf(ms));
+      const day = dayNumberOf(ms);
+      if (day !== lastDay) {
+        lastDayText = fromDayNumber(day);
+        lastDay = day;
+      }
+      return lastDayText;
     },
     startOfDay(n) {
       // Local midnight is at n·DAY − offset; the offset there may differ from the guess, so the
