@@ -28,12 +28,10 @@ export const topEventsQuerySchema = z.object({
     description: 'First day, inclusive (default: 29 days before to)',
     example: '2026-03-01',
   }),
-  to: dayParamSchema
-    .optional()
-    .meta({
-      description: 'Last day, inclusive (default: today in TIMEZONE)',
-      example: '2026-03-30',
-    }),
+  to: dayParamSchema.optional().meta({
+    description: 'Last day, inclusive (default: today in TIMEZONE)',
+    example: '2026-03-30',
+  }),
   limit: integer('How many types to list', 1, 100, 10, 10),
 });
 
