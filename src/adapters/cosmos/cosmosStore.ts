@@ -11,6 +11,7 @@ import {
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { StoreZoneError } from '../../core/time/storeZoneError.js';
 import { claimCosmosZone } from './cosmosStoreZone.js';
 import { createTrendsReader, createTrendsWriter } from './cosmosTrends.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
@@ -100,7 +101,20 @@ export async function createCosmosStore(
     usersContainer,
     createIfMissing,
   );
-  if (options.timeZone !== undefined) await claimCosmosZone(dailyEvents, options.timeZone);
+  // The zone is claimed before the first write; a store in another zone stops startup, while a
+  // store that cannot be reached yet lets the host start (its health says so) and is asked again.
+  let zoneClaimed: Promise<void> | undefined;
+  const claimZone = (): Promise<void> => {
+    if (options.timeZone === undefined) return Promise.resolve();
+    zoneClaimed ??= claimCosmosZone(dailyEvents, options.timeZone).catch((error: unknown) => {
+      zoneClaimed = undefined;
+      throw error;
+    });
+    return zoneClaimed;
+  };
+  await claimZone().catch((error: unknown) => {
+    if (error instanceof StoreZoneError) throw error;
+  });
   const analytics = { activity, dailyEvents, users, scores };
   const reader = createAnalyticsReader(analytics);
   const readTrends = createTrendsReader(dailyEvents, reader.dayRollups);
@@ -221,6 +235,7 @@ export async function createCosmosStore(
   return {
     async write(docs): Promise<WriteResult> {
       if (docs.length === 0) return { written: 0, alreadyStored: 0, requests: 0, throttled: 0 };
+      await claimZone();
       const writer = createAnalyticsWriter(analytics, bulkRetry);
       const [scored, active] = await Promise.all([
         writeScores(docs),
