@@ -9,7 +9,7 @@ import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
 import { openDatabase } from './openDatabase.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
-import { claimStoreZone, META_SCHEMA } from './sqliteStoreZone.js';
+import { claimStoreZone, createRebuildGuard, META_SCHEMA } from './sqliteStoreZone.js';
 import {
   createTrendReader,
   createTrendWriter,
@@ -126,6 +126,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   migrate(db, rollups);
   migrateTrends(db, trendRollups);
   const readTrends = createTrendReader(db);
+  const guardRebuild = createRebuildGuard(db, options.timeZone);
   const insertScore = db.prepare(
     'INSERT INTO scores (event_id, user_id, occurred_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -160,6 +161,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       let written = 0;
       db.exec('BEGIN IMMEDIATE');
       try {
+        guardRebuild();
         for (const doc of docs) {
           rollups.noteModels(doc);
           const { changes } = insertScore.run(

@@ -39,3 +39,17 @@ export function claimStoreZone(db: DatabaseSync, zone: string): void {
   if (recorded !== undefined && recorded !== zone) throw new StoreZoneError(recorded, zone, false);
   if (readMeta(db, 'timezone') === undefined) writeMeta(db, 'timezone', zone);
 }
+
+/**
+ * Throws StoreZoneError while a rebuild is recorded: a host left running must not add days of the
+ * old zone to rollups being rebuilt (the batch is retried once the host restarts in the new zone).
+ */
+export function createRebuildGuard(db: DatabaseSync, zone: string | undefined) {
+  const select = db.prepare("SELECT value FROM store_meta WHERE key = 'rebuild'");
+  return () => {
+    if (zone === undefined) return;
+    const row = select.get() as { value: string } | undefined;
+    if (row !== undefined)
+      throw new StoreZoneError((JSON.parse(row.value) as { zone: string }).zone, zone, true);
+  };
+}
