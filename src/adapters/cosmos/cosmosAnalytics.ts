@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import type { Container, OperationInput } from '@azure/cosmos';
 
-import { fromDayNumber } from '../../core/time/calendarDay.js';
 import { countRetention, retentionSpan } from '../../core/analytics/retentionIntervals.js';
 import { emptyHistogram, fineBucket } from '../../core/analytics/scoreBins.js';
-import { daysBetween } from '../../core/time/calendarDay.js';
+import { daysBetween, fromDayNumber } from '../../core/time/calendarDay.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { trendUserOf } from '../../core/trends/trendUserOf.js';
 import type {

@@ -87,8 +87,9 @@ describe('createCosmosStore', () => {
     expect(result).toMatchObject({ written: 250, alreadyStored: 0, throttled: 0 });
     // 3 requests for the scores, 1 for the 30 users' activity of that day; analytics: 3 for the
     // event summaries, 1 each for models, the day's stale mark, reading the 30 users, their
-    // cohort memberships and their first-day records.
-    expect(result.requests).toBe(4 + 3 + 5);
+    // cohort memberships and their first-day records; trends: 1 for the week and month markers of
+    // the 30 users, 1 for the two stale marks.
+    expect(result.requests).toBe(4 + 3 + 5 + 2);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 30 },
     ]);
@@ -140,8 +141,9 @@ describe('createCosmosStore behind a throttling proxy', () => {
       expect(result.throttled).toBe(3);
       expect(result.requests).toBe(proxy.bulkRequests - seenBefore);
       // scores, activity, then the analytics (events, models, stale mark, users read, cohorts,
-      // users write): one request each, plus the 3 throttled ones re-sent.
-      expect(result.requests).toBe(8 + 3);
+      // users write), the trends (markers, stale marks): one request each, plus the 3 throttled
+      // ones re-sent.
+      expect(result.requests).toBe(10 + 3);
       expect((await store.userScores({ userId: 'u1', limit: 20 })).items).toHaveLength(10);
       expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
         { day: '2026-03-02', activeUsers: 4 },
