@@ -97,7 +97,7 @@ export async function acceptMessages(
           body: {
             protocol: options.protocol,
             keyId: caller.keyId,
-            message: withoutSecrets(raws[r.index]),
+            message: serialisable(withoutSecrets(raws[r.index])),
             errors: r.errors,
           },
         })),
@@ -126,6 +126,19 @@ export async function acceptMessages(
 }
 
 /** A rejected message as set aside: without the write key some single-message bodies carry. */
+/**
+ * A message nested deeper than JSON.stringify can recurse (JSON.parse takes more) cannot be set
+ * aside as it is: it is noted instead, so the request is still answered (found by the fuzz test).
+ */
+function serialisable(message: unknown): unknown {
+  try {
+    JSON.stringify(message);
+    return message;
+  } catch {
+    return '(not kept: nested too deeply to serialise)';
+  }
+}
+
 function withoutSecrets(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const { writeKey: _w, api_key: _a, token: _t, ...rest } = raw as Record<string, unknown>;
