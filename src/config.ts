@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { canonicalTimeZone } from './core/time/zoneClock.js';
 import { logLevels } from './logging/jsonLogger.js';
 

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/adapters/sqlite/openDatabase.js';
 import { createRollupWriter } from '../../src/adapters/sqlite/sqliteRollups.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
-import { trendPeriods } from '../../src/core/trends/trendPeriods.js';
-import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
+import { trendPeriods } from '../../src/core/trends/trendPeriods.js';
 import type { ScoreStore } from '../../src/ports.js';
 
 /**

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createFolderArchive } from '../../src/adapters/archive/folderArchive.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import { toArchivedEvent } from '../../src/core/archive/archivedEvent.js';
-import { utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { utcDay } from '../../src/core/time/calendarDay.js';
 
 export interface ArchiveBench {
   events: number;

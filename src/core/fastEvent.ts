@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MAX_PROPERTIES, type ClientEvent } from './event.js';
+
+import { type ClientEvent, MAX_PROPERTIES } from './event.js';
 import { civilFromDays, DAY_MS as MS_PER_DAY, daysFromCivil, daysInMonth } from './time/civil.js';
 
 /*

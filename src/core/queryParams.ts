@@ -1,9 +1,10 @@
 import { z } from 'zod';
+
 import type { ScoreCursor } from '../ports.js';
 import { decodeCursor } from './cursor.js';
+import { eventSchema, type FieldError, toFieldErrors } from './event.js';
 import { addDays, parseDay, utcDay } from './time/calendarDay.js';
 import { DAY_MS } from './time/civil.js';
-import { eventSchema, toFieldErrors, type FieldError } from './event.js';
 
 export const MAX_DAU_DAYS = 366;
 export const DEFAULT_DAU_DAYS = 30;

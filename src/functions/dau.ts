@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import { parseDauParams } from '../core/queryParams.js';
 import { zoneClockFor } from '../core/time/zoneClockFor.js';
 import type { Deps } from '../deps.js';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { RetentionQuery, ScoreStore } from '../../src/ports.js';
 import type { StoreUnderTest } from './storeContract.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { StoreZoneError } from '../../src/core/time/storeZoneError.js';
 import type { RebuildOutcome, RebuildProgress } from '../../src/core/time/rebuildProgress.js';
+import { StoreZoneError } from '../../src/core/time/storeZoneError.js';
 import { trendPeriods } from '../../src/core/trends/trendPeriods.js';
 import type { ScoreStore } from '../../src/ports.js';
 import { toDoc, zoneDataSet } from './zoneOracleContract.js';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoreCursor, ScoreStore } from '../../src/ports.js';
 
 export interface StoreUnderTest {

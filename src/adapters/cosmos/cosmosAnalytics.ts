@@ -4,8 +4,8 @@ import type { Container, OperationInput } from '@azure/cosmos';
 
 import { countRetention, retentionSpan } from '../../core/analytics/retentionIntervals.js';
 import { emptyHistogram, fineBucket } from '../../core/analytics/scoreBins.js';
-import { daysBetween, fromDayNumber } from '../../core/time/calendarDay.js';
 import type { ScoredEvent } from '../../core/event.js';
+import { daysBetween, fromDayNumber } from '../../core/time/calendarDay.js';
 import { trendUserOf } from '../../core/trends/trendUserOf.js';
 import type {
   EventTypeCount,

@@ -1,6 +1,7 @@
 import type { CosmosClient, JSONObject, OperationInput } from '@azure/cosmos';
 
 import type { ScoredEvent } from '../../core/event.js';
+import { StoreZoneError } from '../../core/time/storeZoneError.js';
 import type { ScorePage, ScoreStore, UserScoresQuery, WriteResult } from '../../ports.js';
 import { createCosmosAddScores } from './addCosmosScores.js';
 import {
@@ -11,7 +12,6 @@ import {
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
-import { StoreZoneError } from '../../core/time/storeZoneError.js';
 import { claimCosmosZone } from './cosmosStoreZone.js';
 import { createTrendsReader, createTrendsWriter } from './cosmosTrends.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';

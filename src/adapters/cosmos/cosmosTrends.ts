@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Container, OperationInput } from '@azure/cosmos';
 
 import type { ScoredEvent } from '../../core/event.js';
-import { daysBetween, dayNumber, fromDayNumber } from '../../core/time/calendarDay.js';
+import { dayNumber, daysBetween, fromDayNumber } from '../../core/time/calendarDay.js';
 import { periodEnd, periodKey, type TrendInterval } from '../../core/trends/trendPeriods.js';
 import { trendUserOf } from '../../core/trends/trendUserOf.js';
 import type { TrendCount, TrendQuery } from '../../ports.js';

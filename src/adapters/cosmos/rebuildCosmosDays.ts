@@ -4,7 +4,7 @@ import type { ScoredEvent } from '../../core/event.js';
 import type { RebuildOutcome, RebuildProgress } from '../../core/time/rebuildProgress.js';
 import { createZoneClock } from '../../core/time/zoneClock.js';
 import { MODELS_PARTITION } from './cosmosAnalytics.js';
-import { createCosmosStore, type CosmosStoreOptions } from './cosmosStore.js';
+import { type CosmosStoreOptions, createCosmosStore } from './cosmosStore.js';
 import {
   cosmosStoreZone,
   deleteMeta,

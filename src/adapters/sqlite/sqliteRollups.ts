@@ -1,9 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 
 import { type ActiveDays, addDay, countDays } from '../../core/analytics/activeDays.js';
-import { dayNumber, fromDayNumber } from '../../core/time/calendarDay.js';
 import { FINE_BUCKETS, fineBucket } from '../../core/analytics/scoreBins.js';
 import type { ScoredEvent } from '../../core/event.js';
+import { dayNumber, fromDayNumber } from '../../core/time/calendarDay.js';
 
 export const ROLLUP_SCHEMA = `
   CREATE TABLE IF NOT EXISTS type_days (

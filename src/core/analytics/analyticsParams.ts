@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import type { RetentionQuery } from '../../ports.js';
-import { parseDay } from '../time/calendarDay.js';
 import { eventSchema, toFieldErrors } from '../event.js';
 import { type Parsed, parseDauParams, pick } from '../queryParams.js';
+import { parseDay } from '../time/calendarDay.js';
 import { BIN_COUNTS, type BinCount } from './scoreBins.js';
 
 const integer = (name: string, min: number, max: number, fallback: number, example: number) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { addDays, daysBetween, parseDay, utcDay } from '../../../src/core/time/calendarDay.js';
 
 describe('utcDay', () => {
