@@ -25,6 +25,11 @@ export const subcommands: Readonly<Record<string, Subcommand>> = {
     summary: 'replay poisoned messages, the raw archive or dead letters; re-score',
     run: async () => (await import('./commands/replay/replayCommand.js')).replayCommand,
   },
+  'rebuild-days': {
+    summary: 'recompute every rollup in a new TIMEZONE, resumable',
+    run: async () =>
+      (await import('./commands/rebuildDays/rebuildDaysCommand.js')).rebuildDaysCommand,
+  },
   backup: {
     summary: 'back the store up to a folder or Blob (Avro + manifest)',
     run: async () => (await import('./commands/backup/backupCommand.js')).backupCommand,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { canonicalTimeZone } from './core/time/zoneClock.js';
 import { logLevels } from './logging/jsonLogger.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -90,6 +91,21 @@ export const settingsSchema = z.object({
   ARCHIVE_BLOB_ACCOUNT_URL: optionalText.pipe(z.url('must be a URL').optional()),
   ARCHIVE_BLOB_CONNECTION: optionalText,
   ARCHIVE_BLOB_CONTAINER: name('archive'),
+  /** The project's zone: the calendar day of every stored document and every figure (IANA name). */
+  TIMEZONE: z
+    .string()
+    .default('UTC')
+    .transform((zone, ctx) => {
+      const canonical = canonicalTimeZone(zone);
+      if (canonical === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an IANA time zone name such as UTC, Europe/Berlin or America/New_York',
+        });
+        return z.NEVER;
+      }
+      return canonical;
+    }),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

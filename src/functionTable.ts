@@ -17,6 +17,7 @@ import { createScorerHandler } from './functions/scorer.js';
 import { createRetentionHandler } from './functions/stats/retention.js';
 import { createScoreDistributionHandler } from './functions/stats/scoreDistribution.js';
 import { createTopEventsHandler } from './functions/stats/topEvents.js';
+import { createTrendsHandler } from './functions/stats/trends.js';
 import { createUserSummaryHandler } from './functions/stats/userSummary.js';
 import { createUserScoresHandler } from './functions/userScores.js';
 import { type FunctionDefinition, type HttpFunction, isHttpFunction } from './functionTypes.js';
@@ -107,6 +108,12 @@ export const functionTable: readonly FunctionDefinition[] = [
     },
     access: { scope: 'read', cost: 'request' },
     create: createRetentionHandler,
+  },
+  {
+    name: 'trends',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/stats/trends', authLevel: 'anonymous' },
+    access: { scope: 'read', cost: 'request' },
+    create: createTrendsHandler,
   },
   {
     name: 'scoreDistribution',

@@ -9,6 +9,7 @@ export const CHARTS = {
   dau: 'dau',
   topEvents: 'topEvents',
   retention: 'retention',
+  trends: 'trends',
   scores: 'scoreDistribution',
   user: 'userSummary',
   health: 'health',
@@ -139,11 +140,19 @@ async function plot(target, options, data) {
 
 const dayToSeconds = (day) => Date.parse(`${day}T00:00:00Z`) / 1000;
 
+/** Every figure's days are local days of the project's zone; each chart says which. */
+let zone;
+const inZone = (body) => {
+  if (body?.timezone) zone = body.timezone;
+  return body?.timezone ? `, days in ${body.timezone}` : '';
+};
+const SERIES_COLOURS = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be123c', '#0e7490'];
+
 function renderDau(body) {
   const series = body.series ?? [];
   if (series.every((p) => p.activeUsers === 0)) return emptyState('dau', NO_EVENTS);
   const target = el('div', { class: 'plot' });
-  const box = setState('dau', 'ready', `${body.from} to ${body.to}`, target);
+  const box = setState('dau', 'ready', `${body.from} to ${body.to}${inZone(body)}`, target);
   box.append(
     valuesTable(
       'Active users per day',
@@ -193,7 +202,7 @@ function renderTopEvents(body) {
   const box = setState(
     'topEvents',
     'ready',
-    `${body.total} events, ${body.from} to ${body.to}`,
+    `${body.total} events, ${body.from} to ${body.to}${inZone(body)}`,
     list,
   );
   box.append(
@@ -203,6 +212,77 @@ function renderTopEvents(body) {
       items.map((i) => [i.type, i.events]),
     ),
   );
+}
+
+/** Offers the types of the range in the trends picker, keeping what was picked. */
+function offerTypes(types) {
+  const select = $('#trends-form').elements.events;
+  const picked = new Set([...select.selectedOptions].map((o) => o.value));
+  const all = [...new Set([...picked, ...types])];
+  select.replaceChildren(
+    ...all.map((type) => {
+      const option = el('option', { value: type, text: type });
+      option.selected = picked.has(type);
+      return option;
+    }),
+  );
+}
+
+function renderTrends(body) {
+  const series = body.series ?? [];
+  if (series.every((s) => s.points.every((p) => p.value === 0)))
+    return emptyState('trends', NO_EVENTS);
+  const what = body.measure === 'users' ? 'Unique users' : 'Events';
+  const target = el('div', { class: 'plot' });
+  const box = setState(
+    'trends',
+    'ready',
+    `${what} per ${body.interval}, ${body.from} to ${body.to}${inZone(body)}`,
+    target,
+  );
+  const starts = series[0]?.points.map((p) => p.start) ?? [];
+  box.append(
+    valuesTable(
+      `${what} per type and ${body.interval} (first day of each)`,
+      [body.interval === 'day' ? 'Day' : `${body.interval} from`, ...series.map((s) => s.type)],
+      starts.map((start, i) => [start, ...series.map((s) => s.points[i]?.value ?? 0)]),
+    ),
+  );
+  const dayLabel = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
+  return plot(
+    target,
+    {
+      scales: { x: { time: false } },
+      series: [
+        { label: body.interval, value: (_u, v) => (v == null ? '--' : dayLabel(v)) },
+        ...series.map((s, i) => ({
+          label: s.type,
+          stroke: SERIES_COLOURS[i % SERIES_COLOURS.length],
+          width: 2,
+          points: { show: true },
+        })),
+      ],
+      axes: [
+        { values: (_u, splits) => splits.map((v) => dayLabel(v).slice(5)) },
+        { label: body.measure },
+      ],
+    },
+    [starts.map(dayToSeconds), ...series.map((s) => s.points.map((p) => p.value))],
+  );
+}
+
+function trendsUrl() {
+  const { from, to } = range();
+  const form = $('#trends-form');
+  const picked = [...form.elements.events.selectedOptions].map((o) => o.value).slice(0, 20);
+  const q = new URLSearchParams({
+    from,
+    to,
+    interval: form.elements.interval.value,
+    measure: form.elements.measure.value,
+  });
+  if (picked.length > 0) q.set('events', picked.join(','));
+  return `/api/stats/trends?${q}`;
 }
 
 function renderRetention(body) {
@@ -252,7 +332,7 @@ function renderRetention(body) {
   setState(
     'retention',
     'ready',
-    `From ${body.start}, by ${body.interval}`,
+    `From ${body.start}, by ${body.interval}${inZone(body)}`,
     el('div', { class: 'scroll' }, table),
   );
 }
@@ -269,7 +349,7 @@ function renderScores(body) {
   const box = setState(
     'scores',
     'ready',
-    `${label(body.model)}: ${body.count} scores, mean ${(body.mean ?? 0).toFixed(3)}${challenger ? `; challenger ${label(challenger.model)}: ${challenger.count}, mean ${(challenger.mean ?? 0).toFixed(3)}` : ''}`,
+    `${label(body.model)}: ${body.count} scores, mean ${(body.mean ?? 0).toFixed(3)}${challenger ? `; challenger ${label(challenger.model)}: ${challenger.count}, mean ${(challenger.mean ?? 0).toFixed(3)}` : ''}${inZone(body)}`,
     target,
   );
   box.append(
@@ -384,7 +464,7 @@ async function lookUp(userId) {
           ['First seen', d.firstSeen],
           ['Last seen', d.lastSeen],
           ['Events', d.events],
-          ['Active days', d.activeDays],
+          [zone ? `Active days (in ${zone})` : 'Active days', d.activeDays],
         ].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })]),
       ),
     );
@@ -450,7 +530,11 @@ function refresh() {
   return Promise.all([
     load('health', '/api/health', renderHealth),
     load('dau', `/api/stats/dau?${q}`, renderDau),
-    load('topEvents', `/api/stats/top-events?${q}&limit=10`, renderTopEvents),
+    load('topEvents', `/api/stats/top-events?${q}&limit=20`, (body) => {
+      offerTypes((body.items ?? []).map((i) => i.type));
+      return renderTopEvents({ ...body, items: (body.items ?? []).slice(0, 10) });
+    }),
+    load('trends', trendsUrl(), renderTrends),
     load('scores', `/api/stats/scores?${q}&bins=10`, renderScores),
     load(
       'retention',
@@ -460,16 +544,38 @@ function refresh() {
   ]);
 }
 
+/** The server's default range: the 30 days ending today in its zone (the browser's may differ). */
+async function serverRange() {
+  try {
+    const r = await api('/api/stats/dau');
+    if (r.ok && r.body?.from && r.body?.to) {
+      inZone(r.body);
+      return { from: r.body.from, to: r.body.to };
+    }
+  } catch {
+    // fall through: the browser's own UTC day
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  return { from: new Date(Date.parse(today) - 29 * DAY_MS).toISOString().slice(0, 10), to: today };
+}
+
 async function start() {
   const params = new URLSearchParams(location.search);
-  const today = new Date().toISOString().slice(0, 10);
   const form = $('#range');
-  form.elements.to.value = params.get('to') ?? today;
-  form.elements.from.value =
-    params.get('from') ?? new Date(Date.parse(today) - 29 * DAY_MS).toISOString().slice(0, 10);
+  const fallback =
+    params.get('from') && params.get('to')
+      ? { from: params.get('from'), to: params.get('to') }
+      : await serverRange();
+  form.elements.to.value = params.get('to') ?? fallback.to;
+  form.elements.from.value = params.get('from') ?? fallback.from;
+  if (zone) $('#zone').textContent = `Days in ${zone}`;
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void refresh();
+  });
+  $('#trends-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void load('trends', trendsUrl(), renderTrends);
   });
   $('#lookup').addEventListener('submit', (e) => {
     e.preventDefault();

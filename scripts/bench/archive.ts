@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createFolderArchive } from '../../src/adapters/archive/folderArchive.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import { toArchivedEvent } from '../../src/core/archive/archivedEvent.js';
-import { toDay } from '../../src/core/day.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { utcDay } from '../../src/core/time/calendarDay.js';
 
 export interface ArchiveBench {
   events: number;
@@ -46,7 +46,7 @@ export async function benchArchive(batches = 50, batchSize = 1000): Promise<Arch
           amount: i % 7 === 0 ? 20 + (i % 13) : undefined,
           properties: { device: i % 2 ? 'mobile' : 'desktop', plan: 'pro' },
           source: 'bench',
-          day: toDay(at),
+          day: utcDay(at),
           score: 0.3,
           model: { name: 'bench', version: '1' },
           reasons: [{ feature: 'amount', contribution: 0.2 }],

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-import type { ClientEvent } from './event.js';
 import { MAX_TYPE_LENGTH } from './eventLimits.js';
 import { isPlainObject, jsonObjectProblem } from './jsonValue.js';
 import { userIdProblem } from './userIdRule.js';
+import { type ClientEvent } from './event.js';
+import { civilFromDays, DAY_MS as MS_PER_DAY, daysFromCivil, daysInMonth } from './time/civil.js';
 
 /*
  * A hand-written check of `eventSchema` (event.ts) for the ingest hot path. It answers only "certainly
@@ -143,27 +144,11 @@ export function fastParseEvent(raw: unknown): ClientEvent | undefined {
  * sees and defer to the built-ins for anything else.
  */
 
-const MS_PER_DAY = 86_400_000;
 /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: toISOString writes a 4-digit year between them. */
 const MIN_ISO_MS = -62_167_219_200_000;
 const MAX_ISO_MS = 253_402_300_799_999;
 const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 /** The two-digit number at s[i], s[i + 1], or -1; both indexes must be in range. */
 function twoDigits(s: string, i: number): number {
@@ -266,18 +251,7 @@ export function formatTimestamp(ms: number): string {
   const days = Math.floor(ms / MS_PER_DAY);
   let rest = ms - days * MS_PER_DAY;
   if (days !== lastDay) {
-    // H. Hinnant's civil_from_days
-    const z = days + 719_468;
-    const era = Math.floor(z / 146_097);
-    const doe = z - era * 146_097;
-    const yoe = Math.floor(
-      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-    );
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const month = mp < 10 ? mp + 3 : mp - 9;
-    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const { year, month, day } = civilFromDays(days);
     lastDayPrefix = `${PAD2[Math.floor(year / 100)]}${PAD2[year % 100]}-${PAD2[month]}-${PAD2[day]}T`;
     lastDay = days;
   }

@@ -1,18 +1,19 @@
 import { z } from 'zod';
 
-import type { ScoreCursor } from '../ports/index.js';
 import { decodeCursor } from './cursor.js';
-import { addDays, parseDay, toDay } from './day.js';
+import { addDays, parseDay, utcDay } from './time/calendarDay.js';
 import { eventSchema, type FieldError, toFieldErrors } from './event.js';
+import type { ScoreCursor } from '../ports/index.js';
+import { DAY_MS } from './time/civil.js';
 
 export const MAX_DAU_DAYS = 366;
 export const DEFAULT_DAU_DAYS = 30;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
+/** A day stays YYYY-MM-DD here: parseUserScoresParams turns it into its first instant in the zone. */
 const dayOrTimestamp = z.string().transform((text, ctx) => {
-  const day = parseDay(text);
-  if (day !== undefined) return new Date(day).toISOString();
+  if (parseDay(text) !== undefined) return text;
   const ts = z.iso.datetime({ offset: true }).safeParse(text);
   if (ts.success) return new Date(ts.data).toISOString();
   ctx.addIssue({
@@ -54,27 +55,38 @@ export const userScoresQuerySchema = z.object({
     .meta({ description: "The previous page's continuationToken" }),
 });
 
-const userScoresSchema = userPathSchema
-  .extend(userScoresQuerySchema.shape)
-  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
-    path: ['from'],
-    message: 'must be before to',
-  });
+const userScoresSchema = userPathSchema.extend(userScoresQuerySchema.shape);
 
 export type UserScoresParams = z.output<typeof userScoresSchema>;
 
-/** Route and query parameters of GET users/{userId}/scores; other query keys (such as `code`) are ignored. */
+/** The UTC midnight of a day: the start of a day in UTC, the default zone. */
+const utcStartOfDay = (day: number) => day * DAY_MS;
+
+/**
+ * Route and query parameters of GET users/{userId}/scores; other query keys (such as `code`) are
+ * ignored. A bound given as a day means the first instant of that day in the project's zone.
+ */
 export function parseUserScoresParams(
   userId: string | undefined,
   query: URLSearchParams,
+  startOfDay: (day: number) => number = utcStartOfDay,
 ): Parsed<UserScoresParams> {
   const parsed = userScoresSchema.safeParse({
     userId,
     ...pick(query, ['limit', 'from', 'to', 'continuationToken']),
   });
-  return parsed.success
-    ? { ok: true, value: parsed.data }
-    : { ok: false, errors: toFieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
+  const instant = (text: string | undefined) => {
+    const day = text === undefined ? undefined : parseDay(text);
+    return day === undefined ? text : new Date(startOfDay(day)).toISOString();
+  };
+  const value = { ...parsed.data, from: instant(parsed.data.from), to: instant(parsed.data.to) };
+  if (value.from !== undefined && value.to !== undefined && value.from >= value.to)
+    return {
+      ok: false,
+      errors: [{ path: 'from', code: 'custom', message: 'must be before to' }],
+    };
+  return { ok: true, value };
 }
 
 const day = z
@@ -87,9 +99,10 @@ export const dauQuerySchema = z.object({
     description: 'First day, inclusive (default: 29 days before to)',
     example: '2026-01-01',
   }),
-  to: day
-    .optional()
-    .meta({ description: 'Last day, inclusive (default: today, UTC)', example: '2026-01-07' }),
+  to: day.optional().meta({
+    description: 'Last day, inclusive (default: today in TIMEZONE)',
+    example: '2026-01-07',
+  }),
 });
 
 export interface DauParams {
@@ -98,26 +111,29 @@ export interface DauParams {
 }
 
 /** Query of GET stats/dau: inclusive day range, at most 366 days, by default the 30 days ending today (UTC). */
-export function parseDauParams(query: URLSearchParams, now: number): Parsed<DauParams> {
+export function parseDauParams(
+  query: URLSearchParams,
+  now: number,
+  dayOf: (ms: number) => string = utcDay,
+  maxDays = MAX_DAU_DAYS,
+): Parsed<DauParams> {
   const parsed = dauQuerySchema.safeParse(pick(query, ['from', 'to']));
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
   const to =
     parsed.data.to ??
     (parsed.data.from
-      ? minDay(addDays(parsed.data.from, DEFAULT_DAU_DAYS - 1), toDay(now))
-      : toDay(now));
+      ? minDay(addDays(parsed.data.from, DEFAULT_DAU_DAYS - 1), dayOf(now))
+      : dayOf(now));
   const from = parsed.data.from ?? addDays(to, -(DEFAULT_DAU_DAYS - 1));
   if (from > to)
     return {
       ok: false,
       errors: [{ path: 'from', code: 'invalid_range', message: 'must not be after to' }],
     };
-  if (addDays(from, MAX_DAU_DAYS - 1) < to) {
+  if (addDays(from, maxDays - 1) < to) {
     return {
       ok: false,
-      errors: [
-        { path: 'to', code: 'too_big', message: `range must span at most ${MAX_DAU_DAYS} days` },
-      ],
+      errors: [{ path: 'to', code: 'too_big', message: `range must span at most ${maxDays} days` }],
     };
   }
   return { ok: true, value: { from, to } };

@@ -1,5 +1,5 @@
+import { utcDay } from './time/calendarDay.js';
 import type { Scorer } from '../ports/index.js';
-import { toDay } from './day.js';
 import { acceptedEventSchema, type ScoredEvent, toFieldErrors } from './event.js';
 import { deadLetter, ok, type Outcome } from './outcome.js';
 
@@ -11,6 +11,8 @@ export function scoreEvent(
   body: unknown,
   models: { champion: Scorer; challenger?: Scorer | undefined },
   scoredAt: string,
+  /** The calendar day of an instant in the project's zone (ZoneClock.dayOf). */
+  dayOf: (occurredAt: string) => string = utcDay,
 ): Outcome<ScoredEvent> {
   const parsed = acceptedEventSchema.safeParse(typeof body === 'string' ? safeJson(body) : body);
   if (!parsed.success) {
@@ -25,7 +27,7 @@ export function scoreEvent(
     return deadLetter(`unscorable: model ${models.champion.version} gave ${score}`);
   const doc: ScoredEvent = {
     ...event,
-    day: toDay(event.occurredAt),
+    day: dayOf(event.occurredAt),
     score,
     model: { name: models.champion.name, version: models.champion.version },
     reasons,

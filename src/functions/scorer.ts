@@ -4,8 +4,9 @@ import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { unpackMessages } from '../core/queue/unpackMessages.js';
 import { scoreEvent } from '../core/scoreEvent.js';
-import type { DeadLetter } from '../ports/index.js';
+import { zoneClockFor } from '../core/time/zoneClockFor.js';
 import type { Deps } from '../wiring/deps.js';
+import type { DeadLetter } from '../ports/index.js';
 
 export class NoModelError extends Error {
   constructor(detail: string) {
@@ -21,6 +22,7 @@ export class NoModelError extends Error {
  * and written again idempotently.
  */
 export function createScorerHandler(deps: Deps) {
+  const clock = zoneClockFor(deps.config.TIMEZONE);
   return async function scorer(messages: unknown[], context: InvocationContext): Promise<void> {
     const champion = deps.models.champion();
     if (!champion) throw new NoModelError(deps.models.status().detail);
@@ -43,7 +45,7 @@ export function createScorerHandler(deps: Deps) {
     const docIndexes: number[] = [];
     const dead: (DeadLetter & { index: number })[] = [];
     events.forEach(({ body, key }, i) => {
-      const outcome = scoreEvent(body, { champion, challenger }, scoredAt);
+      const outcome = scoreEvent(body, { champion, challenger }, scoredAt, clock.dayOf);
       if (outcome.kind === 'ok') {
         docs.push(outcome.value);
         docIndexes.push(i);

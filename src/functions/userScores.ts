@@ -2,13 +2,15 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { encodeCursor } from '../core/cursor.js';
 import { parseUserScoresParams } from '../core/queryParams.js';
+import { zoneClockFor } from '../core/time/zoneClockFor.js';
 import type { Deps } from '../wiring/deps.js';
 import { badParams, fromStore, json } from './respond.js';
 
 /** GET /api/users/{userId}/scores: a user's scored events, newest first, a page at a time. */
 export function createUserScoresHandler(deps: Deps) {
+  const clock = zoneClockFor(deps.config.TIMEZONE);
   return async function userScores(request: HttpRequest): Promise<HttpResponseInit> {
-    const params = parseUserScoresParams(request.params.userId, request.query);
+    const params = parseUserScoresParams(request.params.userId, request.query, clock.startOfDay);
     if (!params.ok) return badParams(params.errors);
     const { userId, limit, from, to, continuationToken } = params.value;
     return fromStore(deps, async () => {

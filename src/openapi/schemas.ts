@@ -75,6 +75,7 @@ export const scorePageSchema = z.object({
 export const dauSchema = z.object({
   from: z.string(),
   to: z.string(),
+  timezone: z.string().meta({ description: 'The zone of every day (TIMEZONE)' }),
   series: z.array(z.object({ day: z.string(), activeUsers: z.number().int() })),
 });
 
@@ -95,12 +96,14 @@ export const healthSchema = z.object({
 export const topEventsSchema = z.object({
   from: z.string(),
   to: z.string(),
+  timezone: z.string().meta({ description: 'The zone of every day (TIMEZONE)' }),
   total: z.number().int().meta({ description: 'Stored events of every type in the range' }),
   items: z.array(z.object({ type: z.string(), events: z.number().int() })),
 });
 
 export const retentionSchema = z.object({
   start: z.string(),
+  timezone: z.string().meta({ description: 'The zone of every day (TIMEZONE)' }),
   interval: z.enum(['day', 'week']),
   cohorts: z.array(
     z.object({
@@ -125,6 +128,7 @@ const distributionSchema = z.object({
 export const scoreDistributionSchema = distributionSchema.extend({
   from: z.string(),
   to: z.string(),
+  timezone: z.string().meta({ description: 'The zone of every day (TIMEZONE)' }),
   model: modelRef,
   challenger: distributionSchema
     .extend({ model: modelRef })
@@ -183,3 +187,24 @@ const compatCounts = {
 
 export const segmentAnswerSchema = z.object({ success: z.literal(true), ...compatCounts });
 export const posthogAnswerSchema = z.object({ status: z.literal('Ok'), ...compatCounts });
+
+export const trendsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  interval: z.enum(['day', 'week', 'month']),
+  measure: z.enum(['events', 'users']),
+  timezone: z.string().meta({ description: 'The zone of every day (TIMEZONE)' }),
+  series: z.array(
+    z.object({
+      type: z.string(),
+      points: z
+        .array(
+          z.object({
+            start: z.string().meta({ description: 'First local day of the interval' }),
+            value: z.number().int(),
+          }),
+        )
+        .meta({ description: 'Every interval of the range, zeros included' }),
+    }),
+  ),
+});

@@ -86,6 +86,22 @@ export interface UserSummary {
   profile?: ProfileView;
 }
 
+/** Periods are named by their first local day: a day, a Monday (calendar week) or a month's 1st. */
+export interface TrendQuery {
+  interval: 'day' | 'week' | 'month';
+  periods: readonly string[];
+  types: readonly string[];
+  /** What the caller will read; a store may skip computing the other (both when left out). */
+  measure?: 'events' | 'users';
+}
+
+export interface TrendCount {
+  type: string;
+  period: string;
+  events: number;
+  users: number;
+}
+
 /** Where scored events live. Implementations: embedded SQLite, Cosmos DB. */
 export interface ScoreStore {
   /** Idempotent: a document whose eventId is already stored is left as it is. Throws on failures worth a retry. */
@@ -104,6 +120,8 @@ export interface ScoreStore {
   /** Undefined when the user has no stored event. */
   /** The person `userId` counts as, all linked ids included; undefined when none has a stored event. */
   userSummary(userId: string): Promise<UserSummary | undefined>;
+  /** Stored events and distinct users per type and period (see core/trends); absent pairs are zero. */
+  trends(query: TrendQuery): Promise<TrendCount[]>;
   /** Links and profiles (see ports/identity.ts). */
   readonly identity: IdentityStore;
   check(): Promise<void>;

@@ -48,7 +48,7 @@ export function openStoreBackend(
       where: `the embedded store (${paths.store})`,
       async scoreStore() {
         const { createSqliteStore } = await import('../adapters/sqlite/sqliteStore.js');
-        return close(createSqliteStore(paths.store, { logger }));
+        return close(createSqliteStore(paths.store, { logger, timeZone: config.TIMEZONE }));
       },
       async deadLetters() {
         const { createSqliteDeadLetterSink } =
@@ -94,6 +94,7 @@ export function openStoreBackend(
           dailyEventsContainer: config.COSMOS_DAILY_EVENTS_CONTAINER,
           usersContainer: config.COSMOS_USERS_CONTAINER,
           identitiesContainer: config.COSMOS_IDENTITIES_CONTAINER,
+          timeZone: config.TIMEZONE,
           deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
           logger,
           createIfMissing: config.COSMOS_CREATE_IF_MISSING,

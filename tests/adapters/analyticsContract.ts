@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { addDays, toDay } from '../../src/core/day.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { RetentionQuery, ScoreStore } from '../../src/ports/index.js';
 import type { StoreUnderTest } from './storeContract.js';
 
@@ -32,7 +32,7 @@ function event(rand: () => number, userId: string, day: string): ScoredEvent {
     type: TYPES[Math.floor(rand() * TYPES.length)]!,
     occurredAt,
     receivedAt: occurredAt,
-    day: toDay(occurredAt),
+    day: utcDay(occurredAt),
     score: rand() < 0.05 ? 1 : rand(),
     model: { name: 'baseline', version },
     scoredAt: occurredAt,

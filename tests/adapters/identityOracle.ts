@@ -1,4 +1,4 @@
-import { addDays, toDay } from '../../src/core/day.js';
+import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoredEvent } from '../../src/core/event.js';
 import type { RetentionQuery } from '../../src/ports/index.js';
 
@@ -41,7 +41,7 @@ export function identityDataSet(seed = 11): ScoredEvent[] {
       type: ['$pageview', 'click', 'purchase'][Math.floor(rand() * 3)]!,
       occurredAt,
       receivedAt: occurredAt,
-      day: toDay(occurredAt),
+      day: utcDay(occurredAt),
       score: rand(),
       model: { name: 'baseline', version: '1' },
       scoredAt: occurredAt,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { toDay } from '../../src/core/day.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoreCursor, ScoreStore } from '../../src/ports/index.js';
 
 export interface StoreUnderTest {
@@ -22,7 +22,7 @@ export function scoredEvent(
     type: 'purchase',
     occurredAt,
     receivedAt: occurredAt,
-    day: toDay(occurredAt),
+    day: utcDay(occurredAt),
     amount: 12.5,
     properties: { plan: 'pro' },
     score: 0.42,

@@ -68,6 +68,9 @@ describe('backup to and restore from a Blob URL (Azurite)', () => {
       'nightly/1/score_days.avro',
       'nightly/1/scores.avro',
       'nightly/1/store.db',
+      'nightly/1/store_meta.avro',
+      'nightly/1/trend_counts.avro',
+      'nightly/1/trend_users.avro',
       'nightly/1/type_days.avro',
       'nightly/1/users.avro',
     ]);

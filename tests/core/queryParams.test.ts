@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { encodeCursor } from '../../src/core/cursor.js';
 import { parseDauParams, parseUserScoresParams } from '../../src/core/queryParams.js';
+import { createZoneClock } from '../../src/core/time/zoneClock.js';
 
 const q = (s: string) => new URLSearchParams(s);
 const NOW = Date.parse('2026-11-24T12:00:00Z');
@@ -80,5 +81,25 @@ describe('parseDauParams', () => {
       ok: false,
       errors: [{ path: 'from' }],
     });
+  });
+});
+
+describe('parseUserScoresParams in a zone', () => {
+  it('reads a day bound as the first instant of that local day, a timestamp as given', () => {
+    const berlin = createZoneClock('Europe/Berlin');
+    const q = new URLSearchParams({ from: '2026-03-29', to: '2026-03-30T12:00:00+02:00' });
+    const parsed = parseUserScoresParams('u1', q, berlin.startOfDay);
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: { from: '2026-03-28T23:00:00.000Z', to: '2026-03-30T10:00:00.000Z' },
+    });
+    const utc = parseUserScoresParams('u1', new URLSearchParams({ from: '2026-03-29' }));
+    expect(utc).toMatchObject({ ok: true, value: { from: '2026-03-29T00:00:00.000Z' } });
+    const backwards = parseUserScoresParams(
+      'u1',
+      new URLSearchParams({ from: '2026-03-30', to: '2026-03-29T21:30:00Z' }),
+      berlin.startOfDay,
+    );
+    expect(backwards).toMatchObject({ ok: false, errors: [{ path: 'from' }] });
   });
 });

@@ -147,6 +147,7 @@ describe('local host end to end', () => {
     expect(dau.body).toEqual({
       from: '2020-02-27',
       to: '2020-03-01',
+      timezone: 'UTC',
       series: ['2020-02-27', '2020-02-28', '2020-02-29', '2020-03-01'].map((day) => ({
         day,
         activeUsers: 0,

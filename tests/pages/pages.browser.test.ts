@@ -16,6 +16,7 @@ const CHART_FUNCTIONS = {
   dau: 'dau',
   topEvents: 'topEvents',
   retention: 'retention',
+  trends: 'trends',
   scores: 'scoreDistribution',
 } as const;
 type Chart = keyof typeof CHART_FUNCTIONS;
@@ -43,6 +44,7 @@ interface ChartBodies {
     cohorts: { cohort: string; size: number; retained: number[]; incomplete: boolean[] }[];
   };
   scores: Bins & { challenger?: Bins };
+  trends: { series: { type: string; points: { start: string; value: number }[] }[] };
 }
 
 /** What a chart must show for an API answer, as the rows of its values table. */
@@ -59,6 +61,13 @@ function expectedRows<C extends Chart>(chart: C, answer: unknown): Rows {
         String(c.size),
         ...c.retained.map((n, k) => `${n}${c.incomplete[k] ? '*' : ''}`),
       ]);
+    case 'trends': {
+      const { series } = body as ChartBodies['trends'];
+      return (series[0]?.points ?? []).map((p, i) => [
+        p.start,
+        ...series.map((s) => String(s.points[i]!.value)),
+      ]);
+    }
     default: {
       const scores = body as ChartBodies['scores'];
       return scores.bins.map((b, i) => [
@@ -189,6 +198,29 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
       expect(await readRows(page, chart), `${chart} shows ${url}`).toEqual(
         expectedRows(chart, body),
       );
+      expect(await section.locator('.status').textContent(), `${chart} names its zone`).toMatch(
+        /days in UTC$/,
+      );
+    }
+    if (inTable('trends')) {
+      // The picker: two types, distinct users, by week; the chart then shows that answer.
+      const section = page.locator('section[data-chart="trends"]');
+      // Each option's text is its type.
+      const options = await page
+        .locator('#trends-form select[name="events"] option')
+        .allTextContents();
+      expect(options.length).toBeGreaterThan(1);
+      await page.selectOption('#trends-form select[name="events"]', options.slice(0, 2));
+      await page.selectOption('#trends-form select[name="measure"]', 'users');
+      await page.selectOption('#trends-form select[name="interval"]', 'week');
+      await page.click('#trends-form button');
+      await expect.poll(() => section.getAttribute('data-url')).toContain('measure=users');
+      await expect.poll(() => section.getAttribute('data-state')).toBe('ready');
+      const url = (await section.getAttribute('data-url'))!;
+      expect(url).toContain(`events=${encodeURIComponent(options.slice(0, 2).join(','))}`);
+      const body = (await (await fetch(`${host.url}${url}`)).json()) as ChartBodies['trends'];
+      expect(body.series.map((s) => s.type)).toEqual(options.slice(0, 2));
+      expect(await readRows(page, 'trends')).toEqual(expectedRows('trends', body));
     }
     if (inTable('dau')) {
       // Also against the data set itself: distinct users per day, plus the docs test's user-42 today.
@@ -247,7 +279,9 @@ describe.skipIf(!found)('the docs and the dashboard in headless Chromium', () =>
     await page.locator('#key-dialog input[name="key"]').fill('read_test_key');
     await page.locator('#key-dialog button').click();
     await page.waitForSelector('body[data-ready="true"]');
-    expect(sent).toEqual([undefined, 'Bearer read_test_key']);
+    // The first DAU request asks the server for its default range (today in its zone), the
+    // second draws the chart: the key is asked for once and sent from then on.
+    expect(sent).toEqual([undefined, 'Bearer read_test_key', 'Bearer read_test_key']);
     expect(await page.evaluate(() => sessionStorage.getItem('eventScoring.readKey'))).toBe(
       'read_test_key',
     );

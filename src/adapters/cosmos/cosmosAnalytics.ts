@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import type { Container, OperationInput } from '@azure/cosmos';
 
-import { fromDayNumber } from '../../core/analytics/dayNumber.js';
 import { countRetention, retentionSpan } from '../../core/analytics/retentionIntervals.js';
 import { emptyHistogram, fineBucket } from '../../core/analytics/scoreBins.js';
-import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
+import { daysBetween, fromDayNumber } from '../../core/time/calendarDay.js';
+import { trendUserOf } from '../../core/trends/trendUserOf.js';
 import type {
   EventTypeCount,
   ModelRef,
@@ -53,10 +53,12 @@ export interface AnalyticsContainers {
   scores: Container;
 }
 
-interface DayRollup {
+export interface DayRollup {
   gen: string | null;
   users: number;
   types: Record<string, number>;
+  /** Distinct users per type (trends); a rollup built before it existed is refreshed. */
+  typeUsers?: Record<string, number>;
   models: Record<string, ScoreHistogram>;
 }
 
@@ -84,7 +86,13 @@ export function movedEventDoc(
 
 /** A new generation for the day: its rollup is rebuilt on the next read. */
 export const staleMarkDoc = (day: string) => ({ id: STALE_ID, day, k: 's', gen: randomUUID() });
-const emptyRollup = (): DayRollup => ({ gen: null, users: 0, types: {}, models: {} });
+const emptyRollup = (): DayRollup => ({
+  gen: null,
+  users: 0,
+  types: {},
+  typeUsers: {},
+  models: {},
+});
 
 export class CosmosAnalyticsError extends Error {
   constructor(what: string, codes: number[]) {
@@ -304,8 +312,9 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
       )
       .fetchAll();
     const resources = dayEvents(rows);
-    const rollup: DayRollup = { gen, users: 0, types: {}, models: {} };
+    const rollup: DayRollup = { gen, users: 0, types: {}, typeUsers: {}, models: {} };
     const users = new Set<string>();
+    const typeUsers = new Set<string>();
     const add = (model: string, score: number) => {
       const h = (rollup.models[model] ??= emptyHistogram());
       h.count += 1;
@@ -315,6 +324,11 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
     for (const e of resources) {
       users.add(e.u);
       rollup.types[e.t] = (rollup.types[e.t] ?? 0) + 1;
+      const typeUser = JSON.stringify([e.t, trendUserOf({ userId: e.u })]);
+      if (!typeUsers.has(typeUser)) {
+        typeUsers.add(typeUser);
+        rollup.typeUsers![e.t] = (rollup.typeUsers![e.t] ?? 0) + 1;
+      }
       add(e.m, e.s);
       if (e.cm !== undefined && e.cs !== undefined) add(e.cm, e.cs);
     }
@@ -329,7 +343,7 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
       readDoc<DayRollup>(c.dailyEvents, ROLLUP_ID, day),
     ]);
     if (stale === undefined) return emptyRollup();
-    if (rollup !== undefined && rollup.gen === stale.gen) return rollup;
+    if (rollup !== undefined && rollup.gen === stale.gen && rollup.typeUsers) return rollup;
     return refresh(day, stale.gen);
   };
 
@@ -353,6 +367,10 @@ export function createAnalyticsReader(c: AnalyticsContainers) {
   };
 
   return {
+    /** Each day's rollup, in the order given (trends reads the days of its periods). */
+    dayRollups: (days: readonly string[]) =>
+      mapWithConcurrency([...days], DAY_CONCURRENCY, rollupOf),
+
     async dailyActiveUsers(from: string, to: string) {
       const days = daysBetween(from, to);
       const all = await rollups(from, to);

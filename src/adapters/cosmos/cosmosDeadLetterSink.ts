@@ -1,6 +1,6 @@
 import type { Container, JSONValue, OperationInput } from '@azure/cosmos';
 
-import { toDay } from '../../core/day.js';
+import { utcDay } from '../../core/time/calendarDay.js';
 import type { DeadLetterSink } from '../../ports/index.js';
 import { executeBulk } from './executeBulk.js';
 
@@ -14,7 +14,7 @@ export function createCosmosDeadLetterSink(container: Container): DeadLetterSink
     async put(items) {
       if (items.length === 0) return;
       const at = new Date().toISOString();
-      const day = toDay(at);
+      const day = utcDay(at);
       const operations: OperationInput[] = items.map((item) => ({
         operationType: 'Upsert',
         partitionKey: day,

@@ -18,6 +18,7 @@ import type { Logger } from '../../ports/index.js';
 import { CosmosAnalyticsError, memberId, movedEventDoc, staleMarkDoc } from './cosmosAnalytics.js';
 import { cosmosIdOf } from './cosmosIdOf.js';
 import { type BulkRetryPolicy, executeBulk } from './executeBulk.js';
+import { trendMarkerMoves } from './cosmosTrends.js';
 
 /*
  * The identities container, partitioned by /userId, holds per id:
@@ -208,6 +209,32 @@ export function createCosmosIdentity(
           resourceBody: movedEventDoc({ ...r, userId: personId }) as never,
         })),
         'daily events move',
+        [200, 201],
+        options.retry,
+        counted,
+      );
+      // The weeks' and months' distinct users (cosmosTrends.ts): the alias's markers become the person's.
+      const trendMoves = trendMarkerMoves(resources, aliasId, personId);
+      await bulk(
+        c.dailyEvents,
+        trendMoves.creates,
+        'trend markers move',
+        [201, 409],
+        options.retry,
+        counted,
+      );
+      await bulk(
+        c.dailyEvents,
+        trendMoves.deletes,
+        'trend markers move',
+        [204, 404],
+        options.retry,
+        counted,
+      );
+      await bulk(
+        c.dailyEvents,
+        trendMoves.stales,
+        'trend stale marks',
         [200, 201],
         options.retry,
         counted,

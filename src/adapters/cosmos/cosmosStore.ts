@@ -9,6 +9,7 @@ import type {
   UserScoresQuery,
   WriteResult,
 } from '../../ports/index.js';
+import { StoreZoneError } from '../../core/time/storeZoneError.js';
 import { createCosmosAddScores } from './addCosmosScores.js';
 import {
   activityContainer,
@@ -21,6 +22,8 @@ import {
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
 import { createCosmosIdentity } from './cosmosIdentity.js';
 import { cosmosIdOf } from './cosmosIdOf.js';
+import { claimCosmosZone } from './cosmosStoreZone.js';
+import { createTrendsReader, createTrendsWriter } from './cosmosTrends.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 import { createWriteMemo, type WriteMemo } from './writeMemo.js';
@@ -43,6 +46,8 @@ export interface CosmosStoreOptions {
   bulkRetry?: BulkRetryPolicy;
   /** What this process saw stored, to skip repeated activity writes and user reads (writeMemo.ts). */
   writeMemo?: WriteMemo;
+  /** The zone of the documents' days (TIMEZONE): recorded in a new store, checked against one in use. */
+  timeZone?: string;
 }
 
 /**
@@ -120,8 +125,23 @@ export async function createCosmosStore(
     identitiesContainer,
     createIfMissing,
   );
+  // The zone is claimed before the first write; a store in another zone stops startup, while a
+  // store that cannot be reached yet lets the host start (its health says so) and is asked again.
+  let zoneClaimed: Promise<void> | undefined;
+  const claimZone = (): Promise<void> => {
+    if (options.timeZone === undefined) return Promise.resolve();
+    zoneClaimed ??= claimCosmosZone(dailyEvents, options.timeZone).catch((error: unknown) => {
+      zoneClaimed = undefined;
+      throw error;
+    });
+    return zoneClaimed;
+  };
+  await claimZone().catch((error: unknown) => {
+    if (error instanceof StoreZoneError) throw error;
+  });
   const analytics = { activity, dailyEvents, users, scores };
   const reader = createAnalyticsReader(analytics);
+  const readTrends = createTrendsReader(dailyEvents, reader.dayRollups);
   if (options.deadLetterContainer !== undefined) {
     await openContainer(
       client,
@@ -152,13 +172,39 @@ export async function createCosmosStore(
     if (bad.length > 0) throw new CosmosWriteError(options.scoresContainer, bad);
     const written = outcome.statusCodes.filter((code) => code === 201).length;
     const created = new Set([...firsts.keys()].filter((_, i) => outcome.statusCodes[i] === 201));
+    const firstDocs = [...firsts.values()];
     return {
       ...outcome,
       written,
       alreadyStored: docs.length - written,
-      firsts: [...firsts.values()],
+      firsts: firstDocs,
       created,
+      stored: await storedVersions(firstDocs, outcome.statusCodes),
     };
+  };
+
+  /**
+   * The documents as stored: where an eventId was stored already (409), the stored one, read back,
+   * so a trends marker never counts a type or user that only a losing copy carried.
+   */
+  const storedVersions = async (firstDocs: ScoredEvent[], codes: readonly number[]) => {
+    const known = firstDocs.filter((_, i) => codes[i] === 409);
+    if (known.length === 0) return firstDocs;
+    const read = await executeBulk(
+      scores,
+      known.map((d) => ({ operationType: 'Read', id: d.eventId, partitionKey: d.userId })),
+      bulkRetry,
+    );
+    const bad = unexpected(read.statusCodes, [200]);
+    if (bad.length > 0) throw new CosmosWriteError(options.scoresContainer, bad);
+    const stored = new Map(
+      read.resources.flatMap((r) => {
+        if (r === undefined) return [];
+        const doc = toScoredEvent(r);
+        return [[doc.eventId, doc] as const];
+      }),
+    );
+    return firstDocs.map((d) => stored.get(d.eventId) ?? d);
   };
 
   const writeActivity = async (docs: readonly ScoredEvent[]) => {
@@ -234,26 +280,34 @@ export async function createCosmosStore(
   return {
     async write(docs): Promise<WriteResult> {
       if (docs.length === 0) return { written: 0, alreadyStored: 0, requests: 0, throttled: 0 };
+      await claimZone();
       const writer = createAnalyticsWriter(analytics, bulkRetry, memo);
       const [scored] = await Promise.all([writeScores(docs), writer.noteModels(docs)]);
       // After the scores (a link's move finds them), before the analytics (counted per person);
       // what the rollups count is stored, and every step repeats safely.
       const persons = await identity.attribute(scored.firsts, writer);
+      const trends = createTrendsWriter(dailyEvents, bulkRetry);
       const [active] = await Promise.all([
         writeActivity(docs.map(persons.attribute)),
         writer.write(scored.firsts.map(persons.attribute), scored.created),
+        trends.write(scored.stored.map(persons.attribute)),
       ]);
       await persons.settle();
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,
         requests:
-          scored.requests + active.requests + writer.counted.requests + persons.counted.requests,
+          scored.requests +
+          active.requests +
+          writer.counted.requests +
+          persons.counted.requests +
+          trends.counted.requests,
         throttled:
           scored.throttled +
           active.throttled +
           writer.counted.throttled +
-          persons.counted.throttled,
+          persons.counted.throttled +
+          trends.counted.throttled,
       };
     },
 
@@ -263,6 +317,7 @@ export async function createCosmosStore(
     eventsByType: (from, to) => reader.eventsByType(from, to),
     scoreHistogram: (model, from, to) => reader.scoreHistogram(model, from, to),
     retention: (query) => reader.retention(query),
+    trends: (query) => readTrends(query),
 
     async userSummary(id) {
       const { personId: userId, linkedIds } = await identity.store.person(id);

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 
 import { type ActiveDays, countDays } from '../../core/analytics/activeDays.js';
-import { fromDayNumber } from '../../core/analytics/dayNumber.js';
+import { fromDayNumber } from '../../core/time/calendarDay.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { decideLink } from '../../core/identity/decideLink.js';
 import { logRefusedLink } from '../../core/identity/logRefusedLink.js';
@@ -16,6 +16,7 @@ import {
 import { unionDays } from '../../core/identity/unionDays.js';
 import type { IdentityStore, Person } from '../../ports/identity.js';
 import type { Logger } from '../../ports/index.js';
+import { createTrendUserMover } from './sqliteTrends.js';
 
 /*
  * identity_links: one row per linked id (alias), naming its person; a person is never an alias.
@@ -84,6 +85,7 @@ export function createSqliteIdentity(db: DatabaseSync, logger?: Logger) {
      ON CONFLICT DO UPDATE SET state = excluded.state`,
   );
   const moveRollups = createUserRollupMover(db);
+  const moveTrendUsers = createTrendUserMover(db);
 
   const personOf = (userId: string): string =>
     (selectPerson.get(userId) as { person_id: string } | undefined)?.person_id ?? userId;
@@ -112,6 +114,7 @@ export function createSqliteIdentity(db: DatabaseSync, logger?: Logger) {
     const { aliasId, personId } = decision;
     insertLink.run(aliasId, personId, link.via, doc.eventId, doc.occurredAt);
     moveRollups(aliasId, personId);
+    moveTrendUsers(aliasId, personId);
     const aliasProfile = readState(selectProfile.get(aliasId) as { state: string } | undefined);
     if (aliasProfile) {
       joinProfile(personId, aliasProfile);

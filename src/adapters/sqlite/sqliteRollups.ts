@@ -1,9 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 
 import { type ActiveDays, addDay, countDays } from '../../core/analytics/activeDays.js';
-import { dayNumber, fromDayNumber } from '../../core/analytics/dayNumber.js';
 import { FINE_BUCKETS, fineBucket } from '../../core/analytics/scoreBins.js';
 import type { ScoredEvent } from '../../core/event.js';
+import { dayNumber, fromDayNumber } from '../../core/time/calendarDay.js';
 
 export const ROLLUP_SCHEMA = `
   CREATE TABLE IF NOT EXISTS type_days (
@@ -40,6 +40,8 @@ export const ROLLUP_SCHEMA = `
 
 interface UserDelta {
   firstAt: string;
+  /** The day (in the store's zone) of firstAt: the document's own day, never recomputed here. */
+  firstDay: number;
   lastAt: string;
   events: number;
   days: Set<number>;
@@ -47,6 +49,7 @@ interface UserDelta {
 
 interface UserRow {
   first_at: string;
+  first_day: number;
   last_at: string;
   events: number;
   base: number;
@@ -74,7 +77,7 @@ export function createRollupWriter(db: DatabaseSync) {
     'INSERT INTO day_users (day, users) VALUES (?, ?) ON CONFLICT DO UPDATE SET users = users + excluded.users',
   );
   const selectUser = db.prepare(
-    'SELECT first_at, last_at, events, base, days FROM users WHERE user_id = ?',
+    'SELECT first_at, first_day, last_at, events, base, days FROM users WHERE user_id = ?',
   );
   const upsertUser = db.prepare(
     `INSERT INTO users (user_id, first_at, last_at, first_day, events, active_days, base, days)
@@ -119,13 +122,17 @@ export function createRollupWriter(db: DatabaseSync) {
         addScore(`${doc.challenger.name}@${doc.challenger.version}`, doc.day, doc.challenger.score);
       const user = users.get(doc.userId);
       if (user) {
-        if (doc.occurredAt < user.firstAt) user.firstAt = doc.occurredAt;
+        if (doc.occurredAt < user.firstAt) {
+          user.firstAt = doc.occurredAt;
+          user.firstDay = dayNumber(doc.day);
+        }
         if (doc.occurredAt > user.lastAt) user.lastAt = doc.occurredAt;
         user.events += 1;
         user.days.add(dayNumber(doc.day));
       } else {
         users.set(doc.userId, {
           firstAt: doc.occurredAt,
+          firstDay: dayNumber(doc.day),
           lastAt: doc.occurredAt,
           events: 1,
           days: new Set([dayNumber(doc.day)]),
@@ -144,13 +151,15 @@ export function createRollupWriter(db: DatabaseSync) {
           days = next.days;
           if (next.added) newDays.set(day, (newDays.get(day) ?? 0) + 1);
         }
-        const firstAt = row && row.first_at < delta.firstAt ? row.first_at : delta.firstAt;
+        const keepRow = row !== undefined && row.first_at < delta.firstAt;
+        const firstAt = keepRow ? row.first_at : delta.firstAt;
+        const firstDay = keepRow ? Number(row.first_day) : delta.firstDay;
         const lastAt = row && row.last_at > delta.lastAt ? row.last_at : delta.lastAt;
         upsertUser.run(
           userId,
           firstAt,
           lastAt,
-          dayNumber(firstAt.slice(0, 10)),
+          firstDay,
           Number(row?.events ?? 0) + delta.events,
           countDays(days!),
           days!.base,

@@ -3,14 +3,22 @@ import type { SQLInputValue } from 'node:sqlite';
 import { hasAnyDay } from '../../core/analytics/activeDays.js';
 import { countRetention, retentionSpan } from '../../core/analytics/retentionIntervals.js';
 import { emptyHistogram } from '../../core/analytics/scoreBins.js';
-import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { mergeScorePages } from '../../core/identity/mergeScorePages.js';
 import type { Logger, ScorePage, ScoreStore, UserScoresQuery } from '../../ports/index.js';
+import { daysBetween } from '../../core/time/calendarDay.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
 import { openDatabase } from './openDatabase.js';
 import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
+import { claimStoreZone, createRebuildGuard, META_SCHEMA } from './sqliteStoreZone.js';
+import {
+  createTrendReader,
+  createTrendWriter,
+  TREND_COUNTS_SQL,
+  TREND_SCHEMA,
+  TREND_TABLES,
+} from './sqliteTrends.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS scores (
@@ -23,10 +31,14 @@ const SCHEMA = `
     ON scores (user_id, occurred_at DESC, event_id DESC);
   ${ROLLUP_SCHEMA}
   ${IDENTITY_SCHEMA}
+  ${TREND_SCHEMA}
+  ${META_SCHEMA}
 `;
 
 /** PRAGMA user_version once the rollups are built; older files are rolled up from scores on open. */
 const ROLLUPS_VERSION = 1;
+/** user_version once the trends rollups are built too. */
+const TRENDS_VERSION = 2;
 const ROLLUP_TABLES = ['type_days', 'day_users', 'score_days', 'users', 'models'];
 
 /*
@@ -80,14 +92,25 @@ export const sqliteStoreQueries = {
   modelKnown: MODEL_KNOWN_SQL,
   cohortMembers: COHORT_MEMBERS_SQL,
   userSummary: USER_SUMMARY_SQL,
+  trendCounts: TREND_COUNTS_SQL,
 };
+
+export interface SqliteStoreOptions {
+  /** Where refused identity links are logged (sqliteIdentity.ts). */
+  logger?: Logger;
+  /**
+   * The zone of the documents' days (TIMEZONE): recorded in an empty store, checked against a
+   * store with documents (StoreZoneError when they differ). Tools that write no day leave it out.
+   */
+  timeZone?: string;
+}
 
 /**
  * The embedded store: one SQLite file holding scored events and their rollups. A write inserts each
  * document and, for those stored for the first time, updates the rollups in the same transaction,
  * so a redelivery changes no figure and a crash leaves documents and rollups in step.
  */
-export function createSqliteStore(path: string, options: { logger?: Logger } = {}): ScoreStore {
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): ScoreStore {
   const db = openDatabase(path);
   // A batch of 1,000 events dirties more than the default 1,000-page WAL limit (random event ids,
   // per-user index), so every commit used to run a checkpoint and its fsync: that was about half of
@@ -95,9 +118,21 @@ export function createSqliteStore(path: string, options: { logger?: Logger } = {
   // keeps the randomly written index pages in memory.
   db.exec('PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -32768;');
   db.exec(SCHEMA);
+  if (options.timeZone !== undefined) {
+    try {
+      claimStoreZone(db, options.timeZone);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
   const rollups = createRollupWriter(db);
   const identity = createSqliteIdentity(db, options.logger);
+  const trendRollups = createTrendWriter(db);
   migrate(db, rollups);
+  migrateTrends(db, trendRollups);
+  const readTrends = createTrendReader(db);
+  const guardRebuild = createRebuildGuard(db, options.timeZone);
   const insertScore = db.prepare(
     'INSERT INTO scores (event_id, user_id, occurred_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -143,6 +178,7 @@ export function createSqliteStore(path: string, options: { logger?: Logger } = {
       const firsts: ScoredEvent[] = [];
       db.exec('BEGIN IMMEDIATE');
       try {
+        guardRebuild();
         for (const doc of docs) {
           rollups.noteModels(doc);
           const { changes } = insertScore.run(
@@ -157,11 +193,17 @@ export function createSqliteStore(path: string, options: { logger?: Logger } = {
         }
         // Links first: every document is then counted under its person, whatever the order.
         const attribute = identity.apply(firsts);
-        for (const doc of firsts) rollups.add(attribute(doc));
+        for (const doc of firsts) {
+          const counted = attribute(doc);
+          rollups.add(counted);
+          trendRollups.add(counted);
+        }
         rollups.flush();
+        trendRollups.flush();
         db.exec('COMMIT');
       } catch (error) {
         rollups.discard();
+        trendRollups.discard();
         db.exec('ROLLBACK');
         throw error;
       }
@@ -240,6 +282,9 @@ export function createSqliteStore(path: string, options: { logger?: Logger } = {
     },
 
     identity: identity.store,
+    async trends(query) {
+      return readTrends(query);
+    },
 
     async check() {
       ping.get();
@@ -289,6 +334,44 @@ function migrate(
     db.exec('COMMIT');
   } catch (error) {
     rollups.discard();
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * A file from before the trends rollups: they are built once from its scores, in one transaction.
+ * A restored backup that brought its trend tables keeps them.
+ */
+function migrateTrends(
+  db: ReturnType<typeof openDatabase>,
+  trends: ReturnType<typeof createTrendWriter>,
+): void {
+  const { user_version: version } = db.prepare('PRAGMA user_version').get() as {
+    user_version: number;
+  };
+  if (version >= TRENDS_VERSION) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (db.prepare('SELECT 1 FROM trend_counts LIMIT 1').get() === undefined) {
+      db.exec(TREND_TABLES.map((table) => `DELETE FROM ${table};`).join(' '));
+      let pending = 0;
+      for (const row of db.prepare('SELECT doc FROM scores').iterate() as Iterable<{
+        doc: string;
+      }>) {
+        trends.add(JSON.parse(row.doc) as ScoredEvent);
+        pending += 1;
+        if (pending === 5000) {
+          trends.flush();
+          pending = 0;
+        }
+      }
+      trends.flush();
+    }
+    db.exec(`PRAGMA user_version = ${TRENDS_VERSION}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    trends.discard();
     db.exec('ROLLBACK');
     throw error;
   }

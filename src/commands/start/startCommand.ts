@@ -51,12 +51,13 @@ export async function startCommand(
   POST ${host.url}/api/events
   GET  ${host.url}/api/users/{userId}/scores
   GET  ${host.url}/api/users/{userId}
-  GET  ${host.url}/api/stats/dau | top-events | retention?start=YYYY-MM-DD | scores
+  GET  ${host.url}/api/stats/dau | top-events | retention?start=YYYY-MM-DD | scores | trends
   POST ${host.url}/v1/batch (Segment), ${host.url}/batch (PostHog)
   GET  ${host.url}/api/health
   GET  ${host.url}/api/metrics (admin)
   GET  ${host.url}/api/docs       (interactive API docs)
   GET  ${host.url}/api/dashboard  (dashboard)
+  days:  ${config.TIMEZONE} (TIMEZONE)
   model: ${model ? `${model.name}@${model.version}` : `none (${host.deps.models.status().detail})`}
   data:  ${config.QUEUE_BACKEND === 'local' || config.STORE_BACKEND === 'sqlite' ? dataPaths(config, io.baseDir).dir : 'in Azure'}
 Ctrl+C stops.`);

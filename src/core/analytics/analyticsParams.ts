@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import type { RetentionQuery } from '../../ports/index.js';
-import { parseDay } from '../day.js';
 import { eventSchema, toFieldErrors } from '../event.js';
 import { type Parsed, parseDauParams, pick } from '../queryParams.js';
+import { parseDay } from '../time/calendarDay.js';
 import { BIN_COUNTS, type BinCount } from './scoreBins.js';
 
 const integer = (name: string, min: number, max: number, fallback: number, example: number) =>
@@ -21,16 +21,17 @@ const integer = (name: string, min: number, max: number, fallback: number, examp
 export const dayParamSchema = z
   .string({ error: 'is required, as YYYY-MM-DD' })
   .refine((t) => parseDay(t) !== undefined, 'must be a calendar day YYYY-MM-DD')
-  .meta({ description: 'A UTC calendar day', example: '2026-03-01' });
+  .meta({ description: 'A calendar day in the project’s zone (TIMEZONE)', example: '2026-03-01' });
 
 export const topEventsQuerySchema = z.object({
   from: dayParamSchema.optional().meta({
     description: 'First day, inclusive (default: 29 days before to)',
     example: '2026-03-01',
   }),
-  to: dayParamSchema
-    .optional()
-    .meta({ description: 'Last day, inclusive (default: today, UTC)', example: '2026-03-30' }),
+  to: dayParamSchema.optional().meta({
+    description: 'Last day, inclusive (default: today in TIMEZONE)',
+    example: '2026-03-30',
+  }),
   limit: integer('How many types to list', 1, 100, 10, 10),
 });
 
@@ -40,7 +41,7 @@ export const retentionQuerySchema = z.object({
     example: '2026-03-02',
   }),
   interval: z.enum(['day', 'week'], { error: 'must be day or week' }).default('day').meta({
-    description: 'Cohort and window length: a UTC day or 7 days from start',
+    description: 'Cohort and window length: a local day or 7 local days from start',
     example: 'week',
   }),
   cohorts: integer('How many cohorts', 1, 52, 7, 4),
@@ -82,10 +83,14 @@ export interface TopEventsParams {
 }
 
 /** Query of GET stats/top-events: the DAU day range plus limit. */
-export function parseTopEventsParams(query: URLSearchParams, now: number): Parsed<TopEventsParams> {
+export function parseTopEventsParams(
+  query: URLSearchParams,
+  now: number,
+  dayOf?: (ms: number) => string,
+): Parsed<TopEventsParams> {
   const parsed = topEventsQuerySchema.safeParse(pick(query, ['from', 'to', 'limit']));
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const range = parseDauParams(query, now);
+  const range = parseDauParams(query, now, dayOf);
   if (!range.ok) return range;
   return { ok: true, value: { ...range.value, limit: parsed.data.limit } };
 }
@@ -113,10 +118,14 @@ export interface ScoresParams {
   model?: { name: string; version: string } | undefined;
 }
 
-export function parseScoresParams(query: URLSearchParams, now: number): Parsed<ScoresParams> {
+export function parseScoresParams(
+  query: URLSearchParams,
+  now: number,
+  dayOf?: (ms: number) => string,
+): Parsed<ScoresParams> {
   const parsed = scoresQuerySchema.safeParse(pick(query, ['from', 'to', 'bins', 'model']));
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const range = parseDauParams(query, now);
+  const range = parseDauParams(query, now, dayOf);
   if (!range.ok) return range;
   return { ok: true, value: { ...range.value, bins: parsed.data.bins, model: parsed.data.model } };
 }

@@ -1,5 +1,5 @@
 import type { RetentionQuery } from '../../ports/index.js';
-import { dayNumber, fromDayNumber } from './dayNumber.js';
+import { dayNumber, fromDayNumber } from '../time/calendarDay.js';
 
 /** Day numbers [from, to) of interval i counted from the query's start. */
 export function intervalDays(query: RetentionQuery, i: number): { from: number; to: number } {

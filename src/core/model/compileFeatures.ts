@@ -1,6 +1,6 @@
 import type { AcceptedEvent } from '../event.js';
+import { utcHourAndWeekday } from '../time/utcClock.js';
 import { columnNames, type Feature } from './modelSchema.js';
-import { utcHourAndWeekday } from './utcClock.js';
 
 export interface FeaturePlan {
   /** Column names in coefficient order. */

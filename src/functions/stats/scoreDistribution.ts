@@ -2,8 +2,9 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { parseScoresParams } from '../../core/analytics/analyticsParams.js';
 import { emptyHistogram, toDistribution } from '../../core/analytics/scoreBins.js';
-import type { ModelRef } from '../../ports/index.js';
+import { zoneClockFor } from '../../core/time/zoneClockFor.js';
 import type { Deps } from '../../wiring/deps.js';
+import type { ModelRef } from '../../ports/index.js';
 import { badParams, fromStore, json, problem } from '../respond.js';
 
 const same = (a: ModelRef, b: ModelRef | undefined) =>
@@ -14,8 +15,9 @@ const same = (a: ModelRef, b: ModelRef | undefined) =>
  * configured challenger's beside it so a rollout can be judged on drift.
  */
 export function createScoreDistributionHandler(deps: Deps) {
+  const clock = zoneClockFor(deps.config.TIMEZONE);
   return async function scoreDistribution(request: HttpRequest): Promise<HttpResponseInit> {
-    const params = parseScoresParams(request.query, deps.now());
+    const params = parseScoresParams(request.query, deps.now(), clock.dayOf);
     if (!params.ok) return badParams(params.errors);
     const { from, to, bins } = params.value;
     const champion = deps.models.champion();
@@ -47,6 +49,7 @@ export function createScoreDistributionHandler(deps: Deps) {
       const body: Record<string, unknown> = {
         from,
         to,
+        timezone: clock.zone,
         model,
         ...toDistribution(histogram ?? emptyHistogram(), bins),
       };

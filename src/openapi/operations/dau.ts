@@ -6,7 +6,7 @@ import { dauSchema, problemSchema } from '../schemas.js';
 
 export const dauDocs: OperationDocs = {
   summary: 'Daily active users',
-  description: `Distinct users with at least one stored event per UTC day, every day of the range (zeros included), at most ${MAX_DAU_DAYS} days.`,
+  description: `Distinct users with at least one stored event per local day of TIMEZONE, every day of the range (zeros included), at most ${MAX_DAU_DAYS} days.`,
   tags: ['queries'],
   requestParams: {
     query: dauQuerySchema.extend({
@@ -29,6 +29,7 @@ export const dauDocs: OperationDocs = {
               value: {
                 from: '2026-01-01',
                 to: '2026-01-02',
+                timezone: 'UTC',
                 series: [
                   { day: '2026-01-01', activeUsers: 0 },
                   { day: '2026-01-02', activeUsers: 3 },

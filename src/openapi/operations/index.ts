@@ -14,6 +14,7 @@ import { ingestDocs } from './ingest.js';
 import { assetsDocs, dashboardDocs, docsDocs, openapiDocs } from './pages.js';
 import { metricsDocs, preflightDocs } from './service.js';
 import { retentionDocs, scoreDistributionDocs, topEventsDocs, userSummaryDocs } from './stats.js';
+import { trendsDocs } from './trends.js';
 import { userScoresDocs } from './userScores.js';
 
 /** The docs of each HTTP function of the table, by function name: one line per route. */
@@ -28,6 +29,7 @@ export const operationDocs: Record<string, OperationDocs> = {
   assets: assetsDocs,
   topEvents: topEventsDocs,
   retention: retentionDocs,
+  trends: trendsDocs,
   scoreDistribution: scoreDistributionDocs,
   userSummary: userSummaryDocs,
   metrics: metricsDocs,

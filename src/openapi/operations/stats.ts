@@ -28,7 +28,7 @@ const storeDown = {
 export const topEventsDocs: OperationDocs = {
   summary: 'Top event types',
   description:
-    'Stored events per type over UTC days (inclusive, at most 366), most first, ties by type. Read from per-day rollups: cost grows with days and types, not events.',
+    'Stored events per type over local days of TIMEZONE (inclusive, at most 366), most first, ties by type. Read from per-day rollups: cost grows with days and types, not events.',
   tags: ['analytics'],
   requestParams: { query: topEventsQuerySchema },
   responses: {
@@ -38,7 +38,9 @@ export const topEventsDocs: OperationDocs = {
         'application/json': {
           schema: topEventsSchema,
           examples: {
-            default: { value: { from: '2026-03-01', to: '2026-03-30', total: 0, items: [] } },
+            default: {
+              value: { from: '2026-03-01', to: '2026-03-30', timezone: 'UTC', total: 0, items: [] },
+            },
           },
         },
       },
@@ -51,7 +53,7 @@ export const topEventsDocs: OperationDocs = {
 export const retentionDocs: OperationDocs = {
   summary: 'Cohort retention',
   description:
-    "Cohort c: the users whose first stored event falls in interval c (a UTC day, or 7 days from start). retained[k]: how many of them have an event in interval c + k; incomplete[k] while that interval has not ended. Cost grows with the cohorts' sizes.",
+    "Cohort c: the users whose first stored event falls in interval c (a local day of TIMEZONE, or 7 local days from start). retained[k]: how many of them have an event in interval c + k; incomplete[k] while that interval has not ended. Cost grows with the cohorts' sizes.",
   tags: ['analytics'],
   requestParams: { query: retentionQuerySchema },
   responses: {
@@ -64,6 +66,7 @@ export const retentionDocs: OperationDocs = {
             default: {
               value: {
                 start: '2026-03-02',
+                timezone: 'UTC',
                 interval: 'week',
                 cohorts: [
                   {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
-import { toDay } from '../../../src/core/day.js';
+import { utcDay } from '../../../src/core/time/calendarDay.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 
 let server: CosmosTestServer;
@@ -37,7 +37,7 @@ describe('createCosmosDeadLetterSink', () => {
       { key: 'm-1', reason: 'invalid_event', body: { userId: '' } },
       { key: 'm-2', reason: 'unparseable', body: 'not json' },
     ]);
-    const day = toDay(before);
+    const day = utcDay(before);
     const { resource } = await container.item('m-1', day).read<Record<string, unknown>>();
     expect(resource).toMatchObject({
       id: 'm-1',
@@ -55,7 +55,7 @@ describe('createCosmosDeadLetterSink', () => {
     await sink.put([{ key: 'm-3', reason: 'first', body: 1 }]);
     await sink.put([{ key: 'm-3', reason: 'second', body: 2 }]);
     const { resource } = await container
-      .item('m-3', toDay(Date.now()))
+      .item('m-3', utcDay(Date.now()))
       .read<Record<string, unknown>>();
     expect(resource?.reason).toBe('second');
   });

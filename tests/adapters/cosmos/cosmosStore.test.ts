@@ -214,7 +214,8 @@ describe('createCosmosStore behind a throttling proxy', () => {
       expect(result.throttled).toBe(3);
       expect(result.requests).toBe(proxy.bulkRequests - seenBefore);
       // scores, activity, then the analytics (events, models, stale mark, users read, cohorts,
-      // users write), the links read twice: one request each, plus the 3 throttled ones re-sent.
+      // users write), the links read twice, the trends (markers, stale marks): one request each,
+      // plus the 3 throttled ones re-sent.
       expect(result.requests).toBe(10 + 3);
       expect((await store.userScores({ userId: 'u1', limit: 20 })).items).toHaveLength(10);
       expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AcceptedEvent } from '../../../src/core/event.js';
 import { compileFeatures } from '../../../src/core/model/compileFeatures.js';
 import type { Feature } from '../../../src/core/model/modelSchema.js';
-import { utcHour, utcWeekday } from '../../../src/core/model/utcClock.js';
+import { utcHour, utcWeekday } from '../../../src/core/time/utcClock.js';
 
 const event = (over: Partial<AcceptedEvent> = {}): AcceptedEvent => ({
   eventId: '00000000-0000-4000-8000-000000000000',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
-import { toDay } from '../../../src/core/day.js';
+import { utcDay } from '../../../src/core/time/calendarDay.js';
 import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 import { createTestAccess } from '../../support/testAccess.js';
@@ -54,7 +54,7 @@ async function summaryOnce(userId: string, events: number) {
   });
 }
 
-const today = () => toDay(new Date().toISOString());
+const today = () => utcDay(new Date().toISOString());
 
 describe('an anonymous visit, then a login, through the compatibility routes', () => {
   it('Segment: the anonymous id and the user are one person, with the identify traits', async () => {

@@ -58,6 +58,7 @@ describe('analytics functions', () => {
     ]);
     const res = await createTopEventsHandler(deps)(get('stats/top-events?limit=3'));
     expect(res.jsonBody).toEqual({
+      timezone: 'UTC',
       from: '2026-10-26',
       to: '2026-11-24',
       total: 7,
@@ -81,6 +82,7 @@ describe('analytics functions', () => {
       get('stats/retention?start=2026-11-22&cohorts=2&windows=2'),
     );
     expect(res.jsonBody).toEqual({
+      timezone: 'UTC',
       start: '2026-11-22',
       interval: 'day',
       cohorts: [
@@ -109,6 +111,7 @@ describe('analytics functions', () => {
     const bins = (counts: number[]) =>
       counts.map((count, i) => ({ from: i / 5, to: (i + 1) / 5, count }));
     expect(res.jsonBody).toEqual({
+      timezone: 'UTC',
       from: '2026-10-26',
       to: '2026-11-24',
       model: model(champion),

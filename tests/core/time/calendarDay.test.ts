@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 
-import { addDays, daysBetween, parseDay, toDay } from '../../src/core/day.js';
+import { addDays, daysBetween, parseDay, utcDay } from '../../../src/core/time/calendarDay.js';
 
-describe('toDay', () => {
+describe('utcDay', () => {
   it('buckets by the UTC day, whatever the offset', () => {
-    expect(toDay('2026-11-24T23:30:00-02:00')).toBe('2026-11-25');
-    expect(toDay('2026-11-25T01:00:00+05:00')).toBe('2026-11-24');
-    expect(toDay('2026-11-24T00:00:00Z')).toBe('2026-11-24');
-    expect(toDay('2026-11-24T23:59:59.999Z')).toBe('2026-11-24');
-    expect(toDay(Date.parse('2028-02-29T12:00:00Z'))).toBe('2028-02-29');
+    expect(utcDay('2026-11-24T23:30:00-02:00')).toBe('2026-11-25');
+    expect(utcDay('2026-11-25T01:00:00+05:00')).toBe('2026-11-24');
+    expect(utcDay('2026-11-24T00:00:00Z')).toBe('2026-11-24');
+    expect(utcDay('2026-11-24T23:59:59.999Z')).toBe('2026-11-24');
+    expect(utcDay(Date.parse('2028-02-29T12:00:00Z'))).toBe('2028-02-29');
   });
 });
 
 describe('parseDay', () => {
   it('accepts real days only', () => {
-    expect(parseDay('2026-02-28')).toBe(Date.parse('2026-02-28T00:00:00Z'));
+    expect(parseDay('2026-02-28')).toBe(Date.parse('2026-02-28T00:00:00Z') / 86_400_000);
     expect(parseDay('2026-02-29')).toBeUndefined();
     expect(parseDay('2026-13-01')).toBeUndefined();
     expect(parseDay('2026-1-01')).toBeUndefined();

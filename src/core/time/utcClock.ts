@@ -1,3 +1,5 @@
+import { daysFromCivil, weekdayOf } from './civil.js';
+
 const DIGIT_0 = 48;
 
 function digits(s: string, at: number, count: number): number {
@@ -8,16 +10,6 @@ function digits(s: string, at: number, count: number): number {
     n = n * 10 + d;
   }
   return n;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
 }
 
 const OFFSET_OR_DATE_ONLY = /(?:Z|[+-]\d{2}:?\d{2})$|^\d{4}-\d{2}-\d{2}$/i;
@@ -53,7 +45,7 @@ export function utcHourAndWeekday(s: string): number {
     const m = digits(s, 5, 2);
     const d = digits(s, 8, 2);
     if (h < 0 || h > 23 || y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
-    return h * 8 + ((((daysFromCivil(y, m, d) + 3) % 7) + 7) % 7);
+    return h * 8 + weekdayOf(daysFromCivil(y, m, d));
   }
   const ms = parseWithOffset(s);
   if (Number.isNaN(ms)) return -1;
