@@ -74,6 +74,19 @@ export function identityContract(
         expect(oracle.persons.length).toBeLessThan(new Set(events.map((e) => e.userId)).size - 5);
       });
 
+      it('counts an anonymous id and its user as one person in the trends of every interval', async () => {
+        const types = [...new Set(events.map((e) => e.type))];
+        for (const interval of ['day', 'week', 'month'] as const) {
+          const want = oracle.trendUsers(interval);
+          const periods = [...new Set([...want.keys()].map((k) => k.split(' ')[0]!))].sort();
+          const got = await store.trends({ interval, periods, types, measure: 'users' });
+          const counted = new Map(
+            got.filter((c) => c.users > 0).map((c) => [`${c.period} ${c.type}`, c.users]),
+          );
+          expect(counted, interval).toEqual(want);
+        }
+      });
+
       it('summarises the person from any of their ids, listing the linked ids', async () => {
         for (const id of ids) {
           const summary = await store.userSummary(id);

@@ -186,6 +186,21 @@ export function identityOracle(arrived: readonly ScoredEvent[]) {
         .filter(([, to]) => to === p)
         .map(([from]) => from)
         .sort(),
+    /** Distinct persons per type and period (a day, a Monday-first week, a month), users > 0 only. */
+    trendUsers(interval: 'day' | 'week' | 'month'): Map<string, number> {
+      const periodOf = (day: string) => {
+        if (interval === 'day') return day;
+        if (interval === 'month') return `${day.slice(0, 7)}-01`;
+        const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+        return addDays(day, -weekday);
+      };
+      const seen = new Map<string, Set<string>>();
+      for (const e of arrived) {
+        const key = `${periodOf(e.day)} ${e.type}`;
+        seen.set(key, (seen.get(key) ?? new Set()).add(person(e.userId)));
+      }
+      return new Map([...seen].map(([k, v]) => [k, v.size]));
+    },
     dailyActiveUsers(from: string, to: string) {
       const out: { day: string; activeUsers: number }[] = [];
       for (let day = from; day <= to; day = addDays(day, 1)) {
