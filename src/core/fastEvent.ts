@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
+import { type ClientEvent } from './event.js';
 import { MAX_TYPE_LENGTH } from './eventLimits.js';
 import { isPlainObject, jsonObjectProblem } from './jsonValue.js';
-import { userIdProblem } from './userIdRule.js';
-import { type ClientEvent } from './event.js';
 import { civilFromDays, DAY_MS as MS_PER_DAY, daysFromCivil, daysInMonth } from './time/civil.js';
+import { userIdProblem } from './userIdRule.js';
 
 /*
  * A hand-written check of `eventSchema` (event.ts) for the ingest hot path. It answers only "certainly

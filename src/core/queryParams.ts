@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { decodeCursor } from './cursor.js';
-import { addDays, parseDay, utcDay } from './time/calendarDay.js';
-import { eventSchema, type FieldError, toFieldErrors } from './event.js';
 import type { ScoreCursor } from '../ports/index.js';
+import { decodeCursor } from './cursor.js';
+import { eventSchema, type FieldError, toFieldErrors } from './event.js';
+import { addDays, parseDay, utcDay } from './time/calendarDay.js';
 import { DAY_MS } from './time/civil.js';
 
 export const MAX_DAU_DAYS = 366;

@@ -1,7 +1,7 @@
-import { utcDay } from './time/calendarDay.js';
 import type { Scorer } from '../ports/index.js';
 import { acceptedEventSchema, type ScoredEvent, toFieldErrors } from './event.js';
 import { deadLetter, ok, type Outcome } from './outcome.js';
+import { utcDay } from './time/calendarDay.js';
 
 /**
  * Validates one queue message body again (the queue is a trust boundary too) and scores it.

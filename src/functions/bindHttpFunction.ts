@@ -3,9 +3,9 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { openCaller } from '../core/access/scope.js';
 import { corsPolicyFor, corsResponseHeaders } from '../core/cors/corsPolicy.js';
 import { parseTraceparent } from '../core/trace/parseTraceparent.js';
-import { requestTraceparent } from './requestTraceparent.js';
 import type { HttpFunction } from '../functionTypes.js';
 import type { Deps } from '../wiring/deps.js';
+import { requestTraceparent } from './requestTraceparent.js';
 import { problem } from './respond.js';
 import { unexpectedError } from './unexpectedError.js';
 

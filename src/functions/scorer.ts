@@ -5,8 +5,8 @@ import type { ScoredEvent } from '../core/event.js';
 import { unpackMessages } from '../core/queue/unpackMessages.js';
 import { scoreEvent } from '../core/scoreEvent.js';
 import { zoneClockFor } from '../core/time/zoneClockFor.js';
-import type { Deps } from '../wiring/deps.js';
 import type { DeadLetter } from '../ports/index.js';
+import type { Deps } from '../wiring/deps.js';
 
 export class NoModelError extends Error {
   constructor(detail: string) {

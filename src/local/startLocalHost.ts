@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import { corsPolicyFor, corsResponseHeaders } from '../core/cors/corsPolicy.js';
 import { bindHttpFunction } from '../functions/bindHttpFunction.js';
-import { isHttpFunction, type QueueFunction } from '../functionTypes.js';
-import { createHttpHost } from './httpHost.js';
 import { functionTable } from '../functionTable.js';
-import { type Built, createDeps } from '../wiring/createDeps.js';
+import { isHttpFunction, type QueueFunction } from '../functionTypes.js';
 import type { Access, Logger, Telemetry } from '../ports/index.js';
-import { type QueueConsumer, startQueueConsumer } from './startQueueConsumer.js';
+import { type Built, createDeps } from '../wiring/createDeps.js';
 import { createMessageScorer } from './createMessageScorer.js';
+import { createHttpHost } from './httpHost.js';
+import { type QueueConsumer, startQueueConsumer } from './startQueueConsumer.js';
 import { type ScorerWorker, startScorerWorker } from './startScorerWorker.js';
 
 export interface LocalHost {

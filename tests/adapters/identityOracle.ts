@@ -1,5 +1,5 @@
-import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { ScoredEvent } from '../../src/core/event.js';
+import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { RetentionQuery } from '../../src/ports/index.js';
 
 /** A small deterministic generator (mulberry32) so a failure can be reproduced. */

@@ -4,9 +4,9 @@ import azf from '@azure/functions';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { isHttpFunction, type HttpFunction } from '../../src/functionTypes.js';
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
 import { functionTable } from '../../src/functionTable.js';
+import { type HttpFunction, isHttpFunction } from '../../src/functionTypes.js';
 import { createPromMetrics } from '../../src/metrics/createPromMetrics.js';
 import {
   rawExchange,

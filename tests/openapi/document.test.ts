@@ -2,9 +2,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { isHttpFunction, type HttpFunction } from '../../src/functionTypes.js';
 import { openapiDocument } from '../../src/functions/pages/openapiDocument.js';
 import { functionTable } from '../../src/functionTable.js';
+import { type HttpFunction, isHttpFunction } from '../../src/functionTypes.js';
 import { buildDocument, toOpenApiPath } from '../../src/openapi/buildDocument.js';
 import { operationDocs } from '../../src/openapi/operations/index.js';
 import { startTestHost } from '../support/localHost.js';

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../src/appRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
 import type { Logger } from '../../src/ports/index.js';
-import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 
 export const quietLogger: Logger & { lines: string[] } = {
   lines: [],

@@ -3,11 +3,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../src/appRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
 import type { LogFields, Logger } from '../../src/ports/index.js';
-import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 
 export interface RawAnswer {
   status: number;

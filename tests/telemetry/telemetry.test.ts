@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 
 import { describe, expect, it } from 'vitest';
 
-import type { Logger } from '../../src/ports/index.js';
-import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import { createTelemetry } from '../../src/adapters/telemetry/createTelemetry.js';
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
+import type { Logger } from '../../src/ports/index.js';
 
 const loaded = (pkg: string) =>
   Object.keys(createRequire(import.meta.url).cache).filter((f) =>

@@ -17,8 +17,8 @@ import type { IdentityStore, Person } from '../../ports/identity.js';
 import type { Logger } from '../../ports/index.js';
 import { CosmosAnalyticsError, memberId, movedEventDoc, staleMarkDoc } from './cosmosAnalytics.js';
 import { cosmosIdOf } from './cosmosIdOf.js';
-import { type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { trendMarkerMoves } from './cosmosTrends.js';
+import { type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 
 /*
  * The identities container, partitioned by /userId, holds per id:

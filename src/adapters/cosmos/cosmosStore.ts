@@ -2,6 +2,7 @@ import type { CosmosClient, JSONObject, OperationInput } from '@azure/cosmos';
 
 import type { ScoredEvent } from '../../core/event.js';
 import { mergeScorePages } from '../../core/identity/mergeScorePages.js';
+import { StoreZoneError } from '../../core/time/storeZoneError.js';
 import type {
   Logger,
   ScorePage,
@@ -9,7 +10,6 @@ import type {
   UserScoresQuery,
   WriteResult,
 } from '../../ports/index.js';
-import { StoreZoneError } from '../../core/time/storeZoneError.js';
 import { createCosmosAddScores } from './addCosmosScores.js';
 import {
   activityContainer,

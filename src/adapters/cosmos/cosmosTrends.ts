@@ -7,7 +7,7 @@ import { dayNumber, daysBetween, fromDayNumber } from '../../core/time/calendarD
 import { periodEnd, periodKey, type TrendInterval } from '../../core/trends/trendPeriods.js';
 import { trendUserOf } from '../../core/trends/trendUserOf.js';
 import type { TrendCount, TrendQuery } from '../../ports/index.js';
-import { type DayRollup, CosmosAnalyticsError } from './cosmosAnalytics.js';
+import { CosmosAnalyticsError, type DayRollup } from './cosmosAnalytics.js';
 import { type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { mapWithConcurrency } from './mapWithConcurrency.js';
 

@@ -1,7 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 
 import { type ActiveDays, countDays } from '../../core/analytics/activeDays.js';
-import { fromDayNumber } from '../../core/time/calendarDay.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { decideLink } from '../../core/identity/decideLink.js';
 import { logRefusedLink } from '../../core/identity/logRefusedLink.js';
@@ -14,6 +13,7 @@ import {
   viewProfile,
 } from '../../core/identity/profileState.js';
 import { unionDays } from '../../core/identity/unionDays.js';
+import { fromDayNumber } from '../../core/time/calendarDay.js';
 import type { IdentityStore, Person } from '../../ports/identity.js';
 import type { Logger } from '../../ports/index.js';
 import { createTrendUserMover } from './sqliteTrends.js';

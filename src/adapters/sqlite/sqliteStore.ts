@@ -5,8 +5,8 @@ import { countRetention, retentionSpan } from '../../core/analytics/retentionInt
 import { emptyHistogram } from '../../core/analytics/scoreBins.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { mergeScorePages } from '../../core/identity/mergeScorePages.js';
-import type { Logger, ScorePage, ScoreStore, UserScoresQuery } from '../../ports/index.js';
 import { daysBetween } from '../../core/time/calendarDay.js';
+import type { Logger, ScorePage, ScoreStore, UserScoresQuery } from '../../ports/index.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
 import { openDatabase } from './openDatabase.js';
 import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';

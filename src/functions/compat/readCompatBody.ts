@@ -1,7 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
-import { type Decoded } from '../../core/decodeBody.js';
 
 import { decodeCompatBody } from '../../core/compat/decodeCompatBody.js';
+import { type Decoded } from '../../core/decodeBody.js';
 
 /** The request's body decoded the way the SDKs send it (see decodeCompatBody). */
 export async function readCompatBody(request: HttpRequest): Promise<Decoded> {

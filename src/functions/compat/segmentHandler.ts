@@ -3,9 +3,9 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapSegmentMessage, type SegmentType } from '../../core/compat/mapSegmentMessage.js';
 import { oversizedMessage } from '../../core/compat/oversizedMessage.js';
-import { requestTraceparent } from '../requestTraceparent.js';
 import type { ApiHandler } from '../../functionTypes.js';
 import type { Deps } from '../../wiring/deps.js';
+import { requestTraceparent } from '../requestTraceparent.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
 import { authenticateCompat, keySource } from './authenticateCompat.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { type HttpFunction } from '../../functionTypes.js';
 import { appRoot } from '../../appRoot.js';
+import { type HttpFunction } from '../../functionTypes.js';
 import { buildDocument } from '../../openapi/buildDocument.js';
 import { operationDocs } from '../../openapi/operations/index.js';
 

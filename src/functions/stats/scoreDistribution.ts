@@ -3,8 +3,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { parseScoresParams } from '../../core/analytics/analyticsParams.js';
 import { emptyHistogram, toDistribution } from '../../core/analytics/scoreBins.js';
 import { zoneClockFor } from '../../core/time/zoneClockFor.js';
-import type { Deps } from '../../wiring/deps.js';
 import type { ModelRef } from '../../ports/index.js';
+import type { Deps } from '../../wiring/deps.js';
 import { badParams, fromStore, json, problem } from '../respond.js';
 
 const same = (a: ModelRef, b: ModelRef | undefined) =>

@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventually, startTestHost } from '../../support/localHost.js';
 import { prefix, runImport, startGate, workDir } from '../../import/importHarness.js';
+import { eventually, startTestHost } from '../../support/localHost.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { appRoot } from '../../../src/appRoot.js';
 import { replayCommand } from '../../../src/commands/replay/replayCommand.js';
+import { functionTable } from '../../../src/functionTable.js';
 import { type HttpFunction, isHttpFunction } from '../../../src/functionTypes.js';
 import { eventually, startTestHost } from '../../support/localHost.js';
-import { functionTable } from '../../../src/functionTable.js';
 
 const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString();
 const DAYS = [0, 1, 2].map((d) => day(d).slice(0, 10)).reverse();

@@ -4,16 +4,16 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  replayCosmosDeadLetters,
-  replayMessageId,
-  replayServiceBusDeadLetters,
-} from '../../../src/commands/replay/replayDeadLetters.js';
 import { deadLetterContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { createServiceBusClient } from '../../../src/adapters/servicebus/createServiceBusClient.js';
 import { toServiceBusMessage } from '../../../src/adapters/servicebus/toServiceBusMessage.js';
+import {
+  replayCosmosDeadLetters,
+  replayMessageId,
+  replayServiceBusDeadLetters,
+} from '../../../src/commands/replay/replayDeadLetters.js';
 import type { AcceptedEvent } from '../../../src/core/event.js';
 import { type AmqpBroker, startAmqpBroker } from '../../support/amqpBroker.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';

@@ -6,12 +6,12 @@ import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
 import type { ScoredEvent } from '../../../src/core/event.js';
 import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
 import type { SendResult } from '../../../src/ports/index.js';
-import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 import { createTestAccess, type TestAccess } from '../../support/testAccess.js';
 
