@@ -6,6 +6,7 @@ import type { BucketTake, RatePolicy } from './core/access/tokenBucket.js';
 import type { AvroRecordSchema } from './core/backup/avroSchema.js';
 import type { TableDefinition } from './core/backup/manifest.js';
 import type { AcceptedEvent, ScoredEvent } from './core/event.js';
+import type { DayDocuments } from './ports/sql.js';
 
 /** Outcome of handing events to the queue: ok means durably accepted. */
 export type SendResult =
@@ -99,7 +100,7 @@ export interface UserSummary {
 }
 
 /** Where scored events live. Implementations: embedded SQLite, Cosmos DB. */
-export interface ScoreStore {
+export interface ScoreStore extends DayDocuments {
   /** Idempotent: a document whose eventId is already stored is left as it is. Throws on failures worth a retry. */
   write(docs: readonly ScoredEvent[]): Promise<WriteResult>;
   userScores(query: UserScoresQuery): Promise<ScorePage>;

@@ -11,6 +11,7 @@ import {
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { createCosmosDayDocuments, markDays } from './cosmosDayDocuments.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { openContainer } from './openContainer.js';
 
@@ -108,6 +109,7 @@ export async function createCosmosStore(
     );
   }
   const bulkRetry = options.bulkRetry ?? defaultBulkRetryPolicy;
+  const dayDocuments = createCosmosDayDocuments({ dailyEvents, scores }, bulkRetry);
 
   const writeScores = async (docs: readonly ScoredEvent[]) => {
     // The first document of an eventId wins within a call too; the others count as stored.
@@ -197,6 +199,12 @@ export async function createCosmosStore(
       ]);
       // After the scores, so what the rollups count is stored; every step repeats safely.
       await writer.write(scored.firsts);
+      // Last, so a day's mark changes only once its documents are there (the Parquet compaction).
+      await markDays(
+        dailyEvents,
+        docs.map((d) => d.day),
+        bulkRetry,
+      );
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,
@@ -222,7 +230,10 @@ export async function createCosmosStore(
       return { userId, ...activityOf, latest };
     },
 
-    addScores: createCosmosAddScores(scores),
+    addScores: createCosmosAddScores(scores, (days) => markDays(dailyEvents, days, bulkRetry)),
+
+    dayMarks: () => dayDocuments.dayMarks(),
+    documentsOfDay: (day) => dayDocuments.documentsOfDay(day),
 
     async check() {
       await scores.database.read();

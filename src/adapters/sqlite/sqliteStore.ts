@@ -7,6 +7,7 @@ import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
+import { createSqliteDayDocuments } from './sqliteDayDocuments.js';
 import { openDatabase } from './openDatabase.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
 
@@ -94,6 +95,7 @@ export function createSqliteStore(path: string): ScoreStore {
   db.exec(SCHEMA);
   const rollups = createRollupWriter(db);
   migrate(db, rollups);
+  const dayDocuments = createSqliteDayDocuments(db);
   const insertScore = db.prepare(
     'INSERT INTO scores (event_id, user_id, occurred_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -161,6 +163,9 @@ export function createSqliteStore(path: string): ScoreStore {
     },
 
     addScores: createSqliteAddScores(db),
+
+    dayMarks: () => dayDocuments.dayMarks(),
+    documentsOfDay: (day) => dayDocuments.documentsOfDay(day),
 
     async eventsByType(from, to) {
       const rows = selectEventsByType.all({ from, to }) as { type: string; events: number }[];
