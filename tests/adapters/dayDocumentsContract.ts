@@ -81,7 +81,8 @@ export function dayDocumentsContract(name: string, makeStore: () => Promise<Stor
     it('compaction: one row per stored event after redelivery, re-score and a crash', async () => {
       const docs = [
         scoredEvent('u1', '2026-03-10T10:00:00.000Z', {
-          properties: { plan: 'pro', cart: { n: 2 } },
+          // Nested properties: the wave-3 event shape (typed flat until the contract change lands).
+          properties: { plan: 'pro', cart: { n: 2 } } as unknown as ScoredEvent['properties'],
         }),
         scoredEvent('u2', '2026-03-10T11:00:00.000Z', { amount: 3 }),
         scoredEvent('u1', '2026-03-11T09:00:00.000Z', {
