@@ -271,6 +271,7 @@ export const PLACEHOLDER_ENV: Record<string, string> = {
   COSMOS_ENDPOINT: 'https://127.0.0.1:8081/',
   MODEL_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
   ARCHIVE_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
+  EVENT_FILES_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
 };
 
 /** What the stand-in `@azure/functions-core` saw while an entry was imported. */

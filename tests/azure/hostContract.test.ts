@@ -24,6 +24,7 @@ const AZURE_ENV = {
   ServiceBusConnection__fullyQualifiedNamespace: 'example.servicebus.windows.net',
   COSMOS_ENDPOINT: 'https://example.documents.azure.com:443/',
   ARCHIVE_BLOB_ACCOUNT_URL: 'https://example.blob.core.windows.net/',
+  EVENT_FILES_BLOB_ACCOUNT_URL: 'https://example.blob.core.windows.net/',
 };
 
 const SDKS = ['applicationinsights', '@azure/cosmos', '@azure/service-bus'];
@@ -202,6 +203,7 @@ describe('the built entry, loaded as the Functions host loads it', () => {
         COSMOS_KEY: Buffer.from('test').toString('base64'),
         COSMOS_CREATE_IF_MISSING: 'false',
         ARCHIVE_BLOB_ACCOUNT_URL: `https://127.0.0.1:${port}/`,
+        EVENT_FILES_BLOB_ACCOUNT_URL: `https://127.0.0.1:${port}/`,
       },
       invoke: { name: 'health', method: 'GET', url: 'http://localhost:7071/api/health' },
       timeoutMs: 25_000,

@@ -21,17 +21,18 @@ export async function markDays(
   dailyEvents: Container,
   days: Iterable<string>,
   retry: BulkRetryPolicy,
-): Promise<void> {
+): Promise<{ requests: number; throttled: number }> {
   const at = new Date().toISOString();
   const ops = [...new Set(days)].map((day) => ({
     operationType: 'Upsert' as const,
     partitionKey: CHANGES_PARTITION,
     resourceBody: { id: day, day: CHANGES_PARTITION, k: 'x', gen: randomUUID(), at },
   }));
-  if (ops.length === 0) return;
+  if (ops.length === 0) return { requests: 0, throttled: 0 };
   const outcome = await executeBulk(dailyEvents, ops, retry);
   const bad = outcome.statusCodes.filter((code) => code !== 200 && code !== 201);
   if (bad.length > 0) throw new Error(`Cosmos DB day marks failed with status ${bad.join(', ')}`);
+  return { requests: outcome.requests, throttled: outcome.throttled };
 }
 
 /**

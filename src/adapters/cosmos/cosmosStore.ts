@@ -200,7 +200,7 @@ export async function createCosmosStore(
       // After the scores, so what the rollups count is stored; every step repeats safely.
       await writer.write(scored.firsts);
       // Last, so a day's mark changes only once its documents are there (the Parquet compaction).
-      await markDays(
+      const marked = await markDays(
         dailyEvents,
         docs.map((d) => d.day),
         bulkRetry,
@@ -208,8 +208,9 @@ export async function createCosmosStore(
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,
-        requests: scored.requests + active.requests + writer.counted.requests,
-        throttled: scored.throttled + active.throttled + writer.counted.throttled,
+        requests: scored.requests + active.requests + writer.counted.requests + marked.requests,
+        throttled:
+          scored.throttled + active.throttled + writer.counted.throttled + marked.throttled,
       };
     },
 
@@ -230,7 +231,9 @@ export async function createCosmosStore(
       return { userId, ...activityOf, latest };
     },
 
-    addScores: createCosmosAddScores(scores, (days) => markDays(dailyEvents, days, bulkRetry)),
+    addScores: createCosmosAddScores(scores, async (days) => {
+      await markDays(dailyEvents, days, bulkRetry);
+    }),
 
     dayMarks: () => dayDocuments.dayMarks(),
     documentsOfDay: (day) => dayDocuments.documentsOfDay(day),

@@ -140,8 +140,8 @@ describe('createCosmosStore behind a throttling proxy', () => {
       expect(result.throttled).toBe(3);
       expect(result.requests).toBe(proxy.bulkRequests - seenBefore);
       // scores, activity, then the analytics (events, models, stale mark, users read, cohorts,
-      // users write): one request each, plus the 3 throttled ones re-sent.
-      expect(result.requests).toBe(8 + 3);
+      // users write), the day's change mark: one request each, plus the 3 throttled ones re-sent.
+      expect(result.requests).toBe(9 + 3);
       expect((await store.userScores({ userId: 'u1', limit: 20 })).items).toHaveLength(10);
       expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
         { day: '2026-03-02', activeUsers: 4 },
