@@ -87,8 +87,8 @@ describe('createCosmosStore', () => {
     expect(result).toMatchObject({ written: 250, alreadyStored: 0, throttled: 0 });
     // 3 requests for the scores, 1 for the 30 users' activity of that day; analytics: 3 for the
     // event summaries, 1 each for models, the day's stale mark, reading the 30 users, their
-    // cohort memberships and their first-day records.
-    expect(result.requests).toBe(4 + 3 + 5);
+    // cohort memberships and their first-day records; 1 for the day's change mark.
+    expect(result.requests).toBe(4 + 3 + 5 + 1);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 30 },
     ]);
