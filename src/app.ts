@@ -17,6 +17,8 @@ import { createAssetsHandler } from './functions/pages/assets.js';
 import { createOpenapiHandler } from './functions/pages/openapi.js';
 import { createPageHandler } from './functions/pages/pageHandler.js';
 import { createScorerHandler } from './functions/scorer.js';
+import { compactionSchedule, createCompactionHandler } from './functions/sql/compaction.js';
+import { createSqlHandler } from './functions/sql/sqlQuery.js';
 import { createRetentionHandler } from './functions/stats/retention.js';
 import { createScoreDistributionHandler } from './functions/stats/scoreDistribution.js';
 import { createTopEventsHandler } from './functions/stats/topEvents.js';
@@ -79,7 +81,21 @@ export interface QueueFunction {
   create: (deps: Deps) => QueueHandler;
 }
 
-export type FunctionDefinition = HttpFunction | QueueFunction;
+export type TimerHandler = (timer: unknown, context: InvocationContext) => Promise<void>;
+
+export interface TimerFunction {
+  name: string;
+  trigger: {
+    type: 'timer';
+    /** NCRONTAB (with seconds) of the Azure timer trigger. */
+    schedule: string;
+    /** The same period for the local host's scheduler under npm start. */
+    everyMinutes: number;
+  };
+  create: (deps: Deps) => TimerHandler;
+}
+
+export type FunctionDefinition = HttpFunction | QueueFunction | TimerFunction;
 
 /** The one list of functions: the Azure registrations and the local host are both built from it. */
 export const functionTable: readonly FunctionDefinition[] = [
@@ -144,6 +160,13 @@ export const functionTable: readonly FunctionDefinition[] = [
     },
     access: { scope: 'read', cost: 'request' },
     create: createUserSummaryHandler,
+  },
+  {
+    // DuckDB is imported by the handler on its first call, never at registration (cold start).
+    name: 'sql',
+    trigger: { type: 'http', methods: ['POST'], route: 'api/sql', authLevel: 'anonymous' },
+    access: { scope: 'read', cost: 'request' },
+    create: createSqlHandler,
   },
   {
     name: 'health',
@@ -216,7 +239,16 @@ export const functionTable: readonly FunctionDefinition[] = [
     },
     create: createScorerHandler,
   },
+  {
+    // Rewrites the Parquet files of the days changed since the last run (README, "SQL").
+    name: 'compaction',
+    trigger: { type: 'timer', ...compactionSchedule },
+    create: createCompactionHandler,
+  },
 ];
 
 export const isHttpFunction = (f: FunctionDefinition): f is HttpFunction =>
   f.trigger.type === 'http';
+
+export const isTimerFunction = (f: FunctionDefinition): f is TimerFunction =>
+  f.trigger.type === 'timer';

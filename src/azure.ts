@@ -1,5 +1,11 @@
 import azf, { type HttpHandler } from '@azure/functions';
-import { functionTable, isHttpFunction, type QueueHandler } from './app.js';
+import {
+  functionTable,
+  isHttpFunction,
+  isTimerFunction,
+  type QueueHandler,
+  type TimerHandler,
+} from './app.js';
 import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
 import { createDeps, type Built } from './createDeps.js';
@@ -40,6 +46,12 @@ for (const definition of functionTable) {
       route: definition.trigger.route,
       authLevel: definition.trigger.authLevel,
       handler: async (request, context) => (await handler())(request, context),
+    });
+  } else if (isTimerFunction(definition)) {
+    const handler = lazy<TimerHandler>(definition.create);
+    azf.app.timer(definition.name, {
+      schedule: definition.trigger.schedule,
+      handler: async (timer, context) => (await handler())(timer, context),
     });
   } else {
     const handler = lazy<QueueHandler>(definition.create);

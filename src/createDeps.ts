@@ -111,6 +111,10 @@ export async function createDeps(
     const archive = await createArchive(config, dataDir);
     closers.push(() => archive.close());
 
+    const { createSqlParts } = await import('./sql/createSqlParts.js');
+    const sql = createSqlParts(config, dataDir);
+    closers.push(() => sql.close());
+
     const { createAccess } = await import('./adapters/access/createAccess.js');
     const access = await createAccess(config, {
       store: keyStore,
@@ -130,6 +134,7 @@ export async function createDeps(
       models,
       deadLetters,
       archive,
+      sql,
       access,
       telemetry: base.telemetry,
       logger: base.logger,

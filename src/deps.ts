@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { MetricsSource } from './metrics/metricsSource.js';
+import type { SqlParts } from './sql/createSqlParts.js';
 import type {
   Access,
   DeadLetterSink,
@@ -25,6 +26,8 @@ export interface Deps {
   logger: Logger;
   /** Prometheus figures of this process; only the local host has them (see README, "Metrics"). */
   metrics?: MetricsSource;
+  /** The Parquet files, their writer and the SQL engine, each built on first use (README, "SQL"). */
+  sql?: SqlParts;
   now: () => number;
   newId: () => string;
   close(): Promise<void>;

@@ -19,6 +19,7 @@ const host = await startLocalHost(config, {
   telemetry,
   baseDir,
   scorer: 'worker',
+  timers: true,
   host: process.env.HOST ?? '127.0.0.1',
 }).catch((err: unknown) => {
   console.error(`Cannot start: ${(err as Error).message}`);
@@ -31,6 +32,7 @@ console.log(`Event scoring API running (local host, ${config.QUEUE_BACKEND} queu
   GET  ${host.url}/api/users/{userId}/scores
   GET  ${host.url}/api/users/{userId}
   GET  ${host.url}/api/stats/dau | top-events | retention?start=YYYY-MM-DD | scores
+  POST ${host.url}/api/sql        (SQL over the Parquet files, compacted every 5 min)
   POST ${host.url}/v1/batch (Segment), ${host.url}/batch (PostHog)
   GET  ${host.url}/api/health
   GET  ${host.url}/api/metrics (admin)

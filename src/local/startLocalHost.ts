@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { functionTable, isHttpFunction, type QueueFunction } from '../app.js';
+import { functionTable, isHttpFunction, isTimerFunction, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
 import { createDeps, type Built } from '../createDeps.js';
 import type { Access, Logger, Telemetry } from '../ports.js';
@@ -7,6 +7,7 @@ import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { createHttpHost } from './httpHost.js';
 import { startQueueConsumer, type QueueConsumer } from './queueConsumer.js';
 import { createMessageScorer } from './scoreMessages.js';
+import { startTimers, type Timers } from './startTimers.js';
 import { startScorerWorker, type ScorerWorker } from './workerConsumer.js';
 
 export interface LocalHost {
@@ -14,6 +15,8 @@ export interface LocalHost {
   deps: Built;
   /** Present when the queue is the embedded one. */
   consumer?: QueueConsumer;
+  /** The table's timer functions (the Parquet compaction), when started with `timers`. */
+  timers?: Timers;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,8 @@ export async function startLocalHost(
     access?: Access;
     /** Time to receive a whole request before a 408 (tests shorten it). */
     requestTimeoutMs?: number;
+    /** Runs the table's timer functions on a schedule (npm start); tests run them by hand. */
+    timers?: boolean | { firstRunMs: number };
   },
 ): Promise<LocalHost> {
   // prom-client is imported here, never by azure.ts: in Azure the figures go to Application Insights.
@@ -77,13 +82,22 @@ export async function startLocalHost(
       options,
     );
   }
+  const timers = base.timers
+    ? startTimers(
+        functionTable.filter(isTimerFunction),
+        deps,
+        typeof base.timers === 'object' ? base.timers : {},
+      )
+    : undefined;
   return {
     url: `http://${base.host ?? '127.0.0.1'}:${port}`,
     deps,
     consumer,
+    timers,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await timers?.stop();
       await consumer?.stop();
       await worker?.stop();
       await deps.close();

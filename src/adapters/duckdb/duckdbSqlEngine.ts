@@ -1,4 +1,5 @@
 import { dayColumn, eventColumns } from '../../core/sql/eventColumns.js';
+import { CacheBoundError } from '../../core/sql/cacheBoundError.js';
 import { checkSelectTree } from '../../core/sql/checkSelectTree.js';
 import type { EventFiles, OpenedFiles, SqlAnswer, SqlEngine, SqlRequest } from '../../ports/sql.js';
 import { openDuckDb, sqlString } from './openDuckDb.js';
@@ -8,14 +9,6 @@ export interface SqlLimits {
   memoryLimitMb: number;
   maxRows: number;
   threads: number;
-}
-
-/** Thrown by EventFiles.open when the days asked for exceed the local cache's bound. */
-export class CacheBoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CacheBoundError';
-  }
 }
 
 const quote = (name: string) => `"${name}"`;

@@ -5,6 +5,7 @@ import { healthDocs } from './health.js';
 import { ingestDocs } from './ingest.js';
 import { assetsDocs, dashboardDocs, docsDocs, openapiDocs } from './pages.js';
 import { ingestPreflightDocs, metricsDocs } from './service.js';
+import { sqlDocs } from './sql.js';
 import { retentionDocs, scoreDistributionDocs, topEventsDocs, userSummaryDocs } from './stats.js';
 import { userScoresDocs } from './userScores.js';
 
@@ -23,6 +24,7 @@ export const operationDocs: Record<string, OperationDocs> = {
   scoreDistribution: scoreDistributionDocs,
   userSummary: userSummaryDocs,
   metrics: metricsDocs,
+  sql: sqlDocs,
   ingestPreflight: ingestPreflightDocs,
   segmentBatch: segmentDocs('batch'),
   segmentImport: segmentDocs('batch'),
