@@ -77,12 +77,7 @@ export function checkSelectTree(serialized: string): TreeCheck {
     }
     if (typeof value.function_name === 'string') {
       const fn = value.function_name.toLowerCase();
-      const schema = typeof value.schema === 'string' ? value.schema : '';
-      if (
-        DENIED_FUNCTIONS.has(fn) ||
-        DENIED_PREFIXES.some((p) => fn.startsWith(p)) ||
-        schema !== ''
-      )
+      if (DENIED_FUNCTIONS.has(fn) || DENIED_PREFIXES.some((p) => fn.startsWith(p)))
         refuse('function_not_allowed', `function ${value.function_name}() is not allowed`);
     }
     Object.values(value).forEach(visit);
