@@ -1,11 +1,12 @@
 import type { SqlColumn } from '../../ports/sql.js';
 
-const cell = (value: unknown): string =>
-  value === null || value === undefined
-    ? ''
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value as string | number | boolean);
+const cell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return JSON.stringify(value);
+};
 
 /** An aligned text table: a header, a rule, the rows, and the row count. */
 export function formatTable(columns: readonly SqlColumn[], rows: readonly unknown[][]): string {
