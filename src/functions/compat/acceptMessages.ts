@@ -97,7 +97,7 @@ export async function acceptMessages(
           body: {
             protocol: options.protocol,
             keyId: caller.keyId,
-            message: withoutSecrets(raws[r.index]),
+            message: storable(withoutSecrets(raws[r.index])),
             errors: r.errors,
           },
         })),
@@ -126,6 +126,16 @@ export async function acceptMessages(
 }
 
 /** A rejected message as set aside: without the write key some single-message bodies carry. */
+/** A message nested too deeply for JSON.stringify (which recurses) is kept as a note instead. */
+function storable(raw: unknown): unknown {
+  try {
+    JSON.stringify(raw);
+    return raw;
+  } catch {
+    return { unstorable: 'the message is nested too deeply to keep' };
+  }
+}
+
 function withoutSecrets(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const { writeKey: _w, api_key: _a, token: _t, ...rest } = raw as Record<string, unknown>;
