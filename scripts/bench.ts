@@ -12,6 +12,7 @@ import { benchAnalytics } from './bench/analytics.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
 import { benchImport, formatImportBench } from './bench/import.js';
+import { benchSql, formatSqlBench } from './bench/sql.js';
 
 /**
  * npm run bench: figures for the README, measured side by side in one run on this machine.
@@ -235,5 +236,11 @@ console.log(formatArchiveBench(await benchArchive()));
 console.log(
   formatImportBench(
     await benchImport(Number(/--import-rows=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000)),
+  ),
+);
+// npm run bench -- --sql-events=100000 for a smaller SQL data set (npm run bench:sql runs it alone).
+console.log(
+  formatSqlBench(
+    await benchSql(Number(/--sql-events=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000), 90),
   ),
 );
