@@ -1,18 +1,19 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request, Agent } from 'node:http';
+
+import { benchAnalytics } from './bench/analytics.js';
 import { benchArchive, formatArchiveBench } from './bench/archive.js';
 import { benchKeyCheck } from './bench/benchKeyCheck.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
-import { benchAnalytics } from './bench/analytics.js';
-import { benchScoring } from './benchScoring.js';
-import { benchStartup, formatStartupBench } from './benchStartup.js';
 import { benchImport, formatImportBench } from './bench/import.js';
 import { benchSql, formatSqlBench } from './bench/sql.js';
+import { benchScoring } from './benchScoring.js';
+import { benchStartup, formatStartupBench } from './benchStartup.js';
 
 /**
  * npm run bench: figures for the README, measured side by side in one run on this machine.

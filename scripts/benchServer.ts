@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { appRoot } from '../src/appRoot.js';
 import { loadConfig } from '../src/config.js';
 import { startLocalHost } from '../src/local/startLocalHost.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
-import { openKeyStore } from '../src/adapters/access/openKeyStore.js';
 import { scopeLimits } from '../src/adapters/access/createAccess.js';
+import { openKeyStore } from '../src/adapters/access/openKeyStore.js';
 import { appRoot } from '../src/appRoot.js';
 import { loadConfig } from '../src/config.js';
 import {
@@ -12,7 +12,7 @@ import {
   revokeKey,
   rotateKey,
 } from '../src/core/access/manageKeys.js';
-import { scopes, type Scope } from '../src/core/access/scope.js';
+import { type Scope, scopes } from '../src/core/access/scope.js';
 
 const USAGE = `usage: npm run keys -- <command>
   create --scope write|read|admin --name <name> [--rate <per second>] [--burst <tokens>]

@@ -5,14 +5,14 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 
 import { appRoot } from '../src/appRoot.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { consoleLogger } from '../src/consoleLogger.js';
 import { archiveHoursBetween } from '../src/core/archive/archiveHour.js';
 import type { ArchiveChunk } from '../src/core/archive/readArchive.js';
 import { createDeps } from '../src/createDeps.js';
 import { noTelemetry } from '../src/ports.js';
 import { loadRescoreModel } from './replay/loadRescoreModel.js';
-import { replayArchive, rescoreArchive, type ArchiveRunTotals } from './replay/replayArchive.js';
+import { type ArchiveRunTotals, replayArchive, rescoreArchive } from './replay/replayArchive.js';
 import {
   replayCosmosDeadLetters,
   replayServiceBusDeadLetters,

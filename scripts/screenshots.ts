@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { appRoot } from '../src/appRoot.js';
 import { loadConfig } from '../src/config.js';
 import { startLocalHost } from '../src/local/startLocalHost.js';

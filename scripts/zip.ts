@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+
+import { unzipSync, type Zippable, zipSync } from 'fflate';
 
 /** One file in a zip archive. Names use forward slashes and are relative. */
 export interface ZipEntry {

@@ -4,6 +4,7 @@ import type {
   HttpResponseInit,
   InvocationContext,
 } from '@azure/functions';
+
 import type { Caller, Scope } from './core/access/scope.js';
 import type { Deps } from './deps.js';
 import { createPosthogHandler } from './functions/compat/posthogHandler.js';

@@ -1,4 +1,5 @@
 import { startOperation, TelemetryClient, wrapWithCorrelationContext } from 'applicationinsights';
+
 import type { Telemetry, TelemetryContext, TelemetryProperties } from './ports.js';
 
 /** The port plus what tests and shutdown need: send what is queued, stop the SDK. */

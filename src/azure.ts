@@ -1,4 +1,5 @@
 import azf, { type HttpHandler } from '@azure/functions';
+
 import {
   functionTable,
   isHttpFunction,
@@ -8,7 +9,7 @@ import {
 } from './app.js';
 import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
-import { createDeps, type Built } from './createDeps.js';
+import { type Built, createDeps } from './createDeps.js';
 import { bindHttpFunction } from './functions/bindHttpFunction.js';
 import { createJsonLogger } from './logging/jsonLogger.js';
 import { createTelemetry } from './telemetry.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { logLevels } from './logging/jsonLogger.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

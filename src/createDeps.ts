@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+
+import type { SqliteQueue } from './adapters/sqlite/sqliteQueue.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import type { MetricsSource } from './metrics/metricsSource.js';
-import type { SqliteQueue } from './adapters/sqlite/sqliteQueue.js';
 import type {
   ApiKeyStore,
   DeadLetterSink,

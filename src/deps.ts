@@ -1,6 +1,5 @@
 import type { Config } from './config.js';
 import type { MetricsSource } from './metrics/metricsSource.js';
-import type { SqlParts } from './sql/createSqlParts.js';
 import type {
   Access,
   DeadLetterSink,
@@ -11,6 +10,7 @@ import type {
   ScoreStore,
   Telemetry,
 } from './ports.js';
+import type { SqlParts } from './sql/createSqlParts.js';
 
 /** Everything the functions need, built once per process by createDeps. */
 export interface Deps {

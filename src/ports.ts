@@ -1,8 +1,8 @@
 import type { AccessOutcome, LimitOutcome } from './core/access/accessOutcome.js';
 import type { ApiKeyRecord } from './core/access/apiKeyRecord.js';
 import type { Caller, Scope } from './core/access/scope.js';
-import type { ArchivedEvent } from './core/archive/archivedEvent.js';
 import type { BucketTake, RatePolicy } from './core/access/tokenBucket.js';
+import type { ArchivedEvent } from './core/archive/archivedEvent.js';
 import type { AvroRecordSchema } from './core/backup/avroSchema.js';
 import type { TableDefinition } from './core/backup/manifest.js';
 import type { AcceptedEvent, ScoredEvent } from './core/event.js';

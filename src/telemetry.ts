@@ -1,4 +1,4 @@
-import { noTelemetry, type Logger, type Telemetry } from './ports.js';
+import { type Logger, noTelemetry, type Telemetry } from './ports.js';
 
 /**
  * Application Insights when a connection string is set; nothing otherwise (locally, in tests).

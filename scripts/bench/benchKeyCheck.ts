@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { createKeyAccess } from '../../src/adapters/access/createKeyAccess.js';
 import { createMemoryRateLimiter } from '../../src/adapters/access/memoryRateLimiter.js';
 import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.js';

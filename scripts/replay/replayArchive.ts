@@ -1,5 +1,5 @@
 import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
-import { readArchive, type ArchiveChunk } from '../../src/core/archive/readArchive.js';
+import { type ArchiveChunk, readArchive } from '../../src/core/archive/readArchive.js';
 import { MAX_BATCH_EVENTS } from '../../src/core/event.js';
 import type { EventArchive, EventQueue, Scorer, ScoreStore } from '../../src/ports.js';
 

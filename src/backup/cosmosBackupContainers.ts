@@ -1,13 +1,12 @@
 import {
   activityContainer,
-  dailyEventsContainer,
   type ContainerShape,
+  dailyEventsContainer,
   deadLetterContainer,
   keysContainer,
   scoresContainer,
   usersContainer,
 } from '../adapters/cosmos/containers.js';
-
 import type { Config } from '../config.js';
 
 type ContainerSettings = Pick<

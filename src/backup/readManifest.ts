@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { MANIFEST_FILE, type Manifest, manifestSchema } from '../core/backup/manifest.js';
+import { type Manifest, MANIFEST_FILE, manifestSchema } from '../core/backup/manifest.js';
 
 export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; problem: string };
 

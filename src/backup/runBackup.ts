@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileDigest, writeAvroFile } from '../adapters/avro/avroFile.js';
 import {
   avroFileName,
+  type Manifest,
   MANIFEST_FILE,
   MANIFEST_FORMAT,
-  type Manifest,
   type ManifestFile,
 } from '../core/backup/manifest.js';
 import type { BackupSource } from '../ports.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { ScoreCursor } from '../ports.js';
 
 const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);

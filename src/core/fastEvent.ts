@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MAX_PROPERTIES, type ClientEvent } from './event.js';
+
+import { type ClientEvent, MAX_PROPERTIES } from './event.js';
 
 /*
  * A hand-written check of `eventSchema` (event.ts) for the ingest hot path. It answers only "certainly

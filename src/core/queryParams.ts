@@ -1,8 +1,9 @@
 import { z } from 'zod';
+
 import type { ScoreCursor } from '../ports.js';
 import { decodeCursor } from './cursor.js';
 import { addDays, parseDay, toDay } from './day.js';
-import { eventSchema, toFieldErrors, type FieldError } from './event.js';
+import { eventSchema, type FieldError, toFieldErrors } from './event.js';
 
 export const MAX_DAU_DAYS = 366;
 export const DEFAULT_DAU_DAYS = 30;

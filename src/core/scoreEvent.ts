@@ -1,6 +1,6 @@
 import type { Scorer } from '../ports.js';
-import { acceptedEventSchema, toFieldErrors, type ScoredEvent } from './event.js';
 import { toDay } from './day.js';
+import { acceptedEventSchema, type ScoredEvent, toFieldErrors } from './event.js';
 import { deadLetter, ok, type Outcome } from './outcome.js';
 
 /**

@@ -1,15 +1,15 @@
 import {
+  type AcceptedEvent,
   batchSchema,
+  type ClientEvent,
   eventSchema,
+  type FieldError,
   MAX_EVENT_BYTES,
   MAX_FUTURE_MS,
   toFieldErrors,
-  type AcceptedEvent,
-  type ClientEvent,
-  type FieldError,
 } from './event.js';
-import { serialisedBytes } from './serialisedBytes.js';
 import { fastParseEvent, formatTimestamp, parseTimestamp } from './fastEvent.js';
+import { serialisedBytes } from './serialisedBytes.js';
 
 export type EventStatus = 'accepted' | 'rejected' | 'duplicate';
 

@@ -1,7 +1,8 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+
 import type { HttpFunction } from '../app.js';
-import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
 import { openCaller } from '../core/access/scope.js';
+import { corsResponseHeaders, parseCorsPolicy } from '../core/cors/corsPolicy.js';
 import type { Deps } from '../deps.js';
 import { traceIdOf } from '../logging/traceId.js';
 import { problem } from './respond.js';

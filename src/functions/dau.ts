@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import { parseDauParams } from '../core/queryParams.js';
 import type { Deps } from '../deps.js';
 import { badParams, fromStore, json } from './respond.js';

@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { openCaller, type Caller } from '../core/access/scope.js';
+
+import { type Caller, openCaller } from '../core/access/scope.js';
 import { decodeBody } from '../core/decodeBody.js';
 import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempotencyKey.js';
 import { validateEvents } from '../core/validateEvents.js';

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { FieldError } from '../core/event.js';
 
 export function json(

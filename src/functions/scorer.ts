@@ -1,4 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
+
 import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
 import { scoreEvent } from '../core/scoreEvent.js';

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { LogFields, Logger } from '../ports.js';
 import { problem } from './respond.js';
 

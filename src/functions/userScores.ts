@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import { encodeCursor } from '../core/cursor.js';
 import { parseUserScoresParams } from '../core/queryParams.js';
 import type { Deps } from '../deps.js';

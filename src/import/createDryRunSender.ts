@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { validateEvents } from '../core/validateEvents.js';
 import type { BatchSender } from './batchSender.js';
 

@@ -1,4 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
+
 import type { Progress } from './importFile.js';
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);

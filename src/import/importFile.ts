@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+
 import type { FieldError } from '../core/event.js';
 import type { ColumnTarget } from '../core/import/columnMapping.js';
 import { backoffDelay } from '../core/import/retryDelay.js';

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
+
 import { parse } from 'csv-parse';
-import { resolveMapping, type ColumnTarget } from '../core/import/columnMapping.js';
+
+import { type ColumnTarget, resolveMapping } from '../core/import/columnMapping.js';
 import { mapRow } from '../core/import/mapRow.js';
 import { FileError, type SourceRow } from './sourceRow.js';
 

@@ -1,5 +1,6 @@
-import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+
 import type { SourceRow } from './sourceRow.js';
 
 /** One event per line in the API's shape; blank lines are skipped, a line that is not JSON is a rejected row. */

@@ -1,10 +1,11 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+
 import { parseMapOption } from '../core/import/columnMapping.js';
 import { createDryRunSender } from './createDryRunSender.js';
 import { createHttpSender } from './createHttpSender.js';
 import { createProgressReporter } from './createProgressReporter.js';
-import { importFile, type FileSummary, type RejectedRow } from './importFile.js';
+import { type FileSummary, importFile, type RejectedRow } from './importFile.js';
 import { FileError } from './sourceRow.js';
 
 export const USAGE = `usage: npm run import -- <file>… [--url http://localhost:7071] [--key KEY]

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
   createServer,
-  STATUS_CODES,
   type IncomingMessage,
   type Server,
   type ServerResponse,
+  STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
+
 import azf, { type HttpHandler, type HttpResponseInit } from '@azure/functions';
+
 import type { HttpFunction } from '../app.js';
-import type { FieldError } from '../core/event.js';
 import { MAX_BODY_BYTES } from '../core/decodeBody.js';
+import type { FieldError } from '../core/event.js';
 import { SECURITY_HEADERS } from '../functions/bindHttpFunction.js';
 import { problem } from '../functions/respond.js';
 import { unexpectedError } from '../functions/unexpectedError.js';

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
+
 import { appRoot } from '../appRoot.js';
 import { loadConfig } from '../config.js';
-import { createTelemetry } from '../telemetry.js';
 import { createJsonLogger } from '../logging/jsonLogger.js';
+import { createTelemetry } from '../telemetry.js';
 import { startLocalHost } from './startLocalHost.js';
 
 const loaded = loadConfig(process.env, 'local');

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
 import azf from '@azure/functions';
-import type { QueueHandler } from '../app.js';
+
 import type { ClaimedMessage } from '../adapters/sqlite/sqliteQueue.js';
+import type { QueueHandler } from '../app.js';
 import type { DeadLetterSink } from '../ports.js';
 
 export type ProcessMessages = (messages: readonly ClaimedMessage[]) => Promise<void>;

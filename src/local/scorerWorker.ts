@@ -1,6 +1,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+
 import type { ClaimedMessage } from '../adapters/sqlite/sqliteQueue.js';
 import { functionTable, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';

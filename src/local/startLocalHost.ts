@@ -1,14 +1,15 @@
 import type { AddressInfo } from 'node:net';
+
 import { functionTable, isHttpFunction, isTimerFunction, type QueueFunction } from '../app.js';
 import type { Config } from '../config.js';
-import { createDeps, type Built } from '../createDeps.js';
-import type { Access, Logger, Telemetry } from '../ports.js';
+import { type Built, createDeps } from '../createDeps.js';
 import { bindHttpFunction } from '../functions/bindHttpFunction.js';
+import type { Access, Logger, Telemetry } from '../ports.js';
 import { createHttpHost } from './httpHost.js';
-import { startQueueConsumer, type QueueConsumer } from './queueConsumer.js';
+import { type QueueConsumer, startQueueConsumer } from './queueConsumer.js';
 import { createMessageScorer } from './scoreMessages.js';
 import { startTimers, type Timers } from './startTimers.js';
-import { startScorerWorker, type ScorerWorker } from './workerConsumer.js';
+import { type ScorerWorker, startScorerWorker } from './workerConsumer.js';
 
 export interface LocalHost {
   url: string;

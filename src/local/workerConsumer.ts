@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+
 import type { Config } from '../config.js';
 import type { Telemetry } from '../ports.js';
 import type { ProcessMessages } from './scoreMessages.js';

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
 import type { QueueBacklog } from '../adapters/sqlite/sqliteQueue.js';
 import type { Telemetry, TelemetryProperties } from '../ports.js';
 import type { MetricsSource } from './metricsSource.js';

@@ -1,4 +1,5 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+
 import type { HttpFunction } from '../app.js';
 import type { OperationDocs } from './operationDocs.js';
 import { rateLimitHeaders, retryAfterHeaders } from './rateLimitHeaders.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { acceptedEventSchema, batchSchema, eventSchema, MAX_BATCH_EVENTS } from '../core/event.js';
 
 /** Schemas of what the API answers; requests use the core schemas the handlers validate with. */

@@ -1,16 +1,18 @@
-import { CORE_FUNCTIONS } from '../support/coreFunctions.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { functionTable } from '../../src/app.js';
+import { CORE_FUNCTIONS } from '../support/coreFunctions.js';
 import {
+  type HostLoad,
   loadedPackage,
   loadEntryAsHost,
   node22,
-  type HostLoad,
   type RegisteredFunction,
 } from '../support/functionsCoreStandIn.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { addDays, daysBetween, parseDay, toDay } from '../../src/core/day.js';
 
 describe('toDay', () => {

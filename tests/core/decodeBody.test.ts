@@ -1,5 +1,7 @@
 import { gzipSync } from 'node:zlib';
+
 import { describe, expect, it } from 'vitest';
+
 import { decodeBody, MAX_BODY_BYTES } from '../../src/core/decodeBody.js';
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
 import {
+  type AcceptedEvent,
   batchSchema,
   eventSchema,
   MAX_EVENT_BYTES,
   MAX_FUTURE_MS,
   toFieldErrors,
-  type AcceptedEvent,
 } from '../../src/core/event.js';
 import {
   fastParseEvent,
@@ -15,9 +16,9 @@ import {
   parseTimestamp,
 } from '../../src/core/fastEvent.js';
 import {
-  validateEvents,
   type EventResult,
   type ValidateDeps,
+  validateEvents,
   type Validation,
 } from '../../src/core/validateEvents.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { encodeCursor } from '../../src/core/cursor.js';
 import { parseDauParams, parseUserScoresParams } from '../../src/core/queryParams.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { scoreEvent } from '../../src/core/scoreEvent.js';
 import type { Scorer } from '../../src/ports.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { validateEvents, type Validation } from '../../src/core/validateEvents.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');

@@ -1,5 +1,6 @@
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import type { HttpFunction } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';

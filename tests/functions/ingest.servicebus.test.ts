@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { ServiceBusClient } from '@azure/service-bus';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { createServiceBusClient } from '../../src/adapters/servicebus/createServiceBusClient.js';
 import { createServiceBusQueue } from '../../src/adapters/servicebus/serviceBusQueue.js';
 import { createIngestHandler } from '../../src/functions/ingest.js';
-import { startAmqpBroker, type AmqpBroker } from '../support/amqpBroker.js';
+import { type AmqpBroker, startAmqpBroker } from '../support/amqpBroker.js';
 import { testDeps } from '../support/testDeps.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -1,5 +1,6 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { createIngestHandler } from '../../src/functions/ingest.js';
 import { testDeps } from '../support/testDeps.js';
 

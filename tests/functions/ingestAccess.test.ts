@@ -3,10 +3,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
-import { functionTable, type HttpFunction } from '../../src/app.js';
 import { createKeyAccess } from '../../src/adapters/access/createKeyAccess.js';
 import { createMemoryRateLimiter } from '../../src/adapters/access/memoryRateLimiter.js';
 import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.js';
+import { functionTable, type HttpFunction } from '../../src/app.js';
 import { createKey } from '../../src/core/access/manageKeys.js';
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
 import { testDeps } from '../support/testDeps.js';

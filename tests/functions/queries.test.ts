@@ -1,5 +1,6 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { createDauHandler } from '../../src/functions/dau.js';
 import { createHealthHandler } from '../../src/functions/health.js';
 import { createUserScoresHandler } from '../../src/functions/userScores.js';

@@ -1,5 +1,6 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { createScorerHandler } from '../../src/functions/scorer.js';
 import type { ScoreStore } from '../../src/ports.js';
 import { testDeps } from '../support/testDeps.js';

@@ -1,8 +1,10 @@
 import { gzipSync } from 'node:zlib';
+
 import azf from '@azure/functions';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionTable, isHttpFunction, type HttpFunction } from '../../src/app.js';
+
+import { functionTable, type HttpFunction, isHttpFunction } from '../../src/app.js';
 import { bindHttpFunction } from '../../src/functions/bindHttpFunction.js';
 import { createPromMetrics } from '../../src/metrics/createPromMetrics.js';
 import {

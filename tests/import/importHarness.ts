@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { runImportCommand } from '../../src/import/runImportCommand.js';
 
 /** Runs `npm run import` in this process, capturing what it prints. */

@@ -1,7 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { eventually, startTestHost } from '../support/localHost.js';
 import { prefix, runImport, startGate, workDir } from './importHarness.js';
 

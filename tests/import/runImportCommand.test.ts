@@ -1,7 +1,9 @@
-import { writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { eventually, startTestHost } from '../support/localHost.js';
 import { prefix, runImport, startGate, workDir } from './importHarness.js';
 

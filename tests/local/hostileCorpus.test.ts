@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { rawExchange, shapeProblem, startHardenedHost } from '../support/rawHttp.js';
 
 /** A string, or parts to concatenate, where `[text, n]` is `text` repeated n times (keeps the file small). */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { eventually, startTestHost } from '../support/localHost.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;

@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { createMessageScorer } from '../../src/local/scoreMessages.js';
 import type { DeadLetter } from '../../src/ports.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { createJsonLogger, type LogLevel } from '../../src/logging/jsonLogger.js';
 import { traceIdOf } from '../../src/logging/traceId.js';
 

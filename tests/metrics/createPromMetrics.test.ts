@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { createPromMetrics } from '../../src/metrics/createPromMetrics.js';
 import type { Telemetry } from '../../src/ports.js';
 import { sample } from '../support/promText.js';

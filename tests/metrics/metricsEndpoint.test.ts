@@ -2,11 +2,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { createMetricsHandler } from '../../src/functions/metrics/metrics.js';
 import { eventually } from '../support/localHost.js';
-import { testDeps } from '../support/testDeps.js';
 import { sample } from '../support/promText.js';
+import { testDeps } from '../support/testDeps.js';
 
 const main = 'dist/src/local/main.js';
 

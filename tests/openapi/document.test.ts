@@ -1,7 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionTable, isHttpFunction, type HttpFunction } from '../../src/app.js';
+
+import { functionTable, type HttpFunction, isHttpFunction } from '../../src/app.js';
 import { openapiDocument } from '../../src/functions/pages/openapiDocument.js';
 import { buildDocument, toOpenApiPath } from '../../src/openapi/buildDocument.js';
 import { operationDocs } from '../../src/openapi/operations/index.js';

@@ -1,4 +1,3 @@
-import { CORE_FUNCTIONS } from '../support/coreFunctions.js';
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -26,6 +25,7 @@ import {
 import { createZip, readZip } from '../../scripts/zip.js';
 import { loadPageCatalog } from '../../src/adapters/pages/loadPageCatalog.js';
 import { pageFilePaths } from '../../src/core/pages/pageFiles.js';
+import { CORE_FUNCTIONS } from '../support/coreFunctions.js';
 
 const root = findRoot(path.dirname(new URL(import.meta.url).pathname));
 const temps: string[] = [];

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { functionTable, isHttpFunction, type HttpFunction } from '../../src/app.js';
+import { functionTable, type HttpFunction, isHttpFunction } from '../../src/app.js';
 
 const isStoreRead = (f: HttpFunction) => f.access !== 'public' && f.access.scope === 'read';
 import { appRoot } from '../../src/appRoot.js';

@@ -7,11 +7,11 @@ import type { InvocationContext } from '@azure/functions';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { functionTable, isTimerFunction } from '../../src/app.js';
 import { createDuckDbParquetWriter } from '../../src/adapters/duckdb/duckdbParquetWriter.js';
 import { createDuckDbSqlEngine } from '../../src/adapters/duckdb/duckdbSqlEngine.js';
 import { offlineOptions, openDuckDb } from '../../src/adapters/duckdb/openDuckDb.js';
 import { createBlobEventFiles } from '../../src/adapters/eventFiles/blobEventFiles.js';
+import { functionTable, isTimerFunction } from '../../src/app.js';
 import type { ScoredEvent } from '../../src/core/event.js';
 import type { EventFiles } from '../../src/ports/sql.js';
 import { rewriteWithoutUsers } from '../../src/sql/compactEvents.js';

@@ -4,8 +4,8 @@ import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll } from 'vitest';
 
 import { createCosmosStore } from '../../src/adapters/cosmos/cosmosStore.js';
-import { type CosmosTestServer, startCosmosServer } from '../support/cosmosServer.js';
 import { dayDocumentsContract } from '../adapters/dayDocumentsContract.js';
+import { type CosmosTestServer, startCosmosServer } from '../support/cosmosServer.js';
 
 let server: CosmosTestServer;
 let client: CosmosClient;

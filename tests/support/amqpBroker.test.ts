@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 
-import rhea from 'rhea';
 import type { AmqpError, Connection, EventContext } from 'rhea';
+import rhea from 'rhea';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { startAmqpBroker, type AmqpBroker } from './amqpBroker.js';
+import { type AmqpBroker, startAmqpBroker } from './amqpBroker.js';
 
 const BATCH_FORMAT = 0x80013700;
 

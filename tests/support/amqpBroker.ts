@@ -20,8 +20,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Server, Socket } from 'node:net';
 
-import rhea from 'rhea';
 import type { AmqpError, Connection, Delivery, EventContext, Sender } from 'rhea';
+import rhea from 'rhea';
 
 const BATCH_FORMAT = 0x80013700;
 const DATA_SECTION = 0x75;

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:https';
+import type { AddressInfo } from 'node:net';
 
 import type { CosmosClient } from '@azure/cosmos';
 import { createHttpsServer } from '@vercel/cosmosdb-server';

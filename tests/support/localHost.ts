@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { appRoot } from '../../src/appRoot.js';
 import { loadConfig } from '../../src/config.js';
-import { startLocalHost, type LocalHost } from '../../src/local/startLocalHost.js';
-import { noTelemetry, type Logger } from '../../src/ports.js';
+import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
+import { type Logger, noTelemetry } from '../../src/ports.js';
 
 export const quietLogger: Logger & { lines: string[] } = {
   lines: [],

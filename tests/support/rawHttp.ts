@@ -1,11 +1,12 @@
-import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { appRoot } from '../../src/appRoot.js';
 import { loadConfig } from '../../src/config.js';
-import { startLocalHost, type LocalHost } from '../../src/local/startLocalHost.js';
-import { noTelemetry, type LogFields, type Logger } from '../../src/ports.js';
+import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
+import { type LogFields, type Logger, noTelemetry } from '../../src/ports.js';
 
 export interface RawAnswer {
   status: number;

@@ -1,8 +1,8 @@
 import { createOpenAccess } from '../../src/adapters/access/createOpenAccess.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
+import { loadConfig } from '../../src/config.js';
 import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
 import type { AcceptedEvent } from '../../src/core/event.js';
-import { loadConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import type {
   DeadLetter,

@@ -1,19 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
+  type AppInsightsTelemetry,
   createAppInsightsTelemetry,
   parseTraceparent,
-  type AppInsightsTelemetry,
 } from '../../src/appInsightsTelemetry.js';
+import { type Logger, noTelemetry } from '../../src/ports.js';
 import { createTelemetry } from '../../src/telemetry.js';
-import { noTelemetry, type Logger } from '../../src/ports.js';
 import {
+  type Envelope,
+  type IngestionServer,
   startIngestionServer,
   TEST_IKEY,
   trustIngestionTestCert,
-  type Envelope,
-  type IngestionServer,
 } from '../support/ingestionServer.js';
 
 // Shaped like a Flex Consumption worker, so the SDK's resource detection takes the Functions path

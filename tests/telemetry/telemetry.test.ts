@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
+
 import { describe, expect, it } from 'vitest';
-import { noTelemetry, type Logger } from '../../src/ports.js';
+
+import { type Logger, noTelemetry } from '../../src/ports.js';
 import { createTelemetry } from '../../src/telemetry.js';
 
 const loaded = (pkg: string) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 
-import { archivedEventSchema, type ArchivedEvent } from '../../core/archive/archivedEvent.js';
+import { type ArchivedEvent, archivedEventSchema } from '../../core/archive/archivedEvent.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

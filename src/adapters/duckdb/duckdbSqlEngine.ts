@@ -1,6 +1,6 @@
-import { dayColumn, eventColumns } from '../../core/sql/eventColumns.js';
 import { CacheBoundError } from '../../core/sql/cacheBoundError.js';
 import { checkSelectTree } from '../../core/sql/checkSelectTree.js';
+import { dayColumn, eventColumns } from '../../core/sql/eventColumns.js';
 import type { EventFiles, OpenedFiles, SqlAnswer, SqlEngine, SqlRequest } from '../../ports/sql.js';
 import { openDuckDb, sqlString } from './openDuckDb.js';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 import type { ContainerClient } from '@azure/storage-blob';
 
-import { dayFileName, dayOfFile, inRange, STATE_NAME } from '../../core/sql/dayFile.js';
 import { CacheBoundError } from '../../core/sql/cacheBoundError.js';
+import { dayFileName, dayOfFile, inRange, STATE_NAME } from '../../core/sql/dayFile.js';
 import type { CompactionState, EventFiles, OpenedFiles } from '../../ports/sql.js';
 
 interface Cached {

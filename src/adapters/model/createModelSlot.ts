@@ -1,4 +1,4 @@
-import { compileModel, type CompiledModel } from '../../core/model/compileModel.js';
+import { type CompiledModel, compileModel } from '../../core/model/compileModel.js';
 import { parseModelText } from '../../core/model/modelSchema.js';
 import type { Logger, Telemetry } from '../../ports.js';
 

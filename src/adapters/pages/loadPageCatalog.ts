@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+
 import { contentTypeOf } from '../../core/pages/contentTypeOf.js';
-import { TEMPLATES, VENDOR_FILES, WEB_DIR, type PageName } from '../../core/pages/pageFiles.js';
+import { type PageName, TEMPLATES, VENDOR_FILES, WEB_DIR } from '../../core/pages/pageFiles.js';
 import { renderTemplate } from '../../core/pages/renderTemplate.js';
 
 export const ASSET_ROUTE = 'api/assets';

@@ -1,5 +1,5 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { RetryMode, ServiceBusClient, type RetryOptions } from '@azure/service-bus';
+import { RetryMode, type RetryOptions, ServiceBusClient } from '@azure/service-bus';
 
 import type { Config } from '../../config.js';
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+
 import type { AcceptedEvent } from '../../core/event.js';
 import type { EventQueue, SendResult } from '../../ports.js';
 import { openDatabase } from './openDatabase.js';

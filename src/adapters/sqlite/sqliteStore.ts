@@ -7,8 +7,8 @@ import { daysBetween } from '../../core/day.js';
 import type { ScoredEvent } from '../../core/event.js';
 import type { ScorePage, ScoreStore, UserScoresQuery } from '../../ports.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
-import { createSqliteDayDocuments } from './sqliteDayDocuments.js';
 import { openDatabase } from './openDatabase.js';
+import { createSqliteDayDocuments } from './sqliteDayDocuments.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
 
 const SCHEMA = `

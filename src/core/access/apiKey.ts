@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { scopes, type Scope } from './scope.js';
+import { type Scope, scopes } from './scope.js';
 
 /** A key as the client sends it: `esk_<scope>_<keyId>_<secret>`. */
 export interface ParsedKey {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { acceptedEventSchema, type AcceptedEvent } from '../event.js';
+import { type AcceptedEvent, acceptedEventSchema } from '../event.js';
 
 /** One archive line: the event as accepted (receivedAt, source included) plus its trace id. */
 export const archivedEventSchema = acceptedEventSchema.extend({

@@ -2,7 +2,7 @@ import type { ClientEvent } from '../event.js';
 import { amountOf } from './amountOf.js';
 import { derivedEventId } from './compatEventId.js';
 import { correctedTime } from './correctedTime.js';
-import { isObject, rejected, type MapDeps, type MappedMessage } from './mappedMessage.js';
+import { isObject, type MapDeps, type MappedMessage, rejected } from './mappedMessage.js';
 import { PropertyBag } from './propertyBag.js';
 import { toEventType } from './toEventType.js';
 import { toUserId } from './toUserId.js';

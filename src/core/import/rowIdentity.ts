@@ -1,4 +1,5 @@
 import { parse, stringify, v5 } from 'uuid';
+
 import { canonicalJson } from './canonicalJson.js';
 import { createOccurrenceCounter } from './occurrenceCounter.js';
 

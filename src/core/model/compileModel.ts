@@ -1,5 +1,5 @@
-import type { AcceptedEvent } from '../event.js';
 import type { Reason, Scorer } from '../../ports.js';
+import type { AcceptedEvent } from '../event.js';
 import { compileFeatures } from './compileFeatures.js';
 import type { ModelFile } from './modelSchema.js';
 import { sigmoid } from './sigmoid.js';

@@ -1,6 +1,6 @@
 import type { Caller } from '../../core/access/scope.js';
 import type { MappedMessage } from '../../core/compat/mappedMessage.js';
-import { MAX_BATCH_EVENTS, type AcceptedEvent, type FieldError } from '../../core/event.js';
+import { type AcceptedEvent, type FieldError, MAX_BATCH_EVENTS } from '../../core/event.js';
 import { validateEvents } from '../../core/validateEvents.js';
 import type { Deps } from '../../deps.js';
 

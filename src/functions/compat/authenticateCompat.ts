@@ -1,4 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
+
 import type { AccessOutcome } from '../../core/access/accessOutcome.js';
 import type { Deps } from '../../deps.js';
 

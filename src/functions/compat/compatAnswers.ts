@@ -1,6 +1,7 @@
-import { serialisedBytes } from '../../core/serialisedBytes.js';
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { AccessOutcome } from '../../core/access/accessOutcome.js';
+import { serialisedBytes } from '../../core/serialisedBytes.js';
 import { rateLimited, withHeaders } from '../bindHttpFunction.js';
 import { json, problem } from '../respond.js';
 import type { AcceptOutcome } from './acceptMessages.js';

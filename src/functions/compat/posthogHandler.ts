@@ -1,9 +1,10 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+
+import type { ApiHandler } from '../../app.js';
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapPosthogMessage } from '../../core/compat/mapPosthogMessage.js';
 import { MAX_EVENT_BYTES } from '../../core/event.js';
 import type { Deps } from '../../deps.js';
-import type { ApiHandler } from '../../app.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
 import { authenticateCompat, keySource } from './authenticateCompat.js';

@@ -1,4 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
+
 import { decodeBody, type Decoded } from '../../core/decodeBody.js';
 
 const isGzip = (b: Uint8Array) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;

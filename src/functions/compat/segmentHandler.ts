@@ -1,8 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+
+import type { ApiHandler } from '../../app.js';
 import { isObject } from '../../core/compat/mappedMessage.js';
 import { mapSegmentMessage, type SegmentType } from '../../core/compat/mapSegmentMessage.js';
 import type { Deps } from '../../deps.js';
-import type { ApiHandler } from '../../app.js';
 import { problem } from '../respond.js';
 import { acceptMessages } from './acceptMessages.js';
 import { authenticateCompat, keySource } from './authenticateCompat.js';

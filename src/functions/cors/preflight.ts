@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import { isAllowedOrigin, parseCorsPolicy, preflightHeaders } from '../../core/cors/corsPolicy.js';
 import type { Deps } from '../../deps.js';
 import { problem } from '../respond.js';

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+
 import type { Deps } from '../../deps.js';
 import { problem } from '../respond.js';
 

@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+
 import { IMMUTABLE } from '../../core/pages/pageHeaders.js';
 import type { Deps } from '../../deps.js';
 import { problem } from '../respond.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { functionTable, isHttpFunction } from '../../app.js';
 import { appRoot } from '../../appRoot.js';
 import { buildDocument } from '../../openapi/buildDocument.js';

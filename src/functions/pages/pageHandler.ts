@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { htmlHeaders, PAGE_CSP } from '../../core/pages/pageHeaders.js';
+
 import type { PageName } from '../../core/pages/pageFiles.js';
+import { htmlHeaders, PAGE_CSP } from '../../core/pages/pageHeaders.js';
 import type { Deps } from '../../deps.js';
 import { problem } from '../respond.js';
 import { pageCatalog } from './pageCatalog.js';

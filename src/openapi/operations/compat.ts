@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { OperationDocs } from '../operationDocs.js';
 import { posthogAnswerSchema, problemSchema, segmentAnswerSchema } from '../schemas.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { dauQuerySchema, MAX_DAU_DAYS } from '../../core/queryParams.js';
 import type { OperationDocs } from '../operationDocs.js';
 import { dauSchema, problemSchema } from '../schemas.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { MAX_BATCH_EVENTS } from '../../core/event.js';
 import type { OperationDocs } from '../operationDocs.js';
 import { ingestBodySchema, ingestResultSchema, problemSchema } from '../schemas.js';

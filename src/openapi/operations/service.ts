@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { OperationDocs } from '../operationDocs.js';
 import { problemSchema } from '../schemas.js';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { userPathSchema, userScoresQuerySchema } from '../../core/queryParams.js';
 import type { OperationDocs } from '../operationDocs.js';
 import { problemSchema, scorePageSchema } from '../schemas.js';

@@ -4,9 +4,9 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createBlobArchive } from '../../../src/adapters/archive/blobArchive.js';
-import { createArchive } from '../../../src/createDeps.js';
 import { loadConfig } from '../../../src/config.js';
-import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.js';
+import { createArchive } from '../../../src/createDeps.js';
+import { type AzuriteBlob, startAzuriteBlob } from '../../support/azurite.js';
 import { archiveContract, archivedEvent } from '../archiveContract.js';
 
 let azurite: AzuriteBlob;

@@ -1,14 +1,14 @@
-import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
-import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { randomUUID } from 'node:crypto';
 
 import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll } from 'vitest';
 
+import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
 import { openCosmosBackupSource } from '../../../src/adapters/cosmos/cosmosBackupSource.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openCosmosRestoreTarget } from '../../../src/adapters/cosmos/cosmosRestoreTarget.js';
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
+import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { cosmosBackupContainers } from '../../../src/backup/cosmosBackupContainers.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import { backupContract } from '../backupContract.js';

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import { CosmosWriteError, createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
+import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import type { ScoreStore } from '../../../src/ports.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 import {

@@ -8,7 +8,7 @@ import {
   createModelSource,
   type ModelSettings,
 } from '../../../src/adapters/model/createModelSource.js';
-import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.js';
+import { type AzuriteBlob, startAzuriteBlob } from '../../support/azurite.js';
 import { recorder as recordAll } from '../../support/recorder.js';
 
 const shipped = JSON.parse(

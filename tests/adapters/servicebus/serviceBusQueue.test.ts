@@ -8,10 +8,10 @@ import { createServiceBusQueue } from '../../../src/adapters/servicebus/serviceB
 import type { AcceptedEvent } from '../../../src/core/event.js';
 import type { EventQueue } from '../../../src/ports.js';
 import {
-  startAmqpBroker,
   type AmqpBroker,
   type AmqpBrokerOptions,
   type ReceivedTransfer,
+  startAmqpBroker,
 } from '../../support/amqpBroker.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
-import { createSqliteDeadLetterSink } from '../../../src/adapters/sqlite/sqliteDeadLetterSink.js';
+
 import { openDatabase } from '../../../src/adapters/sqlite/openDatabase.js';
+import { createSqliteDeadLetterSink } from '../../../src/adapters/sqlite/sqliteDeadLetterSink.js';
 
 describe('sqliteDeadLetterSink', () => {
   it('keeps each message with its reason, across a reopen', async () => {

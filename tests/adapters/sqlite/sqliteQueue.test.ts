@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { createSqliteQueue, type SqliteQueue } from '../../../src/adapters/sqlite/sqliteQueue.js';
 import type { AcceptedEvent } from '../../../src/core/event.js';
 

@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -10,8 +10,8 @@ import { createDuckDbSqlEngine } from '../../../src/adapters/duckdb/duckdbSqlEng
 import { createFolderEventFiles } from '../../../src/adapters/eventFiles/folderEventFiles.js';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqliteStore.js';
 import { EXIT, runSql } from '../../../src/commands/sql/runSql.js';
-import type { EventFiles } from '../../../src/ports/sql.js';
 import type { ScoreStore } from '../../../src/ports.js';
+import type { EventFiles } from '../../../src/ports/sql.js';
 import { compactEvents } from '../../../src/sql/compactEvents.js';
 import { scoredEvent } from '../../adapters/storeContract.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
 import { mapPosthogMessage } from '../../../src/core/compat/mapPosthogMessage.js';
 import { toEventType } from '../../../src/core/compat/toEventType.js';

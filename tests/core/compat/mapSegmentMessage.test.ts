@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
 import { mapSegmentMessage } from '../../../src/core/compat/mapSegmentMessage.js';
 import { eventSchema } from '../../../src/core/event.js';

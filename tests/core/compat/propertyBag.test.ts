@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import {
   MAX_KEY_LENGTH,
   MAX_VALUE_LENGTH,

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+
 import { validate, version } from 'uuid';
 import { describe, expect, it } from 'vitest';
+
+import { eventSchema } from '../../../src/core/event.js';
 import {
   deriveEventId,
   IDEMPOTENCY_NAMESPACE,
   parseIdempotencyKey,
 } from '../../../src/core/idempotency/idempotencyKey.js';
-import { eventSchema } from '../../../src/core/event.js';
 
 describe('parseIdempotencyKey', () => {
   it('accepts absent, 1 and 255 visible ASCII characters', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { parseMapOption, resolveMapping } from '../../../src/core/import/columnMapping.js';
 
 const noMap = new Map();

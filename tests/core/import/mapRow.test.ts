@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { mapRow, normaliseTimestamp } from '../../../src/core/import/mapRow.js';
 
 describe('mapRow', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { validate, version } from 'uuid';
 import { describe, expect, it } from 'vitest';
+
 import { canonicalJson } from '../../../src/core/import/canonicalJson.js';
 import { createOccurrenceCounter } from '../../../src/core/import/occurrenceCounter.js';
 import { createRowIdentity } from '../../../src/core/import/rowIdentity.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { backoffDelay, parseRetryAfter } from '../../../src/core/import/retryDelay.js';
 import { createWatermark } from '../../../src/core/import/watermark.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { AcceptedEvent } from '../../../src/core/event.js';
 import { compileModel } from '../../../src/core/model/compileModel.js';
-import { parseModel, type ModelFile } from '../../../src/core/model/modelSchema.js';
+import { type ModelFile, parseModel } from '../../../src/core/model/modelSchema.js';
 
 const event = (over: Partial<AcceptedEvent> = {}): AcceptedEvent => ({
   eventId: '00000000-0000-4000-8000-000000000000',

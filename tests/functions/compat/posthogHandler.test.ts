@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
+
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { openCaller } from '../../../src/core/access/scope.js';
 import { createPosthogHandler } from '../../../src/functions/compat/posthogHandler.js';
 import { createTestAccess } from '../../support/testAccess.js';

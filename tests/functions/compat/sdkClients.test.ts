@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { appRoot } from '../../../src/appRoot.js';
 import { loadConfig } from '../../../src/config.js';
 import type { ScoredEvent } from '../../../src/core/event.js';
-import { startLocalHost, type LocalHost } from '../../../src/local/startLocalHost.js';
+import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
 import { noTelemetry, type SendResult } from '../../../src/ports.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 import { createTestAccess, type TestAccess } from '../../support/testAccess.js';

@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
+
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { openCaller } from '../../../src/core/access/scope.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
 import { createSegmentHandler } from '../../../src/functions/compat/segmentHandler.js';

@@ -1,5 +1,6 @@
 import azf from '@azure/functions';
 import { describe, expect, it } from 'vitest';
+
 import { functionTable } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { parseCorsPolicy } from '../../../src/core/cors/corsPolicy.js';

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import azf from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadPageCatalog } from '../../../src/adapters/pages/loadPageCatalog.js';
 import { functionTable, isHttpFunction } from '../../../src/app.js';
 import { appRoot } from '../../../src/appRoot.js';
-import { loadPageCatalog } from '../../../src/adapters/pages/loadPageCatalog.js';
-import { bindHttpFunction } from '../../../src/functions/bindHttpFunction.js';
 import { contentTypeOf } from '../../../src/core/pages/contentTypeOf.js';
 import { renderTemplate } from '../../../src/core/pages/renderTemplate.js';
+import { bindHttpFunction } from '../../../src/functions/bindHttpFunction.js';
 import { compileRoute } from '../../../src/local/httpHost.js';
 import { startTestHost } from '../../support/localHost.js';
 import { testDeps } from '../../support/testDeps.js';

@@ -5,7 +5,7 @@ import { createRetentionHandler } from '../../../src/functions/stats/retention.j
 import { createScoreDistributionHandler } from '../../../src/functions/stats/scoreDistribution.js';
 import { createTopEventsHandler } from '../../../src/functions/stats/topEvents.js';
 import { createUserSummaryHandler } from '../../../src/functions/stats/userSummary.js';
-import type { ScoreStore, Scorer } from '../../../src/ports.js';
+import type { Scorer, ScoreStore } from '../../../src/ports.js';
 import { scoredEvent } from '../../adapters/storeContract.js';
 import { fixedScorer, testDeps } from '../../support/testDeps.js';
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { replayArchive } from '../../../scripts/replay/replayArchive.js';
+import { createPositionFile } from '../../../scripts/replay/replayPosition.js';
 import { createFolderArchive } from '../../../src/adapters/archive/folderArchive.js';
 import type { AcceptedEvent } from '../../../src/core/event.js';
 import type { EventArchive, EventQueue, SendResult } from '../../../src/ports.js';
-import { replayArchive } from '../../../scripts/replay/replayArchive.js';
-import { createPositionFile } from '../../../scripts/replay/replayPosition.js';
 import { archivedEvent } from '../../adapters/archiveContract.js';
 
 const from = '2026-06-01T00:00:00.000Z';

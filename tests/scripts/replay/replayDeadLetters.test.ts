@@ -4,18 +4,18 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import {
+  replayCosmosDeadLetters,
+  replayMessageId,
+  replayServiceBusDeadLetters,
+} from '../../../scripts/replay/replayDeadLetters.js';
 import { deadLetterContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { createServiceBusClient } from '../../../src/adapters/servicebus/createServiceBusClient.js';
 import { toServiceBusMessage } from '../../../src/adapters/servicebus/toServiceBusMessage.js';
 import type { AcceptedEvent } from '../../../src/core/event.js';
-import {
-  replayCosmosDeadLetters,
-  replayMessageId,
-  replayServiceBusDeadLetters,
-} from '../../../scripts/replay/replayDeadLetters.js';
-import { startAmqpBroker, type AmqpBroker } from '../../support/amqpBroker.js';
+import { type AmqpBroker, startAmqpBroker } from '../../support/amqpBroker.js';
 import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -1,11 +1,11 @@
 import { compileFeatures } from '../compileFeatures.js';
 import { compileModel } from '../compileModel.js';
-import { MODEL_FORMAT, parseModel, type Feature, type ModelFile } from '../modelSchema.js';
+import { type Feature, MODEL_FORMAT, type ModelFile, parseModel } from '../modelSchema.js';
 import { DEFAULT_FEATURES } from './defaultFeatures.js';
 import { fitLogisticRegression } from './fitLogisticRegression.js';
 import { fitStandardScaler } from './fitStandardScaler.js';
 import type { LabeledEvent } from './generateLabeledEvents.js';
-import { calibrationTable, logLoss, rocAuc, type CalibrationBin } from './metrics.js';
+import { type CalibrationBin, calibrationTable, logLoss, rocAuc } from './metrics.js';
 import { splitHoldout } from './splitHoldout.js';
 
 export interface TrainOptions {
