@@ -97,6 +97,7 @@ var deadLetterContainerName = 'deadletters'
 var keysContainerName = 'keys'
 var modelContainerName = 'models'
 var archiveContainerName = 'archive'
+var eventFilesContainerName = 'events'
 
 var functionAppName = '${abbrs.webSitesFunctions}api-${environmentName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
@@ -133,6 +134,7 @@ module storage 'app/storage.bicep' = {
     modelContainerName: modelContainerName
     archiveContainerName: archiveContainerName
     archiveRetentionDays: archiveRetentionDays
+    eventFilesContainerName: eventFilesContainerName
   }
 }
 
@@ -227,6 +229,9 @@ module api 'app/api.bicep' = {
       ARCHIVE_BACKEND: 'blob'
       ARCHIVE_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint
       ARCHIVE_BLOB_CONTAINER: archiveContainerName
+      EVENT_FILES_BACKEND: 'blob'
+      EVENT_FILES_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint
+      EVENT_FILES_BLOB_CONTAINER: eventFilesContainerName
     }
   }
 }
@@ -241,6 +246,7 @@ module rbac 'app/rbac.bicep' = {
     modelStorageName: storage.outputs.modelStorageName
     modelContainerName: modelContainerName
     archiveContainerName: archiveContainerName
+    eventFilesContainerName: eventFilesContainerName
     serviceBusNamespaceName: messaging.outputs.namespaceName
     queueName: queueName
     cosmosAccountName: data.outputs.accountName
@@ -261,4 +267,5 @@ output MODEL_STORAGE_ACCOUNT string = storage.outputs.modelStorageName
 output MODEL_BLOB_CONTAINER string = modelContainerName
 output MODEL_BLOB_NAME string = modelBlobName
 output ARCHIVE_BLOB_CONTAINER string = archiveContainerName
+output EVENT_FILES_BLOB_CONTAINER string = eventFilesContainerName
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -14,6 +14,7 @@ import { benchCli, formatCliBench } from './bench/cli.js';
 import { benchCompat, formatCompatBench } from './bench/compat.js';
 import { benchCost, formatCostBench } from './bench/cost.js';
 import { benchImport, formatImportBench } from './bench/import.js';
+import { benchSql, formatSqlBench } from './bench/sql.js';
 import { benchScoring } from './benchScoring.js';
 import { benchStartup, formatStartupBench } from './benchStartup.js';
 
@@ -255,3 +256,9 @@ console.log(
   ),
 );
 console.log(formatCostBench(await benchCost()));
+// npm run bench -- --sql-events=100000 for a smaller SQL data set (npm run bench:sql runs it alone).
+console.log(
+  formatSqlBench(
+    await benchSql(Number(/--sql-events=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000), 90),
+  ),
+);

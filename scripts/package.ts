@@ -24,6 +24,15 @@ export const HOST_PROVIDED = '@azure/functions-core';
 
 /** Where app.zip goes, relative to the root; the staged folder (its content) is `<this>/app`. */
 export const DEFAULT_OUT_DIR = 'dist/package';
+/**
+ * Packages always shipped in node_modules rather than bundled: DuckDB's native binding cannot be
+ * bundled. Its platform packages are optional dependencies: only Linux x64 (glibc), what Flex
+ * Consumption runs, is shipped, whatever machine builds the package.
+ */
+export const ALWAYS_EXTERNAL = ['@duckdb/node-api'] as const;
+const TARGET_BINDING = '@duckdb/node-bindings-linux-x64';
+const isOtherPlatformBinding = (name: string) =>
+  name.startsWith('@duckdb/node-bindings-') && name !== TARGET_BINDING;
 
 /** Path of the bundle inside the package, and the generated package.json's main. */
 export const BUNDLE_PATH = 'dist/app.js';
@@ -125,7 +134,8 @@ export function productionClosure(names: readonly string[], root: string): strin
     found.add(dir);
     const pkg = readJson<PackageJson>(path.join(dir, 'package.json'));
     for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, dir, false);
-    for (const dep of Object.keys(pkg.optionalDependencies ?? {})) visit(dep, dir, true);
+    for (const dep of Object.keys(pkg.optionalDependencies ?? {}))
+      if (!isOtherPlatformBinding(dep)) visit(dep, dir, dep !== TARGET_BINDING);
   };
   for (const name of names) visit(name, root, false);
   return [...found].sort();
@@ -168,7 +178,7 @@ export async function packageApp(options: PackageOptions = {}): Promise<PackageR
     format: 'esm',
     absWorkingDir: root,
     nodePaths: [path.join(root, 'node_modules')],
-    external: [HOST_PROVIDED, ...external],
+    external: [HOST_PROVIDED, ...ALWAYS_EXTERNAL, ...external],
     // CommonJS dependencies call require(); in an ES module it comes from createRequire, whose
     // require goes through Module.prototype.require, which the worker patches for functions-core.
     banner: {
@@ -183,6 +193,14 @@ export async function packageApp(options: PackageOptions = {}): Promise<PackageR
   if (result.warnings.length > 0) {
     for (const w of result.warnings) console.warn(`esbuild: ${w.text}`);
   }
+
+  // The always-external packages the code imports (statically or not) are shipped too.
+  const imported = new Set(
+    Object.values(result.metafile.outputs).flatMap((o) =>
+      o.imports.filter((i) => i.external).map((i) => i.path),
+    ),
+  );
+  for (const name of ALWAYS_EXTERNAL) if (imported.has(name)) external.push(name);
 
   const byPackage = new Map<string, number>();
   for (const [file, input] of Object.entries(result.metafile.inputs)) {
@@ -271,6 +289,7 @@ export const PLACEHOLDER_ENV: Record<string, string> = {
   COSMOS_ENDPOINT: 'https://127.0.0.1:8081/',
   MODEL_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
   ARCHIVE_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
+  EVENT_FILES_BLOB_ACCOUNT_URL: 'https://127.0.0.1:10000/',
 };
 
 /** What the stand-in `@azure/functions-core` saw while an entry was imported. */

@@ -5,7 +5,12 @@ import { appRoot } from './appRoot.js';
 import { loadConfig } from './config.js';
 import { bindHttpFunction } from './functions/bindHttpFunction.js';
 import { functionTable } from './functionTable.js';
-import { isHttpFunction, type QueueHandler } from './functionTypes.js';
+import {
+  isHttpFunction,
+  isTimerFunction,
+  type QueueHandler,
+  type TimerHandler,
+} from './functionTypes.js';
 import { createJsonLogger } from './logging/jsonLogger.js';
 import { type Built, createDeps } from './wiring/createDeps.js';
 
@@ -42,6 +47,12 @@ for (const definition of functionTable) {
       route: definition.trigger.route,
       authLevel: definition.trigger.authLevel,
       handler: async (request, context) => (await handler())(request, context),
+    });
+  } else if (isTimerFunction(definition)) {
+    const handler = lazy<TimerHandler>(definition.create);
+    azf.app.timer(definition.name, {
+      schedule: definition.trigger.schedule,
+      handler: async (timer, context) => (await handler())(timer, context),
     });
   } else {
     const handler = lazy<QueueHandler>(definition.create);

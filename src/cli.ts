@@ -30,6 +30,10 @@ export const subcommands: Readonly<Record<string, Subcommand>> = {
     run: async () =>
       (await import('./commands/rebuildDays/rebuildDaysCommand.js')).rebuildDaysCommand,
   },
+  sql: {
+    summary: 'one read-only SELECT over the events view of the Parquet files',
+    run: async () => (await import('./commands/sql/sqlCommand.js')).sqlCommand,
+  },
   backup: {
     summary: 'back the store up to a folder or Blob (Avro + manifest)',
     run: async () => (await import('./commands/backup/backupCommand.js')).backupCommand,

@@ -106,6 +106,17 @@ export const settingsSchema = z.object({
       }
       return canonical;
     }),
+  // SQL over the scored events (README, "SQL"): the Parquet files and the query bounds.
+  EVENT_FILES_BACKEND: z.enum(['folder', 'blob']).optional(),
+  EVENT_FILES_BLOB_ACCOUNT_URL: optionalText.pipe(z.url('must be a URL').optional()),
+  EVENT_FILES_BLOB_CONNECTION: optionalText,
+  EVENT_FILES_BLOB_CONTAINER: name('events'),
+  SQL_TIMEOUT_MS: int(10_000, 100, 300_000),
+  SQL_MEMORY_MB: int(512, 64, 16_384),
+  SQL_THREADS: int(1, 1, 16),
+  SQL_MAX_ROWS: int(10_000, 1, 1_000_000),
+  SQL_CACHE_MB: int(1024, 16, 1_000_000),
+  SQL_COMPACTION_MAX_DAYS: int(400, 1, 10_000),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -114,7 +125,11 @@ export type Profile = 'local' | 'azure';
 
 export interface Config extends Omit<
   Settings,
-  'QUEUE_BACKEND' | 'STORE_BACKEND' | 'COSMOS_CREATE_IF_MISSING' | 'ARCHIVE_BACKEND'
+  | 'QUEUE_BACKEND'
+  | 'STORE_BACKEND'
+  | 'COSMOS_CREATE_IF_MISSING'
+  | 'ARCHIVE_BACKEND'
+  | 'EVENT_FILES_BACKEND'
 > {
   profile: Profile;
   QUEUE_BACKEND: 'local' | 'servicebus';
@@ -122,6 +137,8 @@ export interface Config extends Omit<
   COSMOS_CREATE_IF_MISSING: boolean;
   /** Where the raw archive lives: a folder under DATA_DIR locally, a Blob container in Azure. */
   ARCHIVE_BACKEND: 'folder' | 'blob';
+  /** Where the Parquet files live: `DATA_DIR/events/` locally, a Blob container in Azure. */
+  EVENT_FILES_BACKEND: 'folder' | 'blob';
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -155,6 +172,7 @@ export function loadConfig(
     COSMOS_CREATE_IF_MISSING:
       s.COSMOS_CREATE_IF_MISSING ?? (profile === 'local' || s.COSMOS_KEY !== undefined),
     ARCHIVE_BACKEND: s.ARCHIVE_BACKEND ?? (profile === 'azure' ? 'blob' : 'folder'),
+    EVENT_FILES_BACKEND: s.EVENT_FILES_BACKEND ?? (profile === 'azure' ? 'blob' : 'folder'),
   };
   if (
     config.QUEUE_BACKEND === 'servicebus' &&
@@ -196,6 +214,17 @@ export function loadConfig(
       ok: false,
       message:
         'Setting ARCHIVE_BLOB_ACCOUNT_URL is missing: the Blob archive needs a storage account (or ARCHIVE_BLOB_CONNECTION)',
+    };
+  }
+  if (
+    config.EVENT_FILES_BACKEND === 'blob' &&
+    !config.EVENT_FILES_BLOB_ACCOUNT_URL &&
+    !config.EVENT_FILES_BLOB_CONNECTION
+  ) {
+    return {
+      ok: false,
+      message:
+        'Setting EVENT_FILES_BLOB_ACCOUNT_URL is missing: the Parquet files in Blob need a storage account (or EVENT_FILES_BLOB_CONNECTION)',
     };
   }
   return { ok: true, config };

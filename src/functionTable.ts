@@ -14,6 +14,8 @@ import { createAssetsHandler } from './functions/pages/assets.js';
 import { createOpenapiHandler } from './functions/pages/openapi.js';
 import { createPageHandler } from './functions/pages/pageHandler.js';
 import { createScorerHandler } from './functions/scorer.js';
+import { compactionSchedule, createCompactionHandler } from './functions/sql/compaction.js';
+import { createSqlHandler } from './functions/sql/sqlQuery.js';
 import { createRetentionHandler } from './functions/stats/retention.js';
 import { createScoreDistributionHandler } from './functions/stats/scoreDistribution.js';
 import { createTopEventsHandler } from './functions/stats/topEvents.js';
@@ -133,6 +135,13 @@ export const functionTable: readonly FunctionDefinition[] = [
     create: createUserSummaryHandler,
   },
   {
+    // DuckDB is imported by the handler on its first call, never at registration (cold start).
+    name: 'sql',
+    trigger: { type: 'http', methods: ['POST'], route: 'api/sql', authLevel: 'anonymous' },
+    access: { scope: 'read', cost: 'request' },
+    create: createSqlHandler,
+  },
+  {
     name: 'health',
     trigger: { type: 'http', methods: ['GET'], route: 'api/health', authLevel: 'anonymous' },
     access: 'public',
@@ -226,5 +235,11 @@ export const functionTable: readonly FunctionDefinition[] = [
       cardinality: 'many',
     },
     create: createScorerHandler,
+  },
+  {
+    // Rewrites the Parquet files of the days changed since the last run (README, "SQL").
+    name: 'compaction',
+    trigger: { type: 'timer', ...compactionSchedule },
+    create: createCompactionHandler,
   },
 ];

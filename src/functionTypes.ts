@@ -57,7 +57,24 @@ export interface QueueFunction {
   create: (deps: Deps) => QueueHandler;
 }
 
-export type FunctionDefinition = HttpFunction | QueueFunction;
+export type TimerHandler = (timer: unknown, context: InvocationContext) => Promise<void>;
+
+export interface TimerFunction {
+  name: string;
+  trigger: {
+    type: 'timer';
+    /** NCRONTAB (with seconds) of the Azure timer trigger. */
+    schedule: string;
+    /** The same period for the local host's scheduler under npm start. */
+    everyMinutes: number;
+  };
+  create: (deps: Deps) => TimerHandler;
+}
+
+export type FunctionDefinition = HttpFunction | QueueFunction | TimerFunction;
 
 export const isHttpFunction = (f: FunctionDefinition): f is HttpFunction =>
   f.trigger.type === 'http';
+
+export const isTimerFunction = (f: FunctionDefinition): f is TimerFunction =>
+  f.trigger.type === 'timer';

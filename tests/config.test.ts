@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       ServiceBusConnection__fullyQualifiedNamespace: 'sb-x.servicebus.windows.net',
       COSMOS_ENDPOINT: 'https://cosmos-x.documents.azure.com:443/',
       ARCHIVE_BLOB_ACCOUNT_URL: 'https://stx.blob.core.windows.net/',
+      EVENT_FILES_BLOB_ACCOUNT_URL: 'https://stx.blob.core.windows.net/',
     };
     expect(loadConfig(base, 'azure')).toMatchObject({
       ok: true,

@@ -13,6 +13,7 @@ export const CHARTS = {
   scores: 'scoreDistribution',
   user: 'userSummary',
   health: 'health',
+  sql: 'sql',
 };
 
 const uPlotReady = import(document.body.dataset.uplot).then((m) => m.default);
@@ -61,11 +62,21 @@ function askForKey() {
   return keyPrompt;
 }
 
-/** GET a JSON endpoint; a 401 asks for a read key once and retries with it. */
-async function api(path) {
+/** GET (or POST `json`) a JSON endpoint; a 401 asks for a read key once and retries with it. */
+async function api(path, json) {
   const key = sessionStorage.getItem(KEY);
-  const res = await fetch(path, { headers: key ? { authorization: `Bearer ${key}` } : {} });
-  if (res.status === 401 && !key && (await askForKey())) return api(path);
+  const headers = key ? { authorization: `Bearer ${key}` } : {};
+  const res = await fetch(
+    path,
+    json === undefined
+      ? { headers }
+      : {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(json),
+        },
+  );
+  if (res.status === 401 && !key && (await askForKey())) return api(path, json);
   if (res.status === 401 && key) sessionStorage.removeItem(KEY);
   const body = await res.json().catch(() => null);
   return { status: res.status, ok: res.ok, body };
@@ -515,6 +526,93 @@ async function lookUp(userId) {
   setState('user', 'ready', `${userId}: ${items.length} newest scored events`, body);
 }
 
+const TIME_TYPES = /^(DATE|TIMESTAMP)/;
+const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+const cellText = (v) =>
+  v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+/** The SQL panel: the result as a table; with two columns, the second (numbers) over the first. */
+async function runQuery(query) {
+  const s = section('sql');
+  s.dataset.url = '/api/sql';
+  if (unavailable('sql')) return;
+  setState('sql', 'loading', 'Running…');
+  const r = await api('/api/sql', { query, ...range() });
+  if (unavailable('sql', r)) return;
+  if (!r.ok || !r.body) return setState('sql', 'error', `Error: ${problemText(r)}`);
+  const { columns, rows } = r.body;
+  const target = el('div', { class: 'plot' });
+  const table = el(
+    'div',
+    { class: 'scroll' },
+    el(
+      'table',
+      { class: 'values sql-result' },
+      el('caption', { text: 'Result' }),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...columns.map((c) => el('th', { scope: 'col', text: c.name, title: c.type })),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        ...rows.map((row) => el('tr', {}, ...row.map((c) => el('td', { text: cellText(c) })))),
+      ),
+    ),
+  );
+  const chartable =
+    columns.length === 2 && rows.length > 0 && rows.every((row) => isNumber(row[1]));
+  const box = setState('sql', 'ready', `${rows.length} row${rows.length === 1 ? '' : 's'}`);
+  if (!chartable) return box.append(table);
+  box.append(target, table);
+  const time = TIME_TYPES.test(columns[0].type);
+  s.dataset.chartKind = time ? 'line' : 'bars';
+  const xs = time
+    ? rows.map(
+        (row) =>
+          Date.parse(
+            `${row[0]}`.replace(' ', 'T') + (columns[0].type === 'DATE' ? 'T00:00:00Z' : 'Z'),
+          ) / 1000,
+      )
+    : rows.map((_, i) => i);
+  const uPlot = await uPlotReady;
+  return plot(
+    target,
+    {
+      scales: { x: { time } },
+      series: [
+        {
+          label: columns[0].name,
+          value: time ? undefined : (_u, v) => cellText(rows[v]?.[0] ?? ''),
+        },
+        time
+          ? { label: columns[1].name, stroke: '#1d4ed8', width: 2, points: { show: true } }
+          : {
+              label: columns[1].name,
+              stroke: '#1d4ed8',
+              fill: 'rgba(29,78,216,0.45)',
+              paths: uPlot.paths.bars({ size: [0.8, 60] }),
+            },
+      ],
+      axes: time
+        ? [{}, { label: columns[1].name }]
+        : [
+            {
+              values: (_u, splits) =>
+                splits.map((v) => (Number.isInteger(v) ? cellText(rows[v]?.[0] ?? '') : '')),
+            },
+            { label: columns[1].name },
+          ],
+    },
+    [xs, rows.map((row) => row[1])],
+  );
+}
+
 function range() {
   const form = $('#range');
   return { from: form.elements.from.value, to: form.elements.to.value };
@@ -576,6 +674,12 @@ async function start() {
   $('#trends-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void load('trends', trendsUrl(), renderTrends);
+  });
+  $('#sql').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void runQuery($('#sql').elements.query.value).catch((err) =>
+      setState('sql', 'error', `Error: ${err.message}`),
+    );
   });
   $('#lookup').addEventListener('submit', (e) => {
     e.preventDefault();

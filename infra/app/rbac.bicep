@@ -6,6 +6,7 @@ param hostStorageName string
 param modelStorageName string
 param modelContainerName string
 param archiveContainerName string
+param eventFilesContainerName string
 param serviceBusNamespaceName string
 param queueName string
 param cosmosAccountName string
@@ -41,6 +42,10 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = 
 
     resource archiveContainer 'containers' existing = {
       name: archiveContainerName
+    }
+
+    resource eventFilesContainer 'containers' existing = {
+      name: eventFilesContainerName
     }
   }
 }
@@ -119,6 +124,17 @@ resource modelPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
 resource archiveWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(modelStorage::blobService::archiveContainer.id, principalId, storageBlobDataContributor)
   scope: modelStorage::blobService::archiveContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The compaction writes the Parquet files and the SQL route reads them: Contributor on that container only
+resource eventFilesWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(modelStorage::blobService::eventFilesContainer.id, principalId, storageBlobDataContributor)
+  scope: modelStorage::blobService::eventFilesContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
     principalId: principalId

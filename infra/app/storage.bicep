@@ -11,6 +11,8 @@ param archiveContainerName string
 @minValue(181)
 @description('Days an archive blob is kept before the lifecycle policy deletes it (cool at 30, archive tier at 180).')
 param archiveRetentionDays int
+@description('Container of the Parquet files of the scored events (day=YYYY-MM-DD/events.parquet), rewritten by the compaction.')
+param eventFilesContainerName string
 
 // Both accounts accept Entra tokens only: no shared key, no SAS signed with a key, no public blobs.
 var commonProperties = {
@@ -74,6 +76,11 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     resource archiveContainer 'containers' = {
       name: archiveContainerName
     }
+
+    // The compaction replaces each day's Parquet file in place; SQL and Synapse/Fabric read them
+    resource eventFilesContainer 'containers' = {
+      name: eventFilesContainerName
+    }
   }
 
   // Archive blobs are written once and read rarely (replay, re-score): cheaper tiers as they age, then gone
@@ -111,6 +118,35 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
                 version: {
                   delete: {
                     daysAfterCreationGreaterThan: archiveRetentionDays
+                  }
+                }
+              }
+            }
+          }
+          {
+            // A day's file goes with the archive's retention; every rewrite leaves a version (versioning
+            // is on in this account), kept one day only so a deletion is gone from old versions too.
+            name: 'event-files-retention'
+            enabled: true
+            type: 'Lifecycle'
+            definition: {
+              filters: {
+                blobTypes: [
+                  'blockBlob'
+                ]
+                prefixMatch: [
+                  '${eventFilesContainerName}/'
+                ]
+              }
+              actions: {
+                baseBlob: {
+                  delete: {
+                    daysAfterModificationGreaterThan: archiveRetentionDays
+                  }
+                }
+                version: {
+                  delete: {
+                    daysAfterCreationGreaterThan: 1
                   }
                 }
               }

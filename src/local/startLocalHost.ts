@@ -4,19 +4,22 @@ import type { Config } from '../config.js';
 import { corsPolicyFor, corsResponseHeaders } from '../core/cors/corsPolicy.js';
 import { bindHttpFunction } from '../functions/bindHttpFunction.js';
 import { functionTable } from '../functionTable.js';
-import { isHttpFunction, type QueueFunction } from '../functionTypes.js';
+import { isHttpFunction, isTimerFunction, type QueueFunction } from '../functionTypes.js';
 import type { Access, Logger, Telemetry } from '../ports/index.js';
 import { type Built, createDeps } from '../wiring/createDeps.js';
 import { createMessageScorer } from './createMessageScorer.js';
 import { createHttpHost } from './httpHost.js';
 import { type QueueConsumer, startQueueConsumer } from './startQueueConsumer.js';
 import { type ScorerWorker, startScorerWorker } from './startScorerWorker.js';
+import { startTimers, type Timers } from './startTimers.js';
 
 export interface LocalHost {
   url: string;
   deps: Built;
   /** Present when the queue is the embedded one. */
   consumer?: QueueConsumer;
+  /** The table's timer functions (the Parquet compaction), when started with `timers`. */
+  timers?: Timers;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export async function startLocalHost(
     access?: Access;
     /** Time to receive a whole request before a 408 (tests shorten it). */
     requestTimeoutMs?: number;
+    /** Runs the table's timer functions on a schedule (npm start); tests run them by hand. */
+    timers?: boolean | { firstRunMs: number };
   },
 ): Promise<LocalHost> {
   // prom-client is imported here, never by azure.ts: in Azure the figures go to Application Insights.
@@ -84,13 +89,22 @@ export async function startLocalHost(
       options,
     );
   }
+  const timers = base.timers
+    ? startTimers(
+        functionTable.filter(isTimerFunction),
+        deps,
+        typeof base.timers === 'object' ? base.timers : {},
+      )
+    : undefined;
   return {
     url: `http://${base.host ?? '127.0.0.1'}:${port}`,
     deps,
     consumer,
+    timers,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await timers?.stop();
       await consumer?.stop();
       await worker?.stop();
       await deps.close();

@@ -56,12 +56,19 @@ export function createPromMetrics(): PromMetrics {
     registers,
   });
 
+  const compactionLag = new Gauge({
+    name: 'sql_compaction_lag_seconds',
+    help: 'Age of the oldest store change not yet in the Parquet files, at the end of the last compaction',
+    registers,
+  });
+
   const feed = (name: string, value: number, properties: TelemetryProperties = {}) => {
     if (name in events) {
       events[name as keyof typeof events].inc(labels(properties, name), value);
     } else if (name === 'IngestMs') ingestSeconds.observe(value / 1000);
     else if (name === 'StoreWriteMs') storeWriteSeconds.observe(value / 1000);
     else if (name === 'ScorerLagMs') scorerLag.set(value / 1000);
+    else if (name === 'SqlCompactionLagSeconds') compactionLag.set(value);
     else if (name === 'RateLimited')
       rateLimited.inc({ scope: String(properties.scope ?? '') }, value);
     else if (name === 'RateLimiterFailOpen') failOpen.inc(value);

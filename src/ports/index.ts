@@ -11,4 +11,5 @@ export type * from './logger.js';
 export type * from './model.js';
 export type * from './queue.js';
 export type * from './scoreStore.js';
+export type * from './sql.js';
 export type * from './telemetry.js';

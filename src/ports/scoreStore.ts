@@ -1,5 +1,6 @@
 import type { ScoredEvent } from '../core/event.js';
 import type { IdentityStore, ProfileView } from './identity.js';
+import type { DayDocuments } from './sql.js';
 
 /** Keyset position in a user's newest-first list. */
 export interface ScoreCursor {
@@ -103,7 +104,7 @@ export interface TrendCount {
 }
 
 /** Where scored events live. Implementations: embedded SQLite, Cosmos DB. */
-export interface ScoreStore {
+export interface ScoreStore extends DayDocuments {
   /** Idempotent: a document whose eventId is already stored is left as it is. Throws on failures worth a retry. */
   write(docs: readonly ScoredEvent[]): Promise<WriteResult>;
   userScores(query: UserScoresQuery): Promise<ScorePage>;

@@ -68,6 +68,10 @@ export async function createDeps(
     const archive = await createArchive(config, paths.archive);
     closers.add(() => archive.close());
 
+    const { createSqlParts } = await import('./createSqlParts.js');
+    const sql = createSqlParts(config, paths.dir);
+    closers.add(() => sql.close());
+
     const { createAccess } = await import('../adapters/access/createAccess.js');
     const access = await createAccess(config, {
       store: keyStore,
@@ -87,6 +91,7 @@ export async function createDeps(
       models,
       deadLetters,
       archive,
+      sql,
       access,
       telemetry: base.telemetry,
       logger: base.logger,

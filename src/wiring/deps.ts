@@ -10,6 +10,7 @@ import type {
   ScoreStore,
   Telemetry,
 } from '../ports/index.js';
+import type { SqlParts } from './createSqlParts.js';
 
 /** Everything the functions need, built once per process by createDeps. */
 export interface Deps {
@@ -25,6 +26,8 @@ export interface Deps {
   logger: Logger;
   /** Prometheus figures of this process; only the local host has them (see README, "Metrics"). */
   metrics?: MetricsSource;
+  /** The Parquet files, their writer and the SQL engine, each built on first use (README, "SQL"). */
+  sql?: SqlParts;
   now: () => number;
   newId: () => string;
   close(): Promise<void>;

@@ -26,9 +26,10 @@ const AZURE_ENV = {
   ServiceBusConnection__fullyQualifiedNamespace: 'example.servicebus.windows.net',
   COSMOS_ENDPOINT: 'https://example.documents.azure.com:443/',
   ARCHIVE_BLOB_ACCOUNT_URL: 'https://example.blob.core.windows.net/',
+  EVENT_FILES_BLOB_ACCOUNT_URL: 'https://example.blob.core.windows.net/',
 };
 
-const SDKS = ['applicationinsights', '@azure/cosmos', '@azure/service-bus'];
+const SDKS = ['applicationinsights', '@azure/cosmos', '@azure/service-bus', '@duckdb/node-api'];
 
 function trigger(f: RegisteredFunction) {
   const found = Object.entries(f.bindings).filter(([, b]) => /trigger$/i.test(b.type));
@@ -140,6 +141,8 @@ describe('the built entry, loaded as the Functions host loads it', () => {
           methods: definition.trigger.methods,
           authLevel: definition.trigger.authLevel,
         });
+      } else if (definition.trigger.type === 'timer') {
+        expect(t).toMatchObject({ type: 'timerTrigger', schedule: definition.trigger.schedule });
       } else {
         expect(t).toMatchObject({
           type: 'serviceBusTrigger',
@@ -163,6 +166,15 @@ describe('the built entry, loaded as the Functions host loads it', () => {
     const control = loadEntryAsHost(root, main, { env: AZURE_ENV, alsoImport: '@azure/cosmos' });
     expect(loadedPackage(control, '@azure/cosmos')).toBe(true);
     expect(loadedPackage(control, 'applicationinsights')).toBe(false);
+  });
+
+  it('sees DuckDB when it is loaded (its native binding is in the package, loaded on demand)', () => {
+    const control = loadEntryAsHost(root, main, {
+      env: AZURE_ENV,
+      alsoImport: '@duckdb/node-api',
+    });
+    expect(control.error).toBeUndefined();
+    expect(loadedPackage(control, '@duckdb/node-api')).toBe(true);
   });
 
   it('does not start Application Insights at load when its connection string is set', () => {
@@ -204,12 +216,15 @@ describe('the built entry, loaded as the Functions host loads it', () => {
         COSMOS_KEY: Buffer.from('test').toString('base64'),
         COSMOS_CREATE_IF_MISSING: 'false',
         ARCHIVE_BLOB_ACCOUNT_URL: `https://127.0.0.1:${port}/`,
+        EVENT_FILES_BLOB_ACCOUNT_URL: `https://127.0.0.1:${port}/`,
       },
       invoke: { name: 'health', method: 'GET', url: 'http://localhost:7071/api/health' },
       timeoutMs: 25_000,
     });
     expect(unreachable.error).toBeUndefined();
     expect(unreachable.invocation?.statusCode).toBe(503);
+    // DuckDB's native binding is loaded by the SQL function and the compaction only.
+    expect(loadedPackage(unreachable, '@duckdb/node-api')).toBe(false);
     const body = JSON.parse(unreachable.invocation?.body ?? '{}') as { down?: string[] };
     expect(body.down).toEqual(expect.arrayContaining(['queue', 'store']));
     // Each check gives up after 3 s, and they run side by side.

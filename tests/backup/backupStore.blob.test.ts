@@ -59,6 +59,7 @@ describe('backup to and restore from a Blob URL (Azurite)', () => {
     for await (const blob of container.listBlobsFlat({ prefix: 'nightly/1/' }))
       names.push(blob.name);
     expect(names.sort()).toEqual([
+      'nightly/1/day_marks.avro',
       'nightly/1/day_users.avro',
       'nightly/1/group_profiles.avro',
       'nightly/1/identity_links.avro',

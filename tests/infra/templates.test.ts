@@ -386,7 +386,7 @@ describe('the raw archive in Bicep', () => {
     expect(policy.type).toBe('managementPolicies');
     expect(policy.body.name).toBe('default');
     const rules = at(policy.body, 'properties.policy.rules') as BicepObject[];
-    expect(rules).toHaveLength(1);
+    expect(rules.map((r) => r.name)).toEqual(['archive-tiering', 'event-files-retention']);
     const rule = rules[0]!;
     expect(rule.enabled).toBe(true);
     expect(at(rule, 'definition.filters.blobTypes')).toEqual(['blockBlob']);
@@ -413,6 +413,51 @@ describe('the raw archive in Bicep', () => {
     );
     expect(rbac.vars.get('storageBlobDataContributor')).toBe(
       'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    );
+  });
+});
+
+describe('the Parquet event files in Bicep', () => {
+  const storage = loadBicep('app/storage.bicep');
+  const rbac = loadBicep('app/rbac.bicep');
+  const m = main();
+  const modelAccount = storage.resources.find((r) => r.symbol === 'modelStorage')!;
+  const nested = nestedResources(modelAccount.body);
+
+  it('has the events container beside the archive, named as the app settings say', () => {
+    const container = nested.find((r) => r.symbol === 'eventFilesContainer');
+    expect(container?.type).toBe('containers');
+    expect(expr(container?.body.name)).toBe('eventFilesContainerName');
+    expect(m.vars.get('eventFilesContainerName')).toBe('events');
+    const settings = m.modules.find((x) => x.symbol === 'api')!.body.params as BicepObject;
+    expect(at(settings, 'appSettings.EVENT_FILES_BACKEND')).toBe('blob');
+    expect(expr(at(settings, 'appSettings.EVENT_FILES_BLOB_CONTAINER'))).toBe(
+      'eventFilesContainerName',
+    );
+    expect(expr(at(settings, 'appSettings.EVENT_FILES_BLOB_ACCOUNT_URL'))).toBe(
+      'storage.outputs.modelBlobEndpoint',
+    );
+  });
+
+  it('deletes day files with the archive retention and their old versions after a day', () => {
+    const policy = nested.find((r) => r.symbol === 'lifecycle')!;
+    const rules = at(policy.body, 'properties.policy.rules') as BicepObject[];
+    const rule = rules.find((r) => r.name === 'event-files-retention')!;
+    expect(rule.enabled).toBe(true);
+    expect(at(rule, 'definition.filters.prefixMatch')).toEqual([
+      new Expr("'${eventFilesContainerName}/'"),
+    ]);
+    const base = at(rule, 'definition.actions.baseBlob');
+    expect(expr(at(base, 'delete.daysAfterModificationGreaterThan'))).toBe('archiveRetentionDays');
+    expect(at(base, 'tierToCool')).toBeUndefined();
+    expect(at(rule, 'definition.actions.version.delete.daysAfterCreationGreaterThan')).toBe(1);
+  });
+
+  it('grants the app Storage Blob Data Contributor on the events container only', () => {
+    const grant = rbac.resources.find((r) => r.symbol === 'eventFilesWriter')!;
+    expect(expr(grant.body.scope)).toBe('modelStorage::blobService::eventFilesContainer');
+    expect(expr(grant.body.name)).toBe(
+      'guid(modelStorage::blobService::eventFilesContainer.id, principalId, storageBlobDataContributor)',
     );
   });
 });

@@ -271,5 +271,29 @@ describe('the real Function App package', () => {
     expect(loaded.functions.find((f) => f.name === 'scorer')?.triggers).toEqual([
       'serviceBusTrigger',
     ]);
+    expect(loaded.functions.find((f) => f.name === 'compaction')?.triggers).toEqual([
+      'timerTrigger',
+    ]);
+
+    // DuckDB ships unbundled with the Linux x64 binding only, and loads from the package alone.
+    expect(packaged.files).toContain('node_modules/@duckdb/node-bindings-linux-x64/duckdb.node');
+    expect(packaged.files).toContain('node_modules/@duckdb/node-api/package.json');
+    expect(
+      new Set(
+        packaged.files
+          .filter((f) => f.startsWith('node_modules/@duckdb/node-bindings-'))
+          .map((f) => f.split('/')[2]),
+      ),
+    ).toEqual(new Set(['node-bindings-linux-x64']));
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '--eval',
+        "const { DuckDBInstance } = await import('@duckdb/node-api'); const c = await (await DuckDBInstance.create(':memory:')).connect(); console.log((await c.runAndReadAll('SELECT 40 + 2')).getRows()[0][0]);",
+      ],
+      { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(probe.stdout.trim(), probe.stderr).toBe('42');
   });
 });

@@ -69,12 +69,14 @@ export interface DayRollup {
  */
 export function movedEventDoc(
   d: Pick<ScoredEvent, 'eventId' | 'day' | 'userId' | 'type' | 'model' | 'score' | 'challenger'>,
+  storedUnder: string,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {
     id: d.eventId,
     day: d.day,
     k: EVENT_KIND,
     mv: 1,
+    pk: storedUnder,
     u: d.userId,
     t: d.type,
     m: modelKey(d.model),
@@ -250,9 +252,14 @@ export function createAnalyticsWriter(
     },
 
     /** `created`: the eventIds this write stored (scores answered 201); absent, all of them. */
-    async write(docs: readonly ScoredEvent[], created?: ReadonlySet<string>): Promise<void> {
+    /** `storedUnder`: eventId → the userId its document is stored under, where a link re-attributed it. */
+    async write(
+      docs: readonly ScoredEvent[],
+      created?: ReadonlySet<string>,
+      storedUnder?: ReadonlyMap<string, string>,
+    ): Promise<void> {
       // One document per day of the batch, not one per event (~5 RU each): dailyBatchDocument.ts.
-      const events: OperationInput[] = batchDocuments(docs, created).map((doc) => ({
+      const events: OperationInput[] = batchDocuments(docs, created, storedUnder).map((doc) => ({
         operationType: 'Create',
         partitionKey: doc.day,
         resourceBody: doc as never,

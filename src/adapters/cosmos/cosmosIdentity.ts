@@ -206,7 +206,7 @@ export function createCosmosIdentity(
         resources.map((r) => ({
           operationType: 'Upsert',
           partitionKey: r.day,
-          resourceBody: movedEventDoc({ ...r, userId: personId }) as never,
+          resourceBody: movedEventDoc({ ...r, userId: personId }, aliasId) as never,
         })),
         'daily events move',
         [200, 201],

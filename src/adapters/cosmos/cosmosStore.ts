@@ -20,6 +20,7 @@ import {
   usersContainer,
 } from './containers.js';
 import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.js';
+import { createCosmosDayDocuments, markDays } from './cosmosDayDocuments.js';
 import { createCosmosIdentity } from './cosmosIdentity.js';
 import { cosmosIdOf } from './cosmosIdOf.js';
 import { claimCosmosZone } from './cosmosStoreZone.js';
@@ -157,6 +158,7 @@ export async function createCosmosStore(
     { ...analytics, identities },
     { retry: bulkRetry, logger: options.logger },
   );
+  const dayDocuments = createCosmosDayDocuments({ dailyEvents, scores }, bulkRetry);
 
   const writeScores = async (docs: readonly ScoredEvent[]) => {
     // The first document of an eventId wins within a call too; the others count as stored.
@@ -289,10 +291,20 @@ export async function createCosmosStore(
       const trends = createTrendsWriter(dailyEvents, bulkRetry);
       const [active] = await Promise.all([
         writeActivity(docs.map(persons.attribute)),
-        writer.write(scored.firsts.map(persons.attribute), scored.created),
+        writer.write(
+          scored.firsts.map(persons.attribute),
+          scored.created,
+          new Map(scored.firsts.map((d) => [d.eventId, d.userId])),
+        ),
         trends.write(scored.stored.map(persons.attribute)),
       ]);
       await persons.settle();
+      // Last, so a day's mark changes only once its documents are there (the Parquet compaction).
+      const marked = await markDays(
+        dailyEvents,
+        docs.map((d) => d.day),
+        bulkRetry,
+      );
       return {
         written: scored.written,
         alreadyStored: scored.alreadyStored,
@@ -301,13 +313,15 @@ export async function createCosmosStore(
           active.requests +
           writer.counted.requests +
           persons.counted.requests +
-          trends.counted.requests,
+          trends.counted.requests +
+          marked.requests,
         throttled:
           scored.throttled +
           active.throttled +
           writer.counted.throttled +
           persons.counted.throttled +
-          trends.counted.throttled,
+          trends.counted.throttled +
+          marked.throttled,
       };
     },
 
@@ -335,7 +349,12 @@ export async function createCosmosStore(
 
     identity: identity.store,
 
-    addScores: createCosmosAddScores(scores),
+    addScores: createCosmosAddScores(scores, async (days) => {
+      await markDays(dailyEvents, days, bulkRetry);
+    }),
+
+    dayMarks: () => dayDocuments.dayMarks(),
+    documentsOfDay: (day) => dayDocuments.documentsOfDay(day),
 
     async check() {
       await scores.database.read();

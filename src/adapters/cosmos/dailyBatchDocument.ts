@@ -12,10 +12,14 @@ const MAX_ENTRIES = 500;
 export const modelKey = (m: ModelRef) => `${m.name}@${m.version}`;
 
 /**
- * [eventId, userId, type, model (index into `ms`), score, challenger index or null, challenger
- * score or null, 1 when this write stored the event (scores answered 201), else 0].
+ * [eventId, userId (the person it counts for), type, model (index into `ms`), score, challenger
+ * index or null, challenger score or null, 1 when this write stored the event (scores answered
+ * 201), else 0, and last, only when it differs from the userId, the id the document is stored
+ * under (its `scores` partition: the anonymous id an identity link re-attributed)].
  */
-type Entry = [string, string, string, number, number, number | null, number | null, 0 | 1];
+type Entry =
+  | [string, string, string, number, number, number | null, number | null, 0 | 1]
+  | [string, string, string, number, number, number | null, number | null, 0 | 1, string];
 
 export interface BatchDocument {
   id: string;
@@ -58,6 +62,7 @@ export interface DayEvent {
 export function batchDocuments(
   docs: readonly ScoredEvent[],
   created: ReadonlySet<string> | undefined,
+  storedUnder?: ReadonlyMap<string, string>,
 ): BatchDocument[] {
   const byDay = new Map<string, ScoredEvent[]>();
   for (const d of docs) byDay.set(d.day, [...(byDay.get(d.day) ?? []), d]);
@@ -71,16 +76,20 @@ export function batchDocuments(
         const at = ms.indexOf(key);
         return at >= 0 ? at : ms.push(key) - 1;
       };
-      const ev = chunk.map((d): Entry => [
-        d.eventId,
-        d.userId,
-        d.type,
-        index(modelKey(d.model)),
-        d.score,
-        d.challenger ? index(modelKey(d.challenger)) : null,
-        d.challenger ? d.challenger.score : null,
-        created === undefined || created.has(d.eventId) ? 1 : 0,
-      ]);
+      const ev = chunk.map((d): Entry => {
+        const entry: Entry = [
+          d.eventId,
+          d.userId,
+          d.type,
+          index(modelKey(d.model)),
+          d.score,
+          d.challenger ? index(modelKey(d.challenger)) : null,
+          d.challenger ? d.challenger.score : null,
+          created === undefined || created.has(d.eventId) ? 1 : 0,
+        ];
+        const under = storedUnder?.get(d.eventId);
+        return under !== undefined && under !== d.userId ? [...entry, under] : entry;
+      });
       const hash = createHash('sha256')
         .update(chunk.map((d) => d.eventId).join('\n'))
         .digest('hex');

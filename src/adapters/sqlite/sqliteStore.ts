@@ -9,6 +9,7 @@ import { daysBetween } from '../../core/time/calendarDay.js';
 import type { Logger, ScorePage, ScoreStore, UserScoresQuery } from '../../ports/index.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
 import { openDatabase } from './openDatabase.js';
+import { createSqliteDayDocuments } from './sqliteDayDocuments.js';
 import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
 import { claimStoreZone, createRebuildGuard, META_SCHEMA } from './sqliteStoreZone.js';
@@ -133,6 +134,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   migrateTrends(db, trendRollups);
   const readTrends = createTrendReader(db);
   const guardRebuild = createRebuildGuard(db, options.timeZone);
+  const dayDocuments = createSqliteDayDocuments(db);
   const insertScore = db.prepare(
     'INSERT INTO scores (event_id, user_id, occurred_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -219,6 +221,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     addScores: createSqliteAddScores(db),
+
+    dayMarks: () => dayDocuments.dayMarks(),
+    documentsOfDay: (day) => dayDocuments.documentsOfDay(day),
 
     async eventsByType(from, to) {
       const rows = selectEventsByType.all({ from, to }) as { type: string; events: number }[];

@@ -39,6 +39,8 @@ export async function startCommand(
       telemetry,
       baseDir: io.baseDir,
       scorer: options.scorer ?? 'worker',
+      // The Parquet compaction every 5 minutes (README, "SQL"); tests leave the timers off.
+      timers: options.scorer !== 'inline',
       host: io.env.HOST ?? '127.0.0.1',
     });
   } catch (err) {
@@ -52,6 +54,7 @@ export async function startCommand(
   GET  ${host.url}/api/users/{userId}/scores
   GET  ${host.url}/api/users/{userId}
   GET  ${host.url}/api/stats/dau | top-events | retention?start=YYYY-MM-DD | scores | trends
+  POST ${host.url}/api/sql        (SQL over the Parquet files, compacted every 5 min)
   POST ${host.url}/v1/batch (Segment), ${host.url}/batch (PostHog)
   GET  ${host.url}/api/health
   GET  ${host.url}/api/metrics (admin)

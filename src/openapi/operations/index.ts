@@ -13,6 +13,7 @@ import { healthDocs } from './health.js';
 import { ingestDocs } from './ingest.js';
 import { assetsDocs, dashboardDocs, docsDocs, openapiDocs } from './pages.js';
 import { metricsDocs, preflightDocs } from './service.js';
+import { sqlDocs } from './sql.js';
 import { retentionDocs, scoreDistributionDocs, topEventsDocs, userSummaryDocs } from './stats.js';
 import { trendsDocs } from './trends.js';
 import { userScoresDocs } from './userScores.js';
@@ -33,6 +34,7 @@ export const operationDocs: Record<string, OperationDocs> = {
   scoreDistribution: scoreDistributionDocs,
   userSummary: userSummaryDocs,
   metrics: metricsDocs,
+  sql: sqlDocs,
   segmentBatch: segmentDocs('batch'),
   segmentImport: segmentDocs('batch'),
   segmentTrack: segmentDocs('track'),
