@@ -98,7 +98,7 @@ const expected = {
   revenue(docs: ScoredEvent[]) {
     const sums = new Map<string, number>();
     for (const d of docs.filter((x) => x.type === 'purchase')) {
-      const key = `${d.day}|${String(d.properties?.plan)}`;
+      const key = `${d.day}|${JSON.stringify(d.properties?.plan ?? null).replace(/^"|"$/g, '')}`;
       sums.set(key, (sums.get(key) ?? 0) + d.amount!);
     }
     return [...sums]
@@ -111,7 +111,7 @@ const expected = {
       const first = [...mine].sort((a, b) => ms(a) - ms(b))[0]!;
       const firstDay = mine.map((d) => d.day).sort()[0]!;
       const back = mine.some((d) => d.day >= addDays(firstDay, 1) && d.day <= addDays(firstDay, 7));
-      const plan = String(first.properties?.plan);
+      const plan = JSON.stringify(first.properties?.plan ?? null).replace(/^"|"$/g, '');
       const row = rows.get(plan) ?? [0, 0];
       rows.set(plan, [row[0] + 1, row[1] + (back ? 1 : 0)]);
     });

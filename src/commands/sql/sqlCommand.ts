@@ -23,8 +23,8 @@ export async function sqlCommand(args: readonly string[], io: CommandIo): Promis
   const sql = createSqlParts(config, dataPaths(config, io.baseDir).dir);
   try {
     return await runSql(args, {
-      out: io.out,
-      err: io.err,
+      out: (text) => io.out(text),
+      err: (text) => io.err(text),
       engine: () => sql.engine(),
       async compact() {
         const deps = await createDeps(config, {
