@@ -69,7 +69,7 @@ export async function createDeps(
     closers.add(() => archive.close());
 
     const { createSqlParts } = await import('./createSqlParts.js');
-    const sql = createSqlParts(config, paths.dir);
+    const sql = createSqlParts(config, paths.events);
     closers.add(() => sql.close());
 
     const { createAccess } = await import('../adapters/access/createAccess.js');

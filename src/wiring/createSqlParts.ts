@@ -25,11 +25,11 @@ const once = <T>(build: () => Promise<T>) => {
 };
 
 /** Files in `DATA_DIR/events/` (folder) or the EVENT_FILES_BLOB_CONTAINER (blob, cached in tmp). */
-export function createSqlParts(config: Config, dataDir: string): SqlParts {
+export function createSqlParts(config: Config, eventsFolder: string): SqlParts {
   const files = once(async (): Promise<EventFiles> => {
     if (config.EVENT_FILES_BACKEND === 'folder') {
       const { createFolderEventFiles } = await import('../adapters/eventFiles/folderEventFiles.js');
-      return createFolderEventFiles(join(dataDir, 'events'));
+      return createFolderEventFiles(eventsFolder);
     }
     const { createBlobServiceClient } = await import('../adapters/blob/createBlobServiceClient.js');
     const { createBlobEventFiles } = await import('../adapters/eventFiles/blobEventFiles.js');

@@ -14,6 +14,8 @@ export interface DataPaths {
   archive: string;
   /** Positions of `replay --from … --to …` runs, for resuming. */
   replay: string;
+  /** The Parquet files SQL reads when EVENT_FILES_BACKEND=folder (`day=YYYY-MM-DD/`). */
+  events: string;
 }
 
 export function dataPaths(config: Pick<Config, 'DATA_DIR'>, baseDir: string): DataPaths {
@@ -24,5 +26,6 @@ export function dataPaths(config: Pick<Config, 'DATA_DIR'>, baseDir: string): Da
     queue: join(dir, 'queue.db'),
     archive: join(dir, 'archive'),
     replay: join(dir, 'replay'),
+    events: join(dir, 'events'),
   };
 }

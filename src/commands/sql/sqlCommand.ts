@@ -20,7 +20,7 @@ export async function sqlCommand(args: readonly string[], io: CommandIo): Promis
     return 2;
   }
   const config = loaded.config;
-  const sql = createSqlParts(config, dataPaths(config, io.baseDir).dir);
+  const sql = createSqlParts(config, dataPaths(config, io.baseDir).events);
   try {
     return await runSql(args, {
       out: (text) => io.out(text),
