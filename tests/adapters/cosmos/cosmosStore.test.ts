@@ -135,8 +135,9 @@ describe('createCosmosStore', () => {
     // day's one batch document (250 events), 1 each for models, the day's stale mark, reading the
     // 30 users, their cohort memberships and their first-day records; identity: the 30 users'
     // links read before the analytics are written and again after (cosmosIdentity.ts); trends: 1
-    // for the week and month markers of the 30 users, 1 for the two stale marks.
-    expect(result.requests).toBe(4 + 1 + 5 + 2 + 2);
+    // for the week and month markers of the 30 users, 1 for the two stale marks; 1 for the day's
+    // change mark (the Parquet compaction's).
+    expect(result.requests).toBe(4 + 1 + 5 + 2 + 2 + 1);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 30 },
     ]);
@@ -151,9 +152,10 @@ describe('createCosmosStore', () => {
     // The first: scores, activity, models, batch document, stale mark, users read, memberships,
     // user records, and the users' links read before and after the analytics (cosmosIdentity.ts),
     // then the trends' markers and stale marks. The second: scores, its batch document and the
-    // stale mark, the two link reads, and the trends' two (markers answered 409).
-    expect(first.requests).toBe(8 + 2 + 2);
-    expect(second.requests).toBe(3 + 2 + 2);
+    // stale mark, the two link reads, and the trends' two (markers answered 409). Each ends with
+    // the day's change mark for the Parquet compaction.
+    expect(first.requests).toBe(8 + 2 + 2 + 1);
+    expect(second.requests).toBe(3 + 2 + 2 + 1);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 10 },
     ]);
@@ -216,9 +218,9 @@ describe('createCosmosStore behind a throttling proxy', () => {
       expect(result.throttled).toBe(3);
       expect(result.requests).toBe(proxy.bulkRequests - seenBefore);
       // scores, activity, then the analytics (events, models, stale mark, users read, cohorts,
-      // users write), the links read twice, the trends (markers, stale marks): one request each (12),
-      // plus the 3 throttled ones re-sent.
-      expect(result.requests).toBe(12 + 3);
+      // users write), the links read twice, the trends (markers, stale marks), the day's change
+      // mark: one request each (13), plus the 3 throttled ones re-sent.
+      expect(result.requests).toBe(13 + 3);
       expect((await store.userScores({ userId: 'u1', limit: 20 })).items).toHaveLength(10);
       expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
         { day: '2026-03-02', activeUsers: 4 },
@@ -264,26 +266,26 @@ describe('createCosmosStore identity costs', () => {
     const linked = await store.write([
       scoredEvent('zed', day(3, 9), { link: { previousId: 'anon:z', via: 'identify' } }),
     ]);
-    // A one-event write costs 7 here (scores, batch document, stale mark, links read twice, trend
-    // markers and their stale marks: the write memo skips zed's activity, model note and cohort
+    // A one-event write costs 8 here (scores, batch document, stale mark, links read twice, trend
+    // markers and their stale marks, the day's change mark: the write memo skips zed's activity, model note and cohort
     // read, seen in the first write). The link adds 19: the alias's week and month trend markers
     // moved (3: creates, deletes, stale marks), and its facts (has anon:z links of its own?), the link and the
     // alias entry, then the move: anon:z's scores partition (1 query), its 5 event summaries
     // (1 bulk), its 2 days' activity added and removed (2), zed's cohort moved to the earlier day
     // (4), anon:z's memberships and record removed (2), the 2 days marked stale (1), its profile
     // read (1), the link marked moved (1). Bulk requests carry up to 100 operations each.
-    expect(linked.requests).toBe(7 + 19);
+    expect(linked.requests).toBe(8 + 19);
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-03')).toEqual([
       { day: '2026-03-02', activeUsers: 1 },
       { day: '2026-03-03', activeUsers: 1 },
     ]);
     // Every later event of either id: the plain cost (the link is known and moved): 8 for a
-    // one-event write on a new day with its trends (10), less the model note and the cohort read
+    // one-event write on a new day with its trends and change mark (11), less the model note and the cohort read
     // the write memo has seen.
     const later = await store.write([
       scoredEvent('zed', day(4, 9), { link: { previousId: 'anon:z', via: 'identify' } }),
     ]);
-    expect(later.requests).toBe(8);
+    expect(later.requests).toBe(9);
     await client.database(database).delete();
   });
 });
