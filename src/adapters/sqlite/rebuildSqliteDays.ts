@@ -2,6 +2,7 @@ import type { ScoredEvent } from '../../core/event.js';
 import type { RebuildOutcome, RebuildProgress } from '../../core/time/rebuildProgress.js';
 import { createZoneClock } from '../../core/time/zoneClock.js';
 import { openDatabase } from './openDatabase.js';
+import { sqliteIdentityQueries } from './sqliteIdentity.js';
 import { createRollupWriter } from './sqliteRollups.js';
 import { createSqliteStore } from './sqliteStore.js';
 import { readMeta, storeZone, writeMeta } from './sqliteStoreZone.js';
@@ -62,6 +63,13 @@ export async function rebuildSqliteDays(
       'SELECT event_id, doc FROM scores WHERE event_id > ? ORDER BY event_id LIMIT ?',
     );
     const update = db.prepare('UPDATE scores SET doc = ? WHERE event_id = ?');
+    // Counted per person, as the write path counts them (sqliteIdentity.ts): an id linked to a
+    // person is that person in every rollup.
+    const selectPerson = db.prepare(sqliteIdentityQueries.personOf);
+    const counted = (doc: ScoredEvent): ScoredEvent => {
+      const person = (selectPerson.get(doc.userId) as { person_id: string } | undefined)?.person_id;
+      return person === undefined ? doc : { ...doc, userId: person };
+    };
     for (;;) {
       const rows = page.all(state.after, batch) as { event_id: string; doc: string }[];
       if (rows.length === 0) break;
@@ -71,8 +79,8 @@ export async function rebuildSqliteDays(
           const doc = JSON.parse(row.doc) as ScoredEvent;
           doc.day = clock.dayOf(doc.occurredAt);
           update.run(JSON.stringify(doc), row.event_id);
-          rollups.add(doc);
-          trends.add(doc);
+          rollups.add(counted(doc));
+          trends.add(counted(doc));
         }
         rollups.flush();
         trends.flush();
