@@ -1,9 +1,9 @@
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { loadConfig } from '../../config.js';
 import type { RebuildOutcome, RebuildProgress } from '../../core/time/rebuildProgress.js';
 import { canonicalTimeZone } from '../../core/time/zoneClock.js';
+import { dataPaths } from '../../wiring/dataPaths.js';
 
 export interface RebuildDaysIo {
   env: Record<string, string | undefined>;
@@ -79,8 +79,10 @@ export async function rebuildDaysCommand(
     let outcome: RebuildOutcome;
     if (config.STORE_BACKEND === 'sqlite') {
       const { rebuildSqliteDays } = await import('../../adapters/sqlite/rebuildSqliteDays.js');
-      const path = join(resolve(io.baseDir, config.DATA_DIR), 'store.db');
-      outcome = await rebuildSqliteDays(path, zone, { batch, onProgress: progress });
+      outcome = await rebuildSqliteDays(dataPaths(config, io.baseDir).store, zone, {
+        batch,
+        onProgress: progress,
+      });
     } else {
       const { createCosmosClient } = await import('../../adapters/cosmos/createCosmosClient.js');
       const { rebuildCosmosDays } = await import('../../adapters/cosmos/rebuildCosmosDays.js');
@@ -94,6 +96,7 @@ export async function rebuildDaysCommand(
             activityContainer: config.COSMOS_ACTIVITY_CONTAINER,
             dailyEventsContainer: config.COSMOS_DAILY_EVENTS_CONTAINER,
             usersContainer: config.COSMOS_USERS_CONTAINER,
+            identitiesContainer: config.COSMOS_IDENTITIES_CONTAINER,
             createIfMissing: false,
           },
           zone,
