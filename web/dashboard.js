@@ -274,7 +274,11 @@ function renderTrends(body) {
         })),
       ],
       axes: [
-        { values: (_u, splits) => splits.map((v) => dayLabel(v).slice(5)) },
+        {
+          // Ticks on whole days only (a week or a month is named by its first day).
+          incrs: [86_400, 7 * 86_400, 28 * 86_400, 91 * 86_400, 364 * 86_400],
+          values: (_u, splits) => splits.map((v) => dayLabel(v).slice(5)),
+        },
         { label: body.measure },
       ],
     },
