@@ -9,6 +9,7 @@ param usersContainerName string
 param identitiesContainerName string
 param deadLetterContainerName string
 param keysContainerName string
+param suppressionsContainerName string
 @description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
 param dataTtlSeconds int
 @description('defaultTtl of dead letters, in seconds.')
@@ -282,6 +283,34 @@ resource keys 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@202
       partitionKey: {
         paths: [
           '/id'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Suppressed users, a logical partition per user, read whole by each instance once per cache period; no TTL
+resource suppressions 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: suppressionsContainerName
+  properties: {
+    resource: {
+      id: suppressionsContainerName
+      partitionKey: {
+        paths: [
+          '/userId'
         ]
         kind: 'Hash'
         version: 2

@@ -3,6 +3,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { type Caller, openCaller } from '../core/access/scope.js';
 import { decodeBody } from '../core/decodeBody.js';
 import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempotencyKey.js';
+import { suppressEvents } from '../core/privacy/suppressEvents.js';
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../wiring/deps.js';
 import { acceptEvents } from './accept/acceptEvents.js';
@@ -48,7 +49,12 @@ export function createIngestHandler(deps: Deps) {
         validation.errors,
       );
     }
-    const { accepted, results } = validation;
+    // Suppressed users' events become per-event rejections (code `suppressed`); no store read here.
+    const { accepted, results } = suppressEvents(
+      validation.accepted,
+      validation.results,
+      await deps.privacy.list.current(),
+    );
     const rejected = results.filter((r) => r.status === 'rejected').length;
     const duplicates = results.length - accepted.length - rejected;
     const bySource = { source: source ?? 'open' };

@@ -9,6 +9,7 @@ export type * from './deadLetters.js';
 export type * from './identity.js';
 export type * from './logger.js';
 export type * from './model.js';
+export type * from './privacy.js';
 export type * from './queue.js';
 export type * from './scoreStore.js';
 export type * from './sql.js';

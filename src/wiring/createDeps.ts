@@ -56,6 +56,16 @@ export async function createDeps(
     const store = await backend.scoreStore();
     const deadLetters = await backend.deadLetters();
     const keyStore = await backend.keyStore();
+    const suppressionStore = await backend.suppressionStore();
+    const { createSuppressionList } = await import('../adapters/privacy/createSuppressionList.js');
+    const privacy = {
+      store: suppressionStore,
+      list: createSuppressionList(suppressionStore, {
+        cacheSeconds: config.SUPPRESSION_CACHE_SECONDS,
+        now: Date.now,
+        logger: base.logger,
+      }),
+    };
 
     const { createModelSource } = await import('../adapters/model/createModelSource.js');
     const models = await createModelSource(config, {
@@ -93,6 +103,7 @@ export async function createDeps(
       archive,
       sql,
       access,
+      privacy,
       telemetry: base.telemetry,
       logger: base.logger,
       ...(base.metrics ? { metrics: base.metrics } : {}),

@@ -8,6 +8,8 @@ import type {
   Logger,
   ModelSource,
   ScoreStore,
+  SuppressionList,
+  SuppressionStore,
   Telemetry,
 } from '../ports/index.js';
 import type { SqlParts } from './createSqlParts.js';
@@ -22,6 +24,8 @@ export interface Deps {
   /** The raw archive the scorer writes each batch to before storing it. */
   archive: EventArchive;
   access: Access;
+  /** The suppression list: the store (admin routes) and its cached set (ingest). */
+  privacy: { store: SuppressionStore; list: SuppressionList };
   telemetry: Telemetry;
   logger: Logger;
   /** Prometheus figures of this process; only the local host has them (see README, "Metrics"). */

@@ -9,6 +9,7 @@ import type {
   Logger,
   RestoreTarget,
   ScoreStore,
+  SuppressionStore,
 } from '../ports/index.js';
 import type { Closers } from './closers.js';
 import { dataPaths } from './dataPaths.js';
@@ -26,6 +27,8 @@ export interface StoreBackend {
   /** Dead letters are set aside beside the scores: the same backend, so every pairing has a sink. */
   deadLetters(): Promise<DeadLetterSink>;
   keyStore(): Promise<ApiKeyStore>;
+  /** The suppression list (README, "Privacy: suppression and audit"). */
+  suppressionStore(): Promise<SuppressionStore>;
   /** A consistent copy to read from; the embedded store copies itself to `snapshotPath` first. */
   backupSource(snapshotPath: string): Promise<BackupSource>;
   restoreTarget(): Promise<RestoreTarget>;
@@ -58,6 +61,11 @@ export function openStoreBackend(
       async keyStore() {
         const { createSqliteKeyStore } = await import('../adapters/sqlite/sqliteKeyStore.js');
         return close(createSqliteKeyStore(paths.store));
+      },
+      async suppressionStore() {
+        const { createSqliteSuppressionStore } =
+          await import('../adapters/sqlite/sqliteSuppressionStore.js');
+        return close(createSqliteSuppressionStore(paths.store));
       },
       async backupSource(snapshotPath) {
         const { openSqliteBackupSource } = await import('../adapters/sqlite/sqliteBackupSource.js');
@@ -116,6 +124,17 @@ export function openStoreBackend(
         await createCosmosKeyStore(await cosmos(), {
           database: config.COSMOS_DATABASE,
           container: config.COSMOS_API_KEYS_CONTAINER,
+          createIfMissing: config.COSMOS_CREATE_IF_MISSING,
+        }),
+      );
+    },
+    async suppressionStore() {
+      const { createCosmosSuppressionStore } =
+        await import('../adapters/cosmos/cosmosSuppressionStore.js');
+      return close(
+        await createCosmosSuppressionStore(await cosmos(), {
+          database: config.COSMOS_DATABASE,
+          container: config.COSMOS_SUPPRESSIONS_CONTAINER,
           createIfMissing: config.COSMOS_CREATE_IF_MISSING,
         }),
       );

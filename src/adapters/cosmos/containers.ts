@@ -69,6 +69,17 @@ export const keysContainer: ContainerShape = {
   },
 };
 
+/** Suppressed users: { id: cosmosIdOf(userId), userId, suppressedAt, keyId }, a partition per user; read whole. */
+export const suppressionsContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/userId'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [],
+    excludedPaths: [{ path: '/*' }],
+  },
+};
+
 /**
  * Per-day analytics, a logical partition per day: a small document per stored event, cohort
  * memberships, the day's stale mark and rollup (see cosmosAnalytics.ts). Queries filter on k only.
