@@ -13,6 +13,11 @@ import { createMetricsHandler } from './functions/metrics/metrics.js';
 import { createAssetsHandler } from './functions/pages/assets.js';
 import { createOpenapiHandler } from './functions/pages/openapi.js';
 import { createPageHandler } from './functions/pages/pageHandler.js';
+import {
+  createAddSuppressionsHandler,
+  createLiftSuppressionHandler,
+  createListSuppressionsHandler,
+} from './functions/privacy/suppressions.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { compactionSchedule, createCompactionHandler } from './functions/sql/compaction.js';
 import { createSqlHandler } from './functions/sql/sqlQuery.js';
@@ -194,6 +199,40 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: { type: 'http', methods: ['GET'], route: 'api/metrics', authLevel: 'anonymous' },
     access: { scope: 'admin', cost: 'request' },
     create: createMetricsHandler,
+  },
+  // The suppression list (README, "Privacy: suppression and audit").
+  {
+    name: 'addSuppressions',
+    trigger: {
+      type: 'http',
+      methods: ['POST'],
+      route: 'api/privacy/suppressions',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createAddSuppressionsHandler,
+  },
+  {
+    name: 'listSuppressions',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/privacy/suppressions',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createListSuppressionsHandler,
+  },
+  {
+    name: 'liftSuppression',
+    trigger: {
+      type: 'http',
+      methods: ['DELETE'],
+      route: 'api/privacy/suppressions/{userId}',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createLiftSuppressionHandler,
   },
   {
     name: 'openapi',
