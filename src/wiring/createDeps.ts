@@ -66,6 +66,8 @@ export async function createDeps(
         logger: base.logger,
       }),
     };
+    // Loaded once at startup: from then on a failed refresh keeps the last list, so ingest never fails on it.
+    await privacy.list.current();
 
     const { createModelSource } = await import('../adapters/model/createModelSource.js');
     const models = await createModelSource(config, {
