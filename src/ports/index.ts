@@ -4,6 +4,7 @@
  */
 export type * from './access.js';
 export type * from './archive.js';
+export type * from './audit.js';
 export type * from './backup.js';
 export type * from './deadLetters.js';
 export type * from './identity.js';

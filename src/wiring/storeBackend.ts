@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { consoleLogger } from '../logging/consoleLogger.js';
 import type {
   ApiKeyStore,
+  AuditLog,
   BackupSource,
   DeadLetterSink,
   Logger,
@@ -29,6 +30,8 @@ export interface StoreBackend {
   keyStore(): Promise<ApiKeyStore>;
   /** The suppression list (README, "Privacy: suppression and audit"). */
   suppressionStore(): Promise<SuppressionStore>;
+  /** The append-only audit log of admin actions. */
+  auditLog(): Promise<AuditLog>;
   /** A consistent copy to read from; the embedded store copies itself to `snapshotPath` first. */
   backupSource(snapshotPath: string): Promise<BackupSource>;
   restoreTarget(): Promise<RestoreTarget>;
@@ -66,6 +69,10 @@ export function openStoreBackend(
         const { createSqliteSuppressionStore } =
           await import('../adapters/sqlite/sqliteSuppressionStore.js');
         return close(createSqliteSuppressionStore(paths.store));
+      },
+      async auditLog() {
+        const { createSqliteAuditLog } = await import('../adapters/sqlite/sqliteAuditLog.js');
+        return close(createSqliteAuditLog(paths.audit));
       },
       async backupSource(snapshotPath) {
         const { openSqliteBackupSource } = await import('../adapters/sqlite/sqliteBackupSource.js');
@@ -135,6 +142,16 @@ export function openStoreBackend(
         await createCosmosSuppressionStore(await cosmos(), {
           database: config.COSMOS_DATABASE,
           container: config.COSMOS_SUPPRESSIONS_CONTAINER,
+          createIfMissing: config.COSMOS_CREATE_IF_MISSING,
+        }),
+      );
+    },
+    async auditLog() {
+      const { createCosmosAuditLog } = await import('../adapters/cosmos/cosmosAuditLog.js');
+      return close(
+        await createCosmosAuditLog(await cosmos(), {
+          database: config.COSMOS_DATABASE,
+          container: config.COSMOS_AUDIT_CONTAINER,
           createIfMissing: config.COSMOS_CREATE_IF_MISSING,
         }),
       );
