@@ -1,5 +1,6 @@
 import type { HttpMethod } from '@azure/functions';
 
+import { createAuditListHandler } from './functions/audit/auditList.js';
 import { createPosthogConfigHandler } from './functions/compat/posthogConfigHandler.js';
 import { createPosthogFlagsHandler } from './functions/compat/posthogFlagsHandler.js';
 import { createPosthogHandler } from './functions/compat/posthogHandler.js';
@@ -233,6 +234,12 @@ export const functionTable: readonly FunctionDefinition[] = [
     },
     access: { scope: 'admin', cost: 'request' },
     create: createLiftSuppressionHandler,
+  },
+  {
+    name: 'auditList',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/audit', authLevel: 'anonymous' },
+    access: { scope: 'admin', cost: 'request' },
+    create: createAuditListHandler,
   },
   {
     name: 'openapi',

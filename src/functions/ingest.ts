@@ -50,10 +50,23 @@ export function createIngestHandler(deps: Deps) {
       );
     }
     // Suppressed users' events become per-event rejections (code `suppressed`); no store read here.
+    let suppressed;
+    try {
+      suppressed = await deps.privacy.list.current();
+    } catch (err) {
+      deps.logger.warn(`ingest: suppression list unavailable: ${(err as Error).message}`);
+      return problem(
+        503,
+        'store_unavailable',
+        'the suppression list could not be read; nothing was accepted, retry the whole request',
+        undefined,
+        { 'retry-after': '5' },
+      );
+    }
     const { accepted, results } = suppressEvents(
       validation.accepted,
       validation.results,
-      await deps.privacy.list.current(),
+      suppressed,
     );
     const rejected = results.filter((r) => r.status === 'rejected').length;
     const duplicates = results.length - accepted.length - rejected;

@@ -57,6 +57,7 @@ export async function createDeps(
     const deadLetters = await backend.deadLetters();
     const keyStore = await backend.keyStore();
     const suppressionStore = await backend.suppressionStore();
+    const audit = await backend.auditLog();
     const { createSuppressionList } = await import('../adapters/privacy/createSuppressionList.js');
     const privacy = {
       store: suppressionStore,
@@ -66,8 +67,12 @@ export async function createDeps(
         logger: base.logger,
       }),
     };
-    // Loaded once at startup: from then on a failed refresh keeps the last list, so ingest never fails on it.
-    await privacy.list.current();
+    // Loaded at startup, in the background: a store that is down must not stop the host (health says so).
+    privacy.list
+      .current()
+      .catch((err: unknown) =>
+        base.logger.warn(`privacy: suppression list not loaded: ${(err as Error).message}`),
+      );
 
     const { createModelSource } = await import('../adapters/model/createModelSource.js');
     const models = await createModelSource(config, {
@@ -106,6 +111,7 @@ export async function createDeps(
       sql,
       access,
       privacy,
+      audit,
       telemetry: base.telemetry,
       logger: base.logger,
       ...(base.metrics ? { metrics: base.metrics } : {}),

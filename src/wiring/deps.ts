@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { MetricsSource } from '../metrics/metricsSource.js';
 import type {
   Access,
+  AuditLog,
   DeadLetterSink,
   EventArchive,
   EventQueue,
@@ -26,6 +27,8 @@ export interface Deps {
   access: Access;
   /** The suppression list: the store (admin routes) and its cached set (ingest). */
   privacy: { store: SuppressionStore; list: SuppressionList };
+  /** The append-only log of admin actions. */
+  audit: AuditLog;
   telemetry: Telemetry;
   logger: Logger;
   /** Prometheus figures of this process; only the local host has them (see README, "Metrics"). */

@@ -1,5 +1,6 @@
 import { createOpenAccess } from '../../src/adapters/access/createOpenAccess.js';
 import { createSuppressionList } from '../../src/adapters/privacy/createSuppressionList.js';
+import { createSqliteAuditLog } from '../../src/adapters/sqlite/sqliteAuditLog.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import { createSqliteSuppressionStore } from '../../src/adapters/sqlite/sqliteSuppressionStore.js';
 import { loadConfig } from '../../src/config.js';
@@ -85,6 +86,7 @@ export function testDeps(
       store: suppressions,
       list: createSuppressionList(suppressions, { cacheSeconds: 0, now: Date.now, logger }),
     },
+    audit: createSqliteAuditLog(':memory:'),
     telemetry,
     logger,
     now: () => Date.parse('2026-11-24T12:00:00Z'),

@@ -56,7 +56,15 @@ export async function acceptMessages(
 
   const accepted: AcceptedEvent[] = [];
   let duplicates = 0;
-  const suppressed = await deps.privacy.list.current();
+  let suppressed;
+  try {
+    suppressed = await deps.privacy.list.current();
+  } catch (err) {
+    deps.logger.warn(
+      `${options.protocol}: suppression list unavailable: ${(err as Error).message}`,
+    );
+    return { kind: 'unavailable', retryAfterSeconds: 5, headers: {} };
+  }
   // A suppressed user's message is refused but never set aside: nothing of theirs is kept.
   const notKept = new Set<number>();
   const source = caller.scope === 'open' ? undefined : caller.name;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { auditQuerySchema } from '../../core/audit/auditQuery.js';
 import { suppressionRequestSchema } from '../../core/privacy/suppressionRequest.js';
 import { userPathSchema } from '../../core/queryParams.js';
 import type { OperationDocs } from '../operationDocs.js';
@@ -117,6 +118,62 @@ export const liftSuppressionDocs: OperationDocs = {
     '204': { description: 'Lifted' },
     '404': {
       description: 'The user is not suppressed',
+      content: { 'application/json': { schema: problemSchema } },
+    },
+    '503': storeDown,
+  },
+};
+
+const auditRecordSchema = z
+  .object({
+    id: z.string(),
+    at: z.string().meta({ description: 'When (ISO 8601)' }),
+    actor: z.string().meta({ description: 'The admin key id, or `cli` for a command on the host' }),
+    action: z.enum([
+      'key.create',
+      'key.rotate',
+      'key.revoke',
+      'suppression.add',
+      'suppression.lift',
+      'restore',
+    ]),
+    target: z.string().meta({ description: 'A key id, a user id or a backup location' }),
+  })
+  .meta({ id: 'AuditRecord' });
+
+export const auditListDocs: OperationDocs = {
+  summary: 'The audit log of admin actions, newest first',
+  description:
+    'Every key create/rotate/revoke, suppression add/lift and restore: who (key id), what, on what, when. Never event data or a secret. Append-only. Pages with `cursor`; one range read per page.',
+  tags: ['privacy'],
+  requestParams: { query: auditQuerySchema },
+  responses: {
+    '200': {
+      description: 'A page of records',
+      content: {
+        'application/json': {
+          schema: z.object({ items: z.array(auditRecordSchema), cursor: z.string().nullable() }),
+          examples: {
+            default: {
+              value: {
+                items: [
+                  {
+                    id: '3b241101-e2bb-4255-8caf-4136c566a962',
+                    at: '2026-12-04T12:00:00.000Z',
+                    actor: 'a1b2c3d4e5f60718',
+                    action: 'suppression.add',
+                    target: 'user-42',
+                  },
+                ],
+                cursor: null,
+              },
+            },
+          },
+        },
+      },
+    },
+    '400': {
+      description: 'A parameter breaks its rule; the error names it',
       content: { 'application/json': { schema: problemSchema } },
     },
     '503': storeDown,
