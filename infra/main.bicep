@@ -96,6 +96,7 @@ var identitiesContainerName = 'identities'
 var deadLetterContainerName = 'deadletters'
 var keysContainerName = 'keys'
 var suppressionsContainerName = 'suppressions'
+var auditContainerName = 'audit'
 var modelContainerName = 'models'
 var archiveContainerName = 'archive'
 var eventFilesContainerName = 'events'
@@ -170,6 +171,7 @@ module data 'app/data.bicep' = {
     deadLetterContainerName: deadLetterContainerName
     keysContainerName: keysContainerName
     suppressionsContainerName: suppressionsContainerName
+    auditContainerName: auditContainerName
     dataTtlSeconds: dataTtlSeconds
     deadLetterTtlSeconds: deadLetterTtlSeconds
   }
@@ -227,6 +229,7 @@ module api 'app/api.bicep' = {
       COSMOS_API_KEYS_CONTAINER: keysContainerName
       API_KEY_CACHE_SECONDS: string(apiKeyCacheSeconds)
       COSMOS_SUPPRESSIONS_CONTAINER: suppressionsContainerName
+      COSMOS_AUDIT_CONTAINER: auditContainerName
       REDIS_HOST: deployRedis ? redis.outputs.hostName : ''
       REDIS_PRINCIPAL_ID: deployRedis ? identity.properties.principalId : ''
       ARCHIVE_BACKEND: 'blob'

@@ -10,6 +10,7 @@ param identitiesContainerName string
 param deadLetterContainerName string
 param keysContainerName string
 param suppressionsContainerName string
+param auditContainerName string
 @description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
 param dataTtlSeconds int
 @description('defaultTtl of dead letters, in seconds.')
@@ -323,6 +324,53 @@ resource suppressions 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contai
           {
             path: '/*'
           }
+        ]
+      }
+    }
+  }
+}
+
+// The audit log of admin actions, one logical partition, append-only by the app; no TTL, not in backups
+resource audit 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: auditContainerName
+  properties: {
+    resource: {
+      id: auditContainerName
+      partitionKey: {
+        paths: [
+          '/partition'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/partition/?'
+          }
+          {
+            path: '/at/?'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        compositeIndexes: [
+          [
+            {
+              path: '/at'
+              order: 'descending'
+            }
+            {
+              path: '/id'
+              order: 'descending'
+            }
+          ]
         ]
       }
     }
