@@ -95,6 +95,8 @@ var usersContainerName = 'users'
 var identitiesContainerName = 'identities'
 var deadLetterContainerName = 'deadletters'
 var keysContainerName = 'keys'
+var suppressionsContainerName = 'suppressions'
+var auditContainerName = 'audit'
 var modelContainerName = 'models'
 var archiveContainerName = 'archive'
 var eventFilesContainerName = 'events'
@@ -168,6 +170,8 @@ module data 'app/data.bicep' = {
     identitiesContainerName: identitiesContainerName
     deadLetterContainerName: deadLetterContainerName
     keysContainerName: keysContainerName
+    suppressionsContainerName: suppressionsContainerName
+    auditContainerName: auditContainerName
     dataTtlSeconds: dataTtlSeconds
     deadLetterTtlSeconds: deadLetterTtlSeconds
   }
@@ -224,6 +228,8 @@ module api 'app/api.bicep' = {
       CORS_ALLOWED_ORIGINS: corsAllowedOrigins
       COSMOS_API_KEYS_CONTAINER: keysContainerName
       API_KEY_CACHE_SECONDS: string(apiKeyCacheSeconds)
+      COSMOS_SUPPRESSIONS_CONTAINER: suppressionsContainerName
+      COSMOS_AUDIT_CONTAINER: auditContainerName
       REDIS_HOST: deployRedis ? redis.outputs.hostName : ''
       REDIS_PRINCIPAL_ID: deployRedis ? identity.properties.principalId : ''
       ARCHIVE_BACKEND: 'blob'

@@ -1,5 +1,6 @@
 import type { HttpMethod } from '@azure/functions';
 
+import { createAuditListHandler } from './functions/audit/auditList.js';
 import { createPosthogConfigHandler } from './functions/compat/posthogConfigHandler.js';
 import { createPosthogFlagsHandler } from './functions/compat/posthogFlagsHandler.js';
 import { createPosthogHandler } from './functions/compat/posthogHandler.js';
@@ -13,6 +14,11 @@ import { createMetricsHandler } from './functions/metrics/metrics.js';
 import { createAssetsHandler } from './functions/pages/assets.js';
 import { createOpenapiHandler } from './functions/pages/openapi.js';
 import { createPageHandler } from './functions/pages/pageHandler.js';
+import {
+  createAddSuppressionsHandler,
+  createLiftSuppressionHandler,
+  createListSuppressionsHandler,
+} from './functions/privacy/suppressions.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { compactionSchedule, createCompactionHandler } from './functions/sql/compaction.js';
 import { createSqlHandler } from './functions/sql/sqlQuery.js';
@@ -194,6 +200,46 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: { type: 'http', methods: ['GET'], route: 'api/metrics', authLevel: 'anonymous' },
     access: { scope: 'admin', cost: 'request' },
     create: createMetricsHandler,
+  },
+  // The suppression list (README, "Privacy: suppression and audit").
+  {
+    name: 'addSuppressions',
+    trigger: {
+      type: 'http',
+      methods: ['POST'],
+      route: 'api/privacy/suppressions',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createAddSuppressionsHandler,
+  },
+  {
+    name: 'listSuppressions',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/privacy/suppressions',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createListSuppressionsHandler,
+  },
+  {
+    name: 'liftSuppression',
+    trigger: {
+      type: 'http',
+      methods: ['DELETE'],
+      route: 'api/privacy/suppressions/{userId}',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createLiftSuppressionHandler,
+  },
+  {
+    name: 'auditList',
+    trigger: { type: 'http', methods: ['GET'], route: 'api/audit', authLevel: 'anonymous' },
+    access: { scope: 'admin', cost: 'request' },
+    create: createAuditListHandler,
   },
   {
     name: 'openapi',

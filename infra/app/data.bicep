@@ -9,6 +9,8 @@ param usersContainerName string
 param identitiesContainerName string
 param deadLetterContainerName string
 param keysContainerName string
+param suppressionsContainerName string
+param auditContainerName string
 @description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
 param dataTtlSeconds int
 @description('defaultTtl of dead letters, in seconds.')
@@ -294,6 +296,81 @@ resource keys 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@202
           {
             path: '/*'
           }
+        ]
+      }
+    }
+  }
+}
+
+// Suppressed users, a logical partition per user, read whole by each instance once per cache period; no TTL
+resource suppressions 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: suppressionsContainerName
+  properties: {
+    resource: {
+      id: suppressionsContainerName
+      partitionKey: {
+        paths: [
+          '/userId'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// The audit log of admin actions, one logical partition, append-only by the app; no TTL, not in backups
+resource audit 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: auditContainerName
+  properties: {
+    resource: {
+      id: auditContainerName
+      partitionKey: {
+        paths: [
+          '/partition'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/partition/?'
+          }
+          {
+            path: '/at/?'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        compositeIndexes: [
+          [
+            {
+              path: '/at'
+              order: 'descending'
+            }
+            {
+              path: '/id'
+              order: 'descending'
+            }
+          ]
         ]
       }
     }

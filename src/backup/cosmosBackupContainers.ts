@@ -6,6 +6,7 @@ import {
   identitiesContainer,
   keysContainer,
   scoresContainer,
+  suppressionsContainer,
   usersContainer,
 } from '../adapters/cosmos/containers.js';
 import type { Config } from '../config.js';
@@ -19,6 +20,7 @@ type ContainerSettings = Pick<
   | 'COSMOS_DAILY_EVENTS_CONTAINER'
   | 'COSMOS_USERS_CONTAINER'
   | 'COSMOS_IDENTITIES_CONTAINER'
+  | 'COSMOS_SUPPRESSIONS_CONTAINER'
 >;
 
 /** The containers a Cosmos DB backup holds and a restore recreates: add a container with one line. */
@@ -31,4 +33,5 @@ export const cosmosBackupContainers = (config: ContainerSettings): Map<string, C
     [config.COSMOS_DAILY_EVENTS_CONTAINER, dailyEventsContainer],
     [config.COSMOS_USERS_CONTAINER, usersContainer],
     [config.COSMOS_IDENTITIES_CONTAINER, identitiesContainer],
+    [config.COSMOS_SUPPRESSIONS_CONTAINER, suppressionsContainer],
   ]);

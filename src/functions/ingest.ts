@@ -3,6 +3,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { type Caller, openCaller } from '../core/access/scope.js';
 import { decodeBody } from '../core/decodeBody.js';
 import { deriveEventId, parseIdempotencyKey } from '../core/idempotency/idempotencyKey.js';
+import { suppressEvents } from '../core/privacy/suppressEvents.js';
 import { validateEvents } from '../core/validateEvents.js';
 import type { Deps } from '../wiring/deps.js';
 import { acceptEvents } from './accept/acceptEvents.js';
@@ -48,7 +49,25 @@ export function createIngestHandler(deps: Deps) {
         validation.errors,
       );
     }
-    const { accepted, results } = validation;
+    // Suppressed users' events become per-event rejections (code `suppressed`); no store read here.
+    let suppressed;
+    try {
+      suppressed = await deps.privacy.list.current();
+    } catch (err) {
+      deps.logger.warn(`ingest: suppression list unavailable: ${(err as Error).message}`);
+      return problem(
+        503,
+        'store_unavailable',
+        'the suppression list could not be read; nothing was accepted, retry the whole request',
+        undefined,
+        { 'retry-after': '5' },
+      );
+    }
+    const { accepted, results } = suppressEvents(
+      validation.accepted,
+      validation.results,
+      suppressed,
+    );
     const rejected = results.filter((r) => r.status === 'rejected').length;
     const duplicates = results.length - accepted.length - rejected;
     const bySource = { source: source ?? 'open' };

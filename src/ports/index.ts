@@ -4,11 +4,13 @@
  */
 export type * from './access.js';
 export type * from './archive.js';
+export type * from './audit.js';
 export type * from './backup.js';
 export type * from './deadLetters.js';
 export type * from './identity.js';
 export type * from './logger.js';
 export type * from './model.js';
+export type * from './privacy.js';
 export type * from './queue.js';
 export type * from './scoreStore.js';
 export type * from './sql.js';

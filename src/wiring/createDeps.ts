@@ -56,6 +56,23 @@ export async function createDeps(
     const store = await backend.scoreStore();
     const deadLetters = await backend.deadLetters();
     const keyStore = await backend.keyStore();
+    const suppressionStore = await backend.suppressionStore();
+    const audit = await backend.auditLog();
+    const { createSuppressionList } = await import('../adapters/privacy/createSuppressionList.js');
+    const privacy = {
+      store: suppressionStore,
+      list: createSuppressionList(suppressionStore, {
+        cacheSeconds: config.SUPPRESSION_CACHE_SECONDS,
+        now: Date.now,
+        logger: base.logger,
+      }),
+    };
+    // Loaded at startup, in the background: a store that is down must not stop the host (health says so).
+    privacy.list
+      .current()
+      .catch((err: unknown) =>
+        base.logger.warn(`privacy: suppression list not loaded: ${(err as Error).message}`),
+      );
 
     const { createModelSource } = await import('../adapters/model/createModelSource.js');
     const models = await createModelSource(config, {
@@ -93,6 +110,8 @@ export async function createDeps(
       archive,
       sql,
       access,
+      privacy,
+      audit,
       telemetry: base.telemetry,
       logger: base.logger,
       ...(base.metrics ? { metrics: base.metrics } : {}),

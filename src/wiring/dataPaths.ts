@@ -8,6 +8,8 @@ export interface DataPaths {
   dir: string;
   /** The embedded store: scores, rollups, keys, dead letters (SQLite). */
   store: string;
+  /** The audit log (SQLite), apart from the store: a restore never replaces it. */
+  audit: string;
   /** The embedded queue (SQLite). */
   queue: string;
   /** The raw archive when ARCHIVE_BACKEND=folder. */
@@ -23,6 +25,7 @@ export function dataPaths(config: Pick<Config, 'DATA_DIR'>, baseDir: string): Da
   return {
     dir,
     store: join(dir, 'store.db'),
+    audit: join(dir, 'audit.db'),
     queue: join(dir, 'queue.db'),
     archive: join(dir, 'archive'),
     replay: join(dir, 'replay'),

@@ -2,12 +2,15 @@ import type { Config } from '../config.js';
 import type { MetricsSource } from '../metrics/metricsSource.js';
 import type {
   Access,
+  AuditLog,
   DeadLetterSink,
   EventArchive,
   EventQueue,
   Logger,
   ModelSource,
   ScoreStore,
+  SuppressionList,
+  SuppressionStore,
   Telemetry,
 } from '../ports/index.js';
 import type { SqlParts } from './createSqlParts.js';
@@ -22,6 +25,10 @@ export interface Deps {
   /** The raw archive the scorer writes each batch to before storing it. */
   archive: EventArchive;
   access: Access;
+  /** The suppression list: the store (admin routes) and its cached set (ingest). */
+  privacy: { store: SuppressionStore; list: SuppressionList };
+  /** The append-only log of admin actions. */
+  audit: AuditLog;
   telemetry: Telemetry;
   logger: Logger;
   /** Prometheus figures of this process; only the local host has them (see README, "Metrics"). */

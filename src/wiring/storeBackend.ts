@@ -4,11 +4,13 @@ import type { Config } from '../config.js';
 import { consoleLogger } from '../logging/consoleLogger.js';
 import type {
   ApiKeyStore,
+  AuditLog,
   BackupSource,
   DeadLetterSink,
   Logger,
   RestoreTarget,
   ScoreStore,
+  SuppressionStore,
 } from '../ports/index.js';
 import type { Closers } from './closers.js';
 import { dataPaths } from './dataPaths.js';
@@ -26,6 +28,10 @@ export interface StoreBackend {
   /** Dead letters are set aside beside the scores: the same backend, so every pairing has a sink. */
   deadLetters(): Promise<DeadLetterSink>;
   keyStore(): Promise<ApiKeyStore>;
+  /** The suppression list (README, "Privacy: suppression and audit"). */
+  suppressionStore(): Promise<SuppressionStore>;
+  /** The append-only audit log of admin actions. */
+  auditLog(): Promise<AuditLog>;
   /** A consistent copy to read from; the embedded store copies itself to `snapshotPath` first. */
   backupSource(snapshotPath: string): Promise<BackupSource>;
   restoreTarget(): Promise<RestoreTarget>;
@@ -58,6 +64,15 @@ export function openStoreBackend(
       async keyStore() {
         const { createSqliteKeyStore } = await import('../adapters/sqlite/sqliteKeyStore.js');
         return close(createSqliteKeyStore(paths.store));
+      },
+      async suppressionStore() {
+        const { createSqliteSuppressionStore } =
+          await import('../adapters/sqlite/sqliteSuppressionStore.js');
+        return close(createSqliteSuppressionStore(paths.store));
+      },
+      async auditLog() {
+        const { createSqliteAuditLog } = await import('../adapters/sqlite/sqliteAuditLog.js');
+        return close(createSqliteAuditLog(paths.audit));
       },
       async backupSource(snapshotPath) {
         const { openSqliteBackupSource } = await import('../adapters/sqlite/sqliteBackupSource.js');
@@ -116,6 +131,27 @@ export function openStoreBackend(
         await createCosmosKeyStore(await cosmos(), {
           database: config.COSMOS_DATABASE,
           container: config.COSMOS_API_KEYS_CONTAINER,
+          createIfMissing: config.COSMOS_CREATE_IF_MISSING,
+        }),
+      );
+    },
+    async suppressionStore() {
+      const { createCosmosSuppressionStore } =
+        await import('../adapters/cosmos/cosmosSuppressionStore.js');
+      return close(
+        await createCosmosSuppressionStore(await cosmos(), {
+          database: config.COSMOS_DATABASE,
+          container: config.COSMOS_SUPPRESSIONS_CONTAINER,
+          createIfMissing: config.COSMOS_CREATE_IF_MISSING,
+        }),
+      );
+    },
+    async auditLog() {
+      const { createCosmosAuditLog } = await import('../adapters/cosmos/cosmosAuditLog.js');
+      return close(
+        await createCosmosAuditLog(await cosmos(), {
+          database: config.COSMOS_DATABASE,
+          container: config.COSMOS_AUDIT_CONTAINER,
           createIfMissing: config.COSMOS_CREATE_IF_MISSING,
         }),
       );

@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest';
 
 import {
   activityContainer,
+  auditContainer,
   dailyEventsContainer,
   deadLetterContainer,
   identitiesContainer,
   keysContainer,
   scoresContainer,
+  suppressionsContainer,
   usersContainer,
 } from '../../src/adapters/cosmos/containers.js';
 import { loadConfig, settingsSchema } from '../../src/config.js';
@@ -140,6 +142,8 @@ describe('app settings in Bicep and src/config.ts', () => {
     expect(env.MODEL_BLOB_CONTAINER).toBe(defaults.MODEL_BLOB_CONTAINER);
     expect(env.COSMOS_API_KEYS_CONTAINER).toBe(defaults.COSMOS_API_KEYS_CONTAINER);
     expect(env.API_KEY_CACHE_SECONDS).toBe(String(defaults.API_KEY_CACHE_SECONDS));
+    expect(env.COSMOS_SUPPRESSIONS_CONTAINER).toBe(defaults.COSMOS_SUPPRESSIONS_CONTAINER);
+    expect(env.COSMOS_AUDIT_CONTAINER).toBe(defaults.COSMOS_AUDIT_CONTAINER);
   });
 
   it('requires keys in Azure and shares the rate limits through Redis only when deployed', () => {
@@ -196,6 +200,8 @@ describe('Cosmos DB containers in Bicep and src/adapters/cosmos/containers.ts', 
     ['COSMOS_DAILY_EVENTS_CONTAINER', dailyEventsContainer],
     ['COSMOS_USERS_CONTAINER', usersContainer],
     ['COSMOS_IDENTITIES_CONTAINER', identitiesContainer],
+    ['COSMOS_SUPPRESSIONS_CONTAINER', suppressionsContainer],
+    ['COSMOS_AUDIT_CONTAINER', auditContainer],
   ] as const;
 
   it.each(cases)("%s has the code's partition key and indexing policy", (setting, shape) => {

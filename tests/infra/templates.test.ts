@@ -249,13 +249,18 @@ describe('resources', () => {
     expect(at(account.body, 'properties.disableLocalAuth')).toBe(true);
     expect(at(account.body, 'properties.disableKeyBasedMetadataWriteAccess')).toBe(true);
     const containers = data.resources.filter((r) => r.type.includes('/containers@'));
-    expect(containers).toHaveLength(7);
-    // Every container of event data expires with its TTL setting; API keys stay until revoked and listed.
-    for (const c of containers.filter((c) => c.symbol !== 'keys'))
+    expect(containers).toHaveLength(9);
+    // Every container of event data expires with its TTL setting; API keys stay until revoked and
+    // listed, suppressions until lifted, the audit log for good.
+    const kept = ['keys', 'suppressions', 'audit'];
+    for (const c of containers.filter((c) => !kept.includes(c.symbol)))
       expect(expr(at(c.body, 'properties.resource.defaultTtl')), c.symbol).toMatch(/TtlSeconds$/);
-    expect(
-      at(containers.find((c) => c.symbol === 'keys')!.body, 'properties.resource.defaultTtl'),
-    ).toBeUndefined();
+    for (const symbol of kept) {
+      expect(
+        at(containers.find((c) => c.symbol === symbol)!.body, 'properties.resource.defaultTtl'),
+        symbol,
+      ).toBeUndefined();
+    }
     for (const c of containers) expect(at(c.body, 'properties.options'), c.symbol).toBeUndefined();
   });
 

@@ -1,5 +1,8 @@
 import { createOpenAccess } from '../../src/adapters/access/createOpenAccess.js';
+import { createSuppressionList } from '../../src/adapters/privacy/createSuppressionList.js';
+import { createSqliteAuditLog } from '../../src/adapters/sqlite/sqliteAuditLog.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
+import { createSqliteSuppressionStore } from '../../src/adapters/sqlite/sqliteSuppressionStore.js';
 import { loadConfig } from '../../src/config.js';
 import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
 import type { AcceptedEvent } from '../../src/core/event.js';
@@ -64,6 +67,8 @@ export function testDeps(
       recorded.metrics.push({ name, value, traceparent: context?.traceparent }),
   };
   let id = 0;
+  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const suppressions = createSqliteSuppressionStore(':memory:');
   return {
     config: loaded.config,
     queue,
@@ -77,8 +82,13 @@ export function testDeps(
       close: async () => undefined,
     },
     access: createOpenAccess(),
+    privacy: {
+      store: suppressions,
+      list: createSuppressionList(suppressions, { cacheSeconds: 0, now: Date.now, logger }),
+    },
+    audit: createSqliteAuditLog(':memory:'),
     telemetry,
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    logger,
     now: () => Date.parse('2026-11-24T12:00:00Z'),
     newId: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`,
     close: async () => undefined,

@@ -69,6 +69,34 @@ export const keysContainer: ContainerShape = {
   },
 };
 
+/** Suppressed users: { id: cosmosIdOf(userId), userId, suppressedAt, keyId }, a partition per user; read whole. */
+export const suppressionsContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/userId'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [],
+    excludedPaths: [{ path: '/*' }],
+  },
+};
+
+/** The audit log: { id, partition: 'audit', at, actor, action, target }, one partition, paged by at. */
+export const auditContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/partition'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [{ path: '/partition/?' }, { path: '/at/?' }],
+    excludedPaths: [{ path: '/*' }],
+    compositeIndexes: [
+      [
+        { path: '/at', order: 'descending' },
+        { path: '/id', order: 'descending' },
+      ],
+    ],
+  },
+};
+
 /**
  * Per-day analytics, a logical partition per day: a small document per stored event, cohort
  * memberships, the day's stale mark and rollup (see cosmosAnalytics.ts). Queries filter on k only.

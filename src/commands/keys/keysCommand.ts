@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 import { scopeLimits } from '../../adapters/access/createAccess.js';
@@ -11,6 +11,8 @@ import {
   rotateKey,
 } from '../../core/access/manageKeys.js';
 import { type Scope, scopes } from '../../core/access/scope.js';
+import { auditEntry, CLI_ACTOR } from '../../core/audit/auditEntry.js';
+import type { AuditAction } from '../../ports/index.js';
 import { Closers } from '../../wiring/closers.js';
 import { openStoreBackend } from '../../wiring/storeBackend.js';
 import { type CommandIo, runCommand, UsageError } from '../commandIo.js';
@@ -84,6 +86,11 @@ export async function keysCommand(args: readonly string[], io: CommandIo): Promi
     try {
       const store = await backend.keyStore();
       const deps = { store, now: Date.now, randomBytes };
+      // The CLI has no key: its actions are recorded with the actor `cli`, the key id as target.
+      const audit = async (action: AuditAction, keyId: string) =>
+        (await backend.auditLog()).append([
+          auditEntry(CLI_ACTOR, action, keyId, Date.now(), randomUUID),
+        ]);
       if (command === 'create') {
         const { key, record } = done(
           await createKey(deps, {
@@ -93,18 +100,21 @@ export async function keysCommand(args: readonly string[], io: CommandIo): Promi
             ...(burst !== undefined ? { burst } : {}),
           }),
         );
+        await audit('key.create', record.keyId);
         io.out(
           `Created ${record.scope} key ${record.name} (keyId ${record.keyId}) in ${where}. ` +
             `It is shown only now; store it as a secret:\n${key}`,
         );
       } else if (command === 'rotate') {
         const { key, record } = done(await rotateKey(deps, ref!, overlapHours * 3600));
+        await audit('key.rotate', record.keyId);
         io.out(
           `Rotated ${record.name} (keyId ${record.keyId}); the old key works until ${record.previousValidUntil}. ` +
             `The new key, shown only now:\n${key}`,
         );
       } else if (command === 'revoke') {
         const record = done(await revokeKey(deps, ref!));
+        await audit('key.revoke', record.keyId);
         io.out(
           `Revoked ${record.name} (keyId ${record.keyId}); it stops working within ` +
             `API_KEY_CACHE_SECONDS (${config.API_KEY_CACHE_SECONDS} s).`,

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 import { restoreStore } from '../../backup/restoreStore.js';
-import { loadConfig } from '../../config.js';
+import { type Config, loadConfig } from '../../config.js';
+import { auditEntry, CLI_ACTOR } from '../../core/audit/auditEntry.js';
+import { Closers } from '../../wiring/closers.js';
+import { openStoreBackend } from '../../wiring/storeBackend.js';
 import { type CommandIo, runCommand, UsageError } from '../commandIo.js';
 
 export const RESTORE_USAGE = `usage: event-scoring restore --from <backup folder | blob URL>   (npm run restore -- --from …)
@@ -30,6 +34,7 @@ export async function restoreCommand(args: readonly string[], io: CommandIo): Pr
     for (const t of report.tables) {
       io.out(`${t.table}: manifest ${t.expected}, loaded ${t.loaded}, store holds ${t.counted}`);
     }
+    if (report.ok) await recordRestore(loaded.config, values.from, io.baseDir);
     if (!report.ok)
       throw new Error(`Restore failed (${report.stage}): ${report.problems.join('; ')}`);
     io.out(
@@ -37,4 +42,17 @@ export async function restoreCommand(args: readonly string[], io: CommandIo): Pr
     );
     return 0;
   });
+}
+
+/** The audit record of a restore: actor `cli`, target the location without its query (a SAS token). */
+async function recordRestore(config: Config, from: string, baseDir: string): Promise<void> {
+  const closers = new Closers();
+  try {
+    const audit = await openStoreBackend(config, baseDir, closers).auditLog();
+    await audit.append([
+      auditEntry(CLI_ACTOR, 'restore', from.split('?')[0]!, Date.now(), randomUUID),
+    ]);
+  } finally {
+    await closers.closeAll();
+  }
 }

@@ -8,6 +8,7 @@ import {
   MAX_JSON_DEPTH,
 } from '../../core/event.js';
 import { nestsDeeperThan } from '../../core/jsonDepth.js';
+import { suppressEvents } from '../../core/privacy/suppressEvents.js';
 import { validateEvents } from '../../core/validateEvents.js';
 import type { Deps } from '../../wiring/deps.js';
 import { acceptEvents } from '../accept/acceptEvents.js';
@@ -55,6 +56,17 @@ export async function acceptMessages(
 
   const accepted: AcceptedEvent[] = [];
   let duplicates = 0;
+  let suppressed;
+  try {
+    suppressed = await deps.privacy.list.current();
+  } catch (err) {
+    deps.logger.warn(
+      `${options.protocol}: suppression list unavailable: ${(err as Error).message}`,
+    );
+    return { kind: 'unavailable', retryAfterSeconds: 5, headers: {} };
+  }
+  // A suppressed user's message is refused but never set aside: nothing of theirs is kept.
+  const notKept = new Set<number>();
   const source = caller.scope === 'open' ? undefined : caller.name;
   // validateEvents takes at most MAX_BATCH_EVENTS; a Segment batch of small messages can hold more.
   for (let start = 0; start < candidates.length; start += MAX_BATCH_EVENTS) {
@@ -65,8 +77,9 @@ export async function acceptMessages(
       { now: options.now, newId: () => deps.newId(), source, bodyBytes: 0 },
     );
     if (validation.kind === 'invalidBody') throw new Error('mapped events form an invalid batch');
-    accepted.push(...validation.accepted);
-    for (const result of validation.results) {
+    const checked = suppressEvents(validation.accepted, validation.results, suppressed);
+    accepted.push(...checked.accepted);
+    for (const result of checked.results) {
       const candidate = chunk[result.index]!;
       if (result.status === 'duplicate') duplicates++;
       if (result.status === 'rejected') {
@@ -75,6 +88,7 @@ export async function acceptMessages(
           messageId: candidate.messageId,
           errors: result.errors ?? [],
         });
+        if (result.errors?.[0]?.code === 'suppressed') notKept.add(candidate.index);
       }
     }
   }
@@ -91,25 +105,27 @@ export async function acceptMessages(
     // A put that fails costs the copies, never the answer: the rejections are listed in it anyway.
     // At most MAX_SET_ASIDE copies a request: a batch of 20,000 empty messages must not cost 20,000
     // writes (each a Cosmos DB request). Every rejection is still listed in the answer and counted.
-    const kept = rejected.slice(0, MAX_SET_ASIDE);
-    if (kept.length < rejected.length) {
+    const keepable = rejected.filter((r) => !notKept.has(r.index));
+    const kept = keepable.slice(0, MAX_SET_ASIDE);
+    if (kept.length < keepable.length) {
       deps.logger.warn(
-        `${options.protocol}: ${rejected.length - kept.length} more rejected messages not set aside (at most ${MAX_SET_ASIDE} a request)`,
+        `${options.protocol}: ${keepable.length - kept.length} more rejected messages not set aside (at most ${MAX_SET_ASIDE} a request)`,
       );
     }
     try {
-      await deps.deadLetters.put(
-        kept.map((r) => ({
-          key: setAsideKey(options.protocol, caller.keyId, r, deps.newId),
-          reason: `${r.errors[0]?.path}: ${r.errors[0]?.message}`,
-          body: {
-            protocol: options.protocol,
-            keyId: caller.keyId,
-            message: setAsideMessage(raws[r.index]),
-            errors: r.errors,
-          },
-        })),
-      );
+      if (kept.length > 0)
+        await deps.deadLetters.put(
+          kept.map((r) => ({
+            key: setAsideKey(options.protocol, caller.keyId, r, deps.newId),
+            reason: `${r.errors[0]?.path}: ${r.errors[0]?.message}`,
+            body: {
+              protocol: options.protocol,
+              keyId: caller.keyId,
+              message: setAsideMessage(raws[r.index]),
+              errors: r.errors,
+            },
+          })),
+        );
     } catch (err) {
       deps.logger.warn(
         `${options.protocol}: could not set ${rejected.length} rejected messages aside: ${(err as Error).message}`,

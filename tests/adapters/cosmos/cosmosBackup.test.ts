@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll } from 'vitest';
 
-import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
+import { keysContainer, suppressionsContainer } from '../../../src/adapters/cosmos/containers.js';
 import { openCosmosBackupSource } from '../../../src/adapters/cosmos/cosmosBackupSource.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { openCosmosRestoreTarget } from '../../../src/adapters/cosmos/cosmosRestoreTarget.js';
@@ -33,6 +33,7 @@ const names = {
   COSMOS_DAILY_EVENTS_CONTAINER: 'daily-events',
   COSMOS_USERS_CONTAINER: 'users',
   COSMOS_IDENTITIES_CONTAINER: 'identities',
+  COSMOS_SUPPRESSIONS_CONTAINER: 'suppressions',
 };
 const openStore = async (database: string) => {
   const store = await createCosmosStore(client, {
@@ -47,6 +48,8 @@ const openStore = async (database: string) => {
   });
   // The key store's container, as the access adapter (or Bicep) creates it.
   await openContainer(client, database, names.COSMOS_API_KEYS_CONTAINER, keysContainer, true);
+  const suppressions = names.COSMOS_SUPPRESSIONS_CONTAINER;
+  await openContainer(client, database, suppressions, suppressionsContainer, true);
   return store;
 };
 

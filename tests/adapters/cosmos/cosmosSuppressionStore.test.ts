@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+
+import type { CosmosClient } from '@azure/cosmos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { suppressionsContainer } from '../../../src/adapters/cosmos/containers.js';
+import { createCosmosSuppressionStore } from '../../../src/adapters/cosmos/cosmosSuppressionStore.js';
+import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { suppression, suppressionStoreContract } from '../suppressionStoreContract.js';
+
+let server: CosmosTestServer;
+let client: CosmosClient;
+
+beforeAll(async () => {
+  server = await startCosmosServer();
+  client = server.client();
+});
+afterAll(async () => {
+  client.dispose();
+  await server.close();
+});
+
+const fresh = async () => {
+  const database = `test-${randomUUID()}`;
+  const store = await createCosmosSuppressionStore(client, {
+    database,
+    container: 'suppressions',
+    createIfMissing: true,
+  });
+  return { store, database };
+};
+
+suppressionStoreContract('cosmos', async () => {
+  const { store, database } = await fresh();
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await client.database(database).delete();
+    },
+  };
+});
+
+describe('createCosmosSuppressionStore', () => {
+  it('creates the container partitioned by userId, a document per user', async () => {
+    const { store, database } = await fresh();
+    const container = client.database(database).container('suppressions');
+    const { resource } = await container.read();
+    expect(resource?.partitionKey?.paths).toEqual(suppressionsContainer.partitionKey.paths);
+    await store.add([suppression('user-a')]);
+    const raw = await container.item('user-a', 'user-a').read<Record<string, unknown>>();
+    expect(raw.resource?.userId).toBe('user-a');
+    await client.database(database).delete();
+  });
+});
