@@ -13,6 +13,7 @@ import { createMetricsHandler } from './functions/metrics/metrics.js';
 import { createAssetsHandler } from './functions/pages/assets.js';
 import { createOpenapiHandler } from './functions/pages/openapi.js';
 import { createPageHandler } from './functions/pages/pageHandler.js';
+import { createExportUserHandler } from './functions/privacy/exportUser.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { compactionSchedule, createCompactionHandler } from './functions/sql/compaction.js';
 import { createSqlHandler } from './functions/sql/sqlQuery.js';
@@ -194,6 +195,17 @@ export const functionTable: readonly FunctionDefinition[] = [
     trigger: { type: 'http', methods: ['GET'], route: 'api/metrics', authLevel: 'anonymous' },
     access: { scope: 'admin', cost: 'request' },
     create: createMetricsHandler,
+  },
+  {
+    name: 'exportUser',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/privacy/users/{userId}/export',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createExportUserHandler,
   },
   {
     name: 'openapi',

@@ -12,6 +12,7 @@ import { dauDocs } from './dau.js';
 import { healthDocs } from './health.js';
 import { ingestDocs } from './ingest.js';
 import { assetsDocs, dashboardDocs, docsDocs, openapiDocs } from './pages.js';
+import { exportUserDocs } from './privacy.js';
 import { metricsDocs, preflightDocs } from './service.js';
 import { sqlDocs } from './sql.js';
 import { retentionDocs, scoreDistributionDocs, topEventsDocs, userSummaryDocs } from './stats.js';
@@ -35,6 +36,7 @@ export const operationDocs: Record<string, OperationDocs> = {
   userSummary: userSummaryDocs,
   metrics: metricsDocs,
   sql: sqlDocs,
+  exportUser: exportUserDocs,
   segmentBatch: segmentDocs('batch'),
   segmentImport: segmentDocs('batch'),
   segmentTrack: segmentDocs('track'),
