@@ -2,6 +2,7 @@ import type { DeadLetter, DeadLetterSink } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
 
 export interface SqliteDeadLetterSink extends DeadLetterSink {
+  byUser(userIds: readonly string[]): Promise<DeadLetter[]>;
   count(): number;
   close(): Promise<void>;
 }
