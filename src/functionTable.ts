@@ -14,6 +14,10 @@ import { createAssetsHandler } from './functions/pages/assets.js';
 import { createOpenapiHandler } from './functions/pages/openapi.js';
 import { createPageHandler } from './functions/pages/pageHandler.js';
 import { createExportUserHandler } from './functions/privacy/exportUser.js';
+import {
+  createDataRetentionHandler,
+  dataRetentionSchedule,
+} from './functions/retention/dataRetention.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { compactionSchedule, createCompactionHandler } from './functions/sql/compaction.js';
 import { createSqlHandler } from './functions/sql/sqlQuery.js';
@@ -253,5 +257,11 @@ export const functionTable: readonly FunctionDefinition[] = [
     name: 'compaction',
     trigger: { type: 'timer', ...compactionSchedule },
     create: createCompactionHandler,
+  },
+  {
+    // DATA_RETENTION_DAYS: removes expired days from the store and the archive (README, "Retention").
+    name: 'dataRetention',
+    trigger: { type: 'timer', ...dataRetentionSchedule },
+    create: createDataRetentionHandler,
   },
 ];
