@@ -165,4 +165,3 @@ export function archiveContract(name: string, make: () => Promise<ArchiveUnderTe
     });
   });
 }
-

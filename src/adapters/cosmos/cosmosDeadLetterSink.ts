@@ -19,8 +19,7 @@ export function createCosmosDeadLetterSink(container: Container): DeadLetterSink
       if (userIds.length === 0) return [];
       const { resources } = await container.items
         .query<{ id: string; reason: string; body: unknown }>({
-          query:
-            'SELECT c.id, c.reason, c.body FROM c WHERE ARRAY_CONTAINS(@ids, c.body.userId)',
+          query: 'SELECT c.id, c.reason, c.body FROM c WHERE ARRAY_CONTAINS(@ids, c.body.userId)',
           parameters: [{ name: '@ids', value: [...userIds] }],
         })
         .fetchAll();

@@ -124,13 +124,7 @@ exportSuite('Cosmos DB', async () => {
     deadLetterContainer: 'deadletters',
     createIfMissing: true,
   });
-  const container = await openContainer(
-    client,
-    database,
-    'deadletters',
-    deadLetterContainer,
-    true,
-  );
+  const container = await openContainer(client, database, 'deadletters', deadLetterContainer, true);
   return {
     store,
     deadLetters: createCosmosDeadLetterSink(container),
