@@ -31,8 +31,13 @@ param lockDuration string = 'PT1M'
 @description('Time an unscored message may wait in the queue before it is dead-lettered (ISO 8601).')
 param messageTimeToLive string = 'P14D'
 
+@minValue(0)
+@maxValue(36500)
+@description('DATA_RETENTION_DAYS: days events are kept (Cosmos DB TTL of the scores container, the app\'s hourly deletion and the lifecycle rule of the archive); 0 keeps them.')
+param dataRetentionDays int = 0
+
 @minValue(-1)
-@description('Cosmos DB defaultTtl, in seconds, of scores and daily activity: -1 keeps documents until deleted.')
+@description('Cosmos DB defaultTtl, in seconds, of the rollups and per-user containers (activity, daily events, users, identities): -1 keeps them until deleted (README, "Retention").')
 param dataTtlSeconds int = -1
 
 @minValue(-1)
@@ -60,6 +65,10 @@ param corsAllowedOrigins string = ''
 @minValue(181)
 @description('Days the raw event archive is kept: cool tier after 30, archive tier after 180, deleted after this.')
 param archiveRetentionDays int = 730
+
+// One retention (DATA_RETENTION_DAYS) drives the scores TTL and the archive's lifecycle deletion.
+var scoresTtlSeconds = dataRetentionDays > 0 ? dataRetentionDays * 86400 : -1
+var archiveDeleteDays = dataRetentionDays > 0 ? min(dataRetentionDays, archiveRetentionDays) : archiveRetentionDays
 
 @minValue(30)
 @maxValue(730)
@@ -135,7 +144,7 @@ module storage 'app/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     modelContainerName: modelContainerName
     archiveContainerName: archiveContainerName
-    archiveRetentionDays: archiveRetentionDays
+    archiveRetentionDays: archiveDeleteDays
     eventFilesContainerName: eventFilesContainerName
   }
 }
@@ -173,6 +182,7 @@ module data 'app/data.bicep' = {
     suppressionsContainerName: suppressionsContainerName
     auditContainerName: auditContainerName
     dataTtlSeconds: dataTtlSeconds
+    scoresTtlSeconds: scoresTtlSeconds
     deadLetterTtlSeconds: deadLetterTtlSeconds
   }
 }
@@ -238,6 +248,7 @@ module api 'app/api.bicep' = {
       EVENT_FILES_BACKEND: 'blob'
       EVENT_FILES_BLOB_ACCOUNT_URL: storage.outputs.modelBlobEndpoint
       EVENT_FILES_BLOB_CONTAINER: eventFilesContainerName
+      DATA_RETENTION_DAYS: dataRetentionDays > 0 ? string(dataRetentionDays) : ''
     }
   }
 }

@@ -1,13 +1,14 @@
 using './main.bicep'
 
-// prod: room to scale; scores and activity kept for 400 days (a year of DAU history plus a margin)
+// prod: room to scale; events kept for 400 days (a year of history plus a margin), rollups kept
 param environmentName = 'prod'
 param instanceMemoryMB = 2048
 param maximumInstanceCount = 100
 param duplicateDetectionWindow = 'PT10M'
 param maxDeliveryCount = 10
 param lockDuration = 'PT1M'
-param dataTtlSeconds = 34560000
+param dataRetentionDays = 400
+param dataTtlSeconds = -1
 param deadLetterTtlSeconds = 2592000
 param modelRefreshSeconds = 60
 param logRetentionDays = 90

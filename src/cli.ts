@@ -34,6 +34,10 @@ export const subcommands: Readonly<Record<string, Subcommand>> = {
     summary: 'one read-only SELECT over the events view of the Parquet files',
     run: async () => (await import('./commands/sql/sqlCommand.js')).sqlCommand,
   },
+  export: {
+    summary: 'write everything stored about a person to an NDJSON file',
+    run: async () => (await import('./commands/export/exportCommand.js')).exportCommand,
+  },
   backup: {
     summary: 'back the store up to a folder or Blob (Avro + manifest)',
     run: async () => (await import('./commands/backup/backupCommand.js')).backupCommand,

@@ -120,6 +120,15 @@ export const settingsSchema = z.object({
   SQL_MAX_ROWS: int(10_000, 1, 1_000_000),
   SQL_CACHE_MB: int(1024, 16, 1_000_000),
   SQL_COMPACTION_MAX_DAYS: int(400, 1, 10_000),
+  /** Days events are kept in the store and the raw archive (README, "Retention"); unset: kept. */
+  DATA_RETENTION_DAYS: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>()
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(36_500, 'must be at most 36500')
+      .optional(),
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

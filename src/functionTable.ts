@@ -14,11 +14,16 @@ import { createMetricsHandler } from './functions/metrics/metrics.js';
 import { createAssetsHandler } from './functions/pages/assets.js';
 import { createOpenapiHandler } from './functions/pages/openapi.js';
 import { createPageHandler } from './functions/pages/pageHandler.js';
+import { createExportUserHandler } from './functions/privacy/exportUser.js';
 import {
   createAddSuppressionsHandler,
   createLiftSuppressionHandler,
   createListSuppressionsHandler,
 } from './functions/privacy/suppressions.js';
+import {
+  createDataRetentionHandler,
+  dataRetentionSchedule,
+} from './functions/retention/dataRetention.js';
 import { createScorerHandler } from './functions/scorer.js';
 import { compactionSchedule, createCompactionHandler } from './functions/sql/compaction.js';
 import { createSqlHandler } from './functions/sql/sqlQuery.js';
@@ -242,6 +247,17 @@ export const functionTable: readonly FunctionDefinition[] = [
     create: createAuditListHandler,
   },
   {
+    name: 'exportUser',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/privacy/users/{userId}/export',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createExportUserHandler,
+  },
+  {
     name: 'openapi',
     trigger: { type: 'http', methods: ['GET'], route: 'api/openapi.json', authLevel: 'anonymous' },
     access: 'public',
@@ -287,5 +303,11 @@ export const functionTable: readonly FunctionDefinition[] = [
     name: 'compaction',
     trigger: { type: 'timer', ...compactionSchedule },
     create: createCompactionHandler,
+  },
+  {
+    // DATA_RETENTION_DAYS: removes expired days from the store and the archive (README, "Retention").
+    name: 'dataRetention',
+    trigger: { type: 'timer', ...dataRetentionSchedule },
+    create: createDataRetentionHandler,
   },
 ];

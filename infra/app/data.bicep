@@ -11,8 +11,10 @@ param deadLetterContainerName string
 param keysContainerName string
 param suppressionsContainerName string
 param auditContainerName string
-@description('defaultTtl of scores and daily activity, in seconds; -1: on, documents kept until deleted.')
+@description('defaultTtl of the rollups and per-user containers, in seconds; -1: on, documents kept until deleted.')
 param dataTtlSeconds int
+@description('defaultTtl of the scored events, in seconds (DATA_RETENTION_DAYS × 86400); -1: kept until deleted.')
+param scoresTtlSeconds int
 @description('defaultTtl of dead letters, in seconds.')
 param deadLetterTtlSeconds int
 
@@ -77,7 +79,7 @@ resource scores 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2
         kind: 'Hash'
         version: 2
       }
-      defaultTtl: dataTtlSeconds
+      defaultTtl: scoresTtlSeconds
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true

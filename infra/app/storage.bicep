@@ -8,8 +8,8 @@ param deploymentContainerName string
 param modelContainerName string
 @description('Container of the raw event archive (in the model account: app data, not host state).')
 param archiveContainerName string
-@minValue(181)
-@description('Days an archive blob is kept before the lifecycle policy deletes it (cool at 30, archive tier at 180).')
+@minValue(1)
+@description('Days an archive blob is kept before the lifecycle policy deletes it (cool at 30, archive tier at 180): the archive retention, or DATA_RETENTION_DAYS when shorter.')
 param archiveRetentionDays int
 @description('Container of the Parquet files of the scored events (day=YYYY-MM-DD/events.parquet), rewritten by the compaction.')
 param eventFilesContainerName string

@@ -337,7 +337,46 @@ function drain(req: IncomingMessage, maxBytes: number, maxMs: number): Promise<v
   });
 }
 
+/** A body the handler streams (a Readable, a web ReadableStream, an async iterable of bytes). */
+function streamOf(body: HttpResponseInit['body']): AsyncIterable<Uint8Array> | undefined {
+  if (body === null || body === undefined || typeof body === 'string') return undefined;
+  if (body instanceof Uint8Array) return undefined;
+  if (typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function')
+    return body as AsyncIterable<Uint8Array>;
+  return undefined;
+}
+
+/**
+ * Writes a streamed body chunk by chunk (chunked transfer encoding, no content-length), waiting
+ * for the socket to drain; a failure mid-stream can no longer change the status, so it cuts the
+ * connection and the client sees a truncated answer rather than a complete-looking one.
+ */
+async function sendStream(
+  res: ServerResponse,
+  response: HttpResponseInit,
+  stream: AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const headers: Record<string, string> = {};
+  if (response.headers) new Headers(response.headers).forEach((v, k) => (headers[k] = v));
+  Object.assign(headers, SECURITY_HEADERS);
+  res.writeHead(response.status ?? 200, headers);
+  try {
+    for await (const chunk of stream) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  }
+}
+
 function send(res: ServerResponse, response: HttpResponseInit, close = false): void {
+  const stream = streamOf(response.body);
+  if (stream) {
+    void sendStream(res, response, stream);
+    return;
+  }
   const headers: Record<string, string> = {};
   if (response.headers) new Headers(response.headers).forEach((v, k) => (headers[k] = v));
   let payload: string | Uint8Array | undefined;

@@ -11,5 +11,10 @@ export interface EventArchive {
   list(hour: string): Promise<string[]>;
   /** One object's events; lines that are not valid archived events are counted, not returned. */
   read(name: string): Promise<{ events: ArchivedEvent[]; invalid: number }>;
+  /**
+   * DATA_RETENTION_DAYS: deletes every object of the hour partitions before `hour` (`yyyy/mm/dd/hh/`),
+   * found by listing partition names, never by reading objects; resolves with the objects removed.
+   */
+  removeHoursBefore?(hour: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -7,4 +7,9 @@ export interface DeadLetter {
 /** Where messages that can never be scored are set aside with their reason. */
 export interface DeadLetterSink {
   put(items: readonly DeadLetter[]): Promise<void>;
+  /**
+   * The dead letters whose body names one of `userIds` (`body.userId`), for a person's export.
+   * Both stores have it; test fakes may leave it out.
+   */
+  byUser?(userIds: readonly string[]): Promise<DeadLetter[]>;
 }

@@ -123,6 +123,11 @@ export interface ScoreStore extends DayDocuments {
   userSummary(userId: string): Promise<UserSummary | undefined>;
   /** Stored events and distinct users per type and period (see core/trends); absent pairs are zero. */
   trends(query: TrendQuery): Promise<TrendCount[]>;
+  /**
+   * DATA_RETENTION_DAYS: removes up to `limit` documents whose day is before `beforeDay`; `more`
+   * when some may be left. The embedded store has it; Cosmos DB expires documents by its TTL.
+   */
+  expireDaysBefore?(beforeDay: string, limit: number): Promise<{ removed: number; more: boolean }>;
   /** Links and profiles (see ports/identity.ts). */
   readonly identity: IdentityStore;
   check(): Promise<void>;

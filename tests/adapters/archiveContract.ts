@@ -141,5 +141,27 @@ export function archiveContract(name: string, make: () => Promise<ArchiveUnderTe
         [],
       );
     });
+
+    it('removes the hour partitions before a cut-off by their names, and keeps the rest', async () => {
+      await archive.append([
+        archivedEvent('2025-12-31T23:10:00.000Z'),
+        archivedEvent('2026-02-28T09:00:00.000Z'),
+        archivedEvent('2026-03-01T09:59:59.000Z'),
+      ]);
+      await archive.append([archivedEvent('2026-03-01T09:30:00.000Z')]);
+      await archive.append([
+        archivedEvent('2026-03-01T10:00:00.000Z'),
+        archivedEvent('2026-03-02T00:00:00.000Z'),
+        archivedEvent('2027-01-01T00:00:00.000Z'),
+      ]);
+      expect(await archive.removeHoursBefore!('2026/03/01/10/')).toBe(4);
+      for (const hour of ['2025/12/31/23/', '2026/02/28/09/', '2026/03/01/09/']) {
+        expect(await archive.list(hour)).toEqual([]);
+      }
+      for (const hour of ['2026/03/01/10/', '2026/03/02/00/', '2027/01/01/00/']) {
+        expect(await archive.list(hour)).toHaveLength(1);
+      }
+      expect(await archive.removeHoursBefore!('2026/03/01/10/')).toBe(0);
+    });
   });
 }

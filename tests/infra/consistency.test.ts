@@ -45,7 +45,7 @@ const HOST_SETTINGS: Record<string, string> = {
 
 /**
  * The environment the Function App gets: literals as Bicep writes them; values only known at
- * deployment become placeholders of the right shape (a URL for endpoints, a name otherwise).
+ * deployment become placeholders of the right shape (a URL for endpoints, a count of days, a name otherwise).
  */
 function bicepEnv(settings: BicepObject = bicepSettings): Record<string, string> {
   const env: Record<string, string> = {};
@@ -53,6 +53,7 @@ function bicepEnv(settings: BicepObject = bicepSettings): Record<string, string>
     const literal = literalOf(value, key in fromApi ? api : m);
     if (literal !== undefined) env[key] = String(literal);
     else if (/(URL|ENDPOINT|Uri)$/.test(key)) env[key] = 'https://placeholder.invalid/';
+    else if (/_DAYS$/.test(key)) env[key] = '30';
     else env[key] = `placeholder-${key.toLowerCase().replace(/_/g, '-')}`;
   }
   return env;

@@ -466,3 +466,40 @@ describe('the Parquet event files in Bicep', () => {
     );
   });
 });
+
+describe('DATA_RETENTION_DAYS in Bicep', () => {
+  const m = main();
+  const data = loadBicep('app/data.bicep');
+
+  it('drives the app setting, the scores TTL and the archive lifecycle from one parameter', () => {
+    const param = m.params.get('dataRetentionDays')!;
+    expect(param.default).toBe(0);
+    expect(param.decorators.minValue).toEqual([0]);
+    expect(m.vars.get('scoresTtlSeconds')).toEqual(
+      new Expr('dataRetentionDays > 0 ? dataRetentionDays * 86400 : -1'),
+    );
+    expect(m.vars.get('archiveDeleteDays')).toEqual(
+      new Expr(
+        'dataRetentionDays > 0 ? min(dataRetentionDays, archiveRetentionDays) : archiveRetentionDays',
+      ),
+    );
+    const api = m.modules.find((x) => x.symbol === 'api')!.body.params as BicepObject;
+    expect(expr(at(api, 'appSettings.DATA_RETENTION_DAYS'))).toBe(
+      "dataRetentionDays > 0 ? string(dataRetentionDays) : ''",
+    );
+    const dataParams = m.modules.find((x) => x.symbol === 'data')!.body.params as BicepObject;
+    expect(expr(at(dataParams, 'scoresTtlSeconds'))).toBe('scoresTtlSeconds');
+    const storageParams = m.modules.find((x) => x.symbol === 'storage')!.body.params as BicepObject;
+    expect(expr(at(storageParams, 'archiveRetentionDays'))).toBe('archiveDeleteDays');
+  });
+
+  it('sets the scores container TTL from it and keeps the rollups on their own', () => {
+    const scores = data.resources.find((r) => r.symbol === 'scores')!;
+    expect(expr(at(scores.body, 'properties.resource.defaultTtl'))).toBe('scoresTtlSeconds');
+    for (const symbol of ['activity', 'dailyEvents', 'users', 'identities']) {
+      const c = data.resources.find((r) => r.symbol === symbol)!;
+      expect(expr(at(c.body, 'properties.resource.defaultTtl')), symbol).toBe('dataTtlSeconds');
+    }
+    expect(m.params.get('dataTtlSeconds')!.default).toBe(-1);
+  });
+});

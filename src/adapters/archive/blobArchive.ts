@@ -1,6 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 
 import { groupByHour } from '../../core/archive/archiveHour.js';
+import { hoursBefore } from '../../core/archive/hoursBefore.js';
 import type { EventArchive } from '../../ports/index.js';
 import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
 
@@ -30,6 +31,25 @@ export function createBlobArchive(container: ContainerClient): EventArchive {
 
     async read(name) {
       return decodeArchiveObject(await container.getBlockBlobClient(name).downloadToBuffer());
+    },
+
+    /** Lists names by hierarchy (one List Blobs per partition level), then one Delete Blob per object. */
+    async removeHoursBefore(cutoff) {
+      const hours = await hoursBefore(cutoff, async (prefix) => {
+        const names: string[] = [];
+        for await (const item of container.listBlobsByHierarchy('/', { prefix })) {
+          if (item.kind === 'prefix') names.push(item.name.slice(prefix.length, -1));
+        }
+        return names;
+      });
+      let removed = 0;
+      for (const hour of hours) {
+        for (const name of await this.list(hour)) {
+          await container.deleteBlob(name, { deleteSnapshots: 'include' });
+          removed += 1;
+        }
+      }
+      return removed;
     },
 
     async close() {},

@@ -1,7 +1,8 @@
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { groupByHour } from '../../core/archive/archiveHour.js';
+import { hoursBefore } from '../../core/archive/hoursBefore.js';
 import type { EventArchive } from '../../ports/index.js';
 import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
 
@@ -41,6 +42,20 @@ export function createFolderArchive(root: string): EventArchive {
 
     async read(name) {
       return decodeArchiveObject(await readFile(join(root, name)));
+    },
+
+    async removeHoursBefore(cutoff) {
+      const hours = await hoursBefore(cutoff, async (prefix) =>
+        (await readdir(join(root, prefix), { withFileTypes: true }).catch(() => []))
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name),
+      );
+      let removed = 0;
+      for (const hour of hours) {
+        removed += (await this.list(hour)).length;
+        await rm(join(root, hour), { recursive: true, force: true });
+      }
+      return removed;
     },
 
     async close() {},

@@ -8,6 +8,7 @@ import { mergeScorePages } from '../../core/identity/mergeScorePages.js';
 import { daysBetween } from '../../core/time/calendarDay.js';
 import type { Logger, ScorePage, ScoreStore, UserScoresQuery } from '../../ports/index.js';
 import { createSqliteAddScores } from './addSqliteScores.js';
+import { createSqliteDayExpiry } from './expireSqliteDays.js';
 import { openDatabase } from './openDatabase.js';
 import { createSqliteDayDocuments } from './sqliteDayDocuments.js';
 import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';
@@ -173,7 +174,11 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     return mergeScorePages(pages, query.limit);
   };
 
+  const expire = createSqliteDayExpiry(db);
   return {
+    async expireDaysBefore(beforeDay, limit) {
+      return expire(beforeDay, limit);
+    },
     async write(docs) {
       if (docs.length === 0) return { written: 0, alreadyStored: 0, requests: 0, throttled: 0 };
       let written = 0;

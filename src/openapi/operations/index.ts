@@ -15,6 +15,7 @@ import { assetsDocs, dashboardDocs, docsDocs, openapiDocs } from './pages.js';
 import {
   addSuppressionsDocs,
   auditListDocs,
+  exportUserDocs,
   liftSuppressionDocs,
   listSuppressionsDocs,
 } from './privacy.js';
@@ -45,6 +46,7 @@ export const operationDocs: Record<string, OperationDocs> = {
   listSuppressions: listSuppressionsDocs,
   liftSuppression: liftSuppressionDocs,
   auditList: auditListDocs,
+  exportUser: exportUserDocs,
   segmentBatch: segmentDocs('batch'),
   segmentImport: segmentDocs('batch'),
   segmentTrack: segmentDocs('track'),

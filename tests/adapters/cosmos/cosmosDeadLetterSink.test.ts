@@ -63,4 +63,18 @@ describe('createCosmosDeadLetterSink', () => {
   it('puts nothing for an empty list', async () => {
     await expect(createCosmosDeadLetterSink(container).put([])).resolves.toBeUndefined();
   });
+
+  it('reads the dead letters whose body names one of the ids (a cross-partition query)', async () => {
+    const sink = createCosmosDeadLetterSink(container);
+    const u = `u-${randomUUID()}`;
+    await sink.put([
+      { key: `${u}-1`, reason: 'r1', body: { userId: u, type: 'x' } },
+      { key: `${u}-2`, reason: 'r2', body: { userId: `${u}-other` } },
+      { key: `${u}-3`, reason: 'r3', body: 'raw' },
+    ]);
+    expect(await sink.byUser!([u])).toEqual([
+      { key: `${u}-1`, reason: 'r1', body: { userId: u, type: 'x' } },
+    ]);
+    expect(await sink.byUser!([])).toEqual([]);
+  });
 });
