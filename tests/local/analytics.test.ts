@@ -27,7 +27,10 @@ describe('analytics routes on the local host', () => {
       eventId: randomUUID(),
       userId: `analyst-${i % 2}`,
       type: i < 4 ? 'page_view' : 'purchase',
-      occurredAt: new Date(Date.now() - (i + 1) * 60_000).toISOString(),
+      // Minutes ago, but never before today's midnight (the checks below are about today).
+      occurredAt: new Date(
+        Math.max(Date.now() - (i + 1) * 60_000, Date.parse(`${today}T00:00:00Z`) + i * 1000),
+      ).toISOString(),
     }));
     for (let round = 0; round < 2; round += 1) {
       const res = await fetch(`${host.url}/api/events`, {
