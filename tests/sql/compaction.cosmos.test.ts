@@ -1,27 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import type { CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll } from 'vitest';
-
 import { createCosmosStore } from '../../src/adapters/cosmos/cosmosStore.js';
 import { dayDocumentsContract } from '../adapters/dayDocumentsContract.js';
-import { type CosmosTestServer, startCosmosServer } from '../support/cosmosServer.js';
+import { useCosmosServer } from '../support/cosmosServer.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 dayDocumentsContract('cosmos', async () => {
   const database = `test-${randomUUID()}`;
-  const store = await createCosmosStore(client, {
+  const store = await createCosmosStore(cosmos.client, {
     database,
     scoresContainer: 'scores',
     activityContainer: 'daily-activity',
@@ -30,7 +17,7 @@ dayDocumentsContract('cosmos', async () => {
   return {
     store,
     async cleanup() {
-      await client.database(database).delete();
+      await cosmos.client.database(database).delete();
     },
   };
 });

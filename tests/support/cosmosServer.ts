@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { CosmosClient } from '@azure/cosmos';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
+import { afterAll, beforeAll } from 'vitest';
 
 import { createCosmosClient } from '../../src/adapters/cosmos/createCosmosClient.js';
 
@@ -41,6 +42,36 @@ export async function startCosmosServer(): Promise<CosmosTestServer> {
       agent.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The test server and a client of it for the calling test file: started before its tests, stopped
+ * after them. Read `server` and `client` inside tests or hooks, not at module load.
+ */
+export function useCosmosServer(): {
+  readonly server: CosmosTestServer;
+  readonly client: CosmosClient;
+} {
+  let server: CosmosTestServer | undefined;
+  let client: CosmosClient | undefined;
+  beforeAll(async () => {
+    server = await startCosmosServer();
+    client = server.client();
+  });
+  afterAll(async () => {
+    client?.dispose();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the Cosmos test server is not started yet');
+      return server;
+    },
+    get client() {
+      if (!client) throw new Error('the Cosmos test server is not started yet');
+      return client;
     },
   };
 }

@@ -1,27 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import type { CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll } from 'vitest';
-
 import { createCosmosAuditLog } from '../../../src/adapters/cosmos/cosmosAuditLog.js';
-import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { useCosmosServer } from '../../support/cosmosServer.js';
 import { auditLogContract } from '../auditLogContract.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 auditLogContract('cosmos', async () => {
   const database = `test-${randomUUID()}`;
-  const log = await createCosmosAuditLog(client, {
+  const log = await createCosmosAuditLog(cosmos.client, {
     database,
     container: 'audit',
     createIfMissing: true,
@@ -30,7 +17,7 @@ auditLogContract('cosmos', async () => {
     log,
     async cleanup() {
       await log.close();
-      await client.database(database).delete();
+      await cosmos.client.database(database).delete();
     },
   };
 });

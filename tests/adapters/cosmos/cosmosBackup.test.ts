@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import type { CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll } from 'vitest';
-
 import { keysContainer, suppressionsContainer } from '../../../src/adapters/cosmos/containers.js';
 import { openCosmosBackupSource } from '../../../src/adapters/cosmos/cosmosBackupSource.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
@@ -10,20 +7,10 @@ import { openCosmosRestoreTarget } from '../../../src/adapters/cosmos/cosmosRest
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { cosmosBackupContainers } from '../../../src/backup/cosmosBackupContainers.js';
-import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { useCosmosServer } from '../../support/cosmosServer.js';
 import { backupContract } from '../backupContract.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 const names = {
   COSMOS_SCORES_CONTAINER: 'scores',
@@ -36,7 +23,7 @@ const names = {
   COSMOS_SUPPRESSIONS_CONTAINER: 'suppressions',
 };
 const openStore = async (database: string) => {
-  const store = await createCosmosStore(client, {
+  const store = await createCosmosStore(cosmos.client, {
     database,
     scoresContainer: names.COSMOS_SCORES_CONTAINER,
     activityContainer: names.COSMOS_ACTIVITY_CONTAINER,
@@ -47,9 +34,15 @@ const openStore = async (database: string) => {
     createIfMissing: true,
   });
   // The key store's container, as the access adapter (or Bicep) creates it.
-  await openContainer(client, database, names.COSMOS_API_KEYS_CONTAINER, keysContainer, true);
+  await openContainer(
+    cosmos.client,
+    database,
+    names.COSMOS_API_KEYS_CONTAINER,
+    keysContainer,
+    true,
+  );
   const suppressions = names.COSMOS_SUPPRESSIONS_CONTAINER;
-  await openContainer(client, database, suppressions, suppressionsContainer, true);
+  await openContainer(cosmos.client, database, suppressions, suppressionsContainer, true);
   return store;
 };
 
@@ -60,7 +53,7 @@ backupContract('cosmos', async () => {
   const database = `backup-${randomUUID()}`;
   const store = await openStore(database);
   const deadLetters = createCosmosDeadLetterSink(
-    client.database(database).container(names.COSMOS_DEADLETTER_CONTAINER),
+    cosmos.client.database(database).container(names.COSMOS_DEADLETTER_CONTAINER),
   );
   const created = [database];
   return {
@@ -68,16 +61,16 @@ backupContract('cosmos', async () => {
     deadLetters,
     async openSource() {
       await nextSecond();
-      return openCosmosBackupSource(client, {
+      return openCosmosBackupSource(cosmos.client, {
         database,
         containers: [...cosmosBackupContainers(names).keys()],
-        endpoint: server.endpoint,
+        endpoint: cosmos.server.endpoint,
       });
     },
     async openEmpty() {
       const restored = `restored-${randomUUID()}`;
       created.push(restored);
-      const target = openCosmosRestoreTarget(client, {
+      const target = openCosmosRestoreTarget(cosmos.client, {
         database: restored,
         shapes: cosmosBackupContainers(names),
         createIfMissing: true,
@@ -86,7 +79,7 @@ backupContract('cosmos', async () => {
     },
     async cleanup() {
       for (const id of created)
-        await client
+        await cosmos.client
           .database(id)
           .delete()
           .catch(() => undefined);

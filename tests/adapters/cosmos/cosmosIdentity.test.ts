@@ -1,39 +1,28 @@
 import { randomUUID } from 'node:crypto';
 
-import type { CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createAnalyticsWriter } from '../../../src/adapters/cosmos/cosmosAnalytics.js';
 import { createCosmosIdentity } from '../../../src/adapters/cosmos/cosmosIdentity.js';
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { defaultBulkRetryPolicy } from '../../../src/adapters/cosmos/executeBulk.js';
-import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { useCosmosServer } from '../../support/cosmosServer.js';
 import { scoredEvent } from '../storeContract.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 const t = (day: number, hour: number) => new Date(Date.UTC(2026, 6, day, hour)).toISOString();
 
 describe('createCosmosIdentity', () => {
   it('moves again what a writer counted under an id linked while it was writing', async () => {
     const database = `identity-${randomUUID()}`;
-    const store = await createCosmosStore(client, {
+    const store = await createCosmosStore(cosmos.client, {
       database,
       scoresContainer: 'scores',
       activityContainer: 'daily-activity',
       createIfMissing: true,
     });
-    const db = client.database(database);
+    const db = cosmos.client.database(database);
     const containers = {
       scores: db.container('scores'),
       activity: db.container('daily-activity'),

@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
-import type { CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosKeyStore } from '../../../src/adapters/cosmos/cosmosKeyStore.js';
-import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { useCosmosServer } from '../../support/cosmosServer.js';
 import { keyRecord, keyStoreContract } from '../keyStoreContract.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 const fresh = async () => {
   const database = `test-${randomUUID()}`;
-  const store = await createCosmosKeyStore(client, {
+  const store = await createCosmosKeyStore(cosmos.client, {
     database,
     container: 'keys',
     createIfMissing: true,
@@ -36,7 +25,7 @@ keyStoreContract('cosmos', async () => {
     store,
     async cleanup() {
       await store.close();
-      await client.database(database).delete();
+      await cosmos.client.database(database).delete();
     },
   };
 });
@@ -44,17 +33,17 @@ keyStoreContract('cosmos', async () => {
 describe('createCosmosKeyStore', () => {
   it('creates the keys container partitioned by id and stores records without extra fields', async () => {
     const { store, database } = await fresh();
-    const { resource } = await client.database(database).container('keys').read();
+    const { resource } = await cosmos.client.database(database).container('keys').read();
     expect(resource?.partitionKey?.paths).toEqual(keysContainer.partitionKey.paths);
     const record = keyRecord();
     await store.put(record);
-    const raw = await client
+    const raw = await cosmos.client
       .database(database)
       .container('keys')
       .item(record.keyId, record.keyId)
       .read<Record<string, unknown>>();
     expect(raw.resource?.id).toBe(record.keyId);
     expect(await store.get(record.keyId)).toEqual(record);
-    await client.database(database).delete();
+    await cosmos.client.database(database).delete();
   });
 });

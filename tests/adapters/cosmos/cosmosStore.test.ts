@@ -7,7 +7,7 @@ import { cosmosIdOf } from '../../../src/adapters/cosmos/cosmosIdOf.js';
 import { CosmosWriteError, createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { createCosmosClient } from '../../../src/adapters/cosmos/createCosmosClient.js';
 import type { Logger, ScoreStore } from '../../../src/ports/index.js';
-import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { startCosmosServer, useCosmosServer } from '../../support/cosmosServer.js';
 import {
   type CosmosThrottleProxy,
   startCosmosThrottleProxy,
@@ -16,17 +16,7 @@ import { analyticsContract } from '../analyticsContract.js';
 import { identityContract } from '../identityContract.js';
 import { ODD_USER_IDS, scoredEvent, storeContract } from '../storeContract.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 async function freshStore(
   on: CosmosClient,
@@ -45,23 +35,23 @@ async function freshStore(
 }
 
 storeContract('cosmos', async () => {
-  const { store, database } = await freshStore(client);
+  const { store, database } = await freshStore(cosmos.client);
   return {
     store,
     async cleanup() {
       await store.close();
-      await client.database(database).delete();
+      await cosmos.client.database(database).delete();
     },
   };
 });
 
 analyticsContract('cosmos', async () => {
-  const { store, database } = await freshStore(client);
+  const { store, database } = await freshStore(cosmos.client);
   return {
     store,
     async cleanup() {
       await store.close();
-      await client.database(database).delete();
+      await cosmos.client.database(database).delete();
     },
   };
 });
@@ -69,12 +59,12 @@ analyticsContract('cosmos', async () => {
 identityContract(
   'cosmos',
   async (logger) => {
-    const { store, database } = await freshStore(client, logger);
+    const { store, database } = await freshStore(cosmos.client, logger);
     return {
       store,
       async cleanup() {
         await store.close();
-        await client.database(database).delete();
+        await cosmos.client.database(database).delete();
       },
     };
   },
@@ -85,11 +75,11 @@ const at = (i: number) => new Date(Date.UTC(2026, 2, 2, 0, i)).toISOString();
 
 describe('createCosmosStore', () => {
   it('names every document with an id Cosmos DB takes, whatever the userId (no / \\ ? #, at most 255)', async () => {
-    const { store, database } = await freshStore(client);
+    const { store, database } = await freshStore(cosmos.client);
     const docs = ODD_USER_IDS.map((userId, i) => scoredEvent(userId, at(i)));
     await store.write(docs);
     // the test peer does not refuse such ids as Cosmos DB does: every id written is checked here
-    const db = client.database(database);
+    const db = cosmos.client.database(database);
     const { resources: containers } = await db.containers.readAll().fetchAll();
     const ids: string[] = [];
     for (const { id } of containers) {
@@ -110,8 +100,8 @@ describe('createCosmosStore', () => {
   });
 
   it('creates the containers with their partition keys and indexing policies', async () => {
-    const { database } = await freshStore(client);
-    const db = client.database(database);
+    const { database } = await freshStore(cosmos.client);
+    const db = cosmos.client.database(database);
     const { resources } = await db.containers.readAll().fetchAll();
     const byId = new Map(resources.map((c) => [c.id, c]));
     expect(byId.get('scores')?.partitionKey?.paths).toEqual(['/userId']);
@@ -127,7 +117,7 @@ describe('createCosmosStore', () => {
   });
 
   it('writes a batch larger than one bulk request, 100 operations, in several requests', async () => {
-    const { store, database } = await freshStore(client);
+    const { store, database } = await freshStore(cosmos.client);
     const docs = Array.from({ length: 250 }, (_, i) => scoredEvent(`u${i % 30}`, at(i)));
     const result = await store.write(docs);
     expect(result).toMatchObject({ written: 250, alreadyStored: 0, throttled: 0 });
@@ -141,11 +131,11 @@ describe('createCosmosStore', () => {
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 30 },
     ]);
-    await client.database(database).delete();
+    await cosmos.client.database(database).delete();
   });
 
   it('skips what it already saw stored: a second batch of the same users that day', async () => {
-    const { store, database } = await freshStore(client);
+    const { store, database } = await freshStore(cosmos.client);
     const users = Array.from({ length: 10 }, (_, i) => `m${i}`);
     const first = await store.write(users.map((u, i) => scoredEvent(u, at(i))));
     const second = await store.write(users.map((u, i) => scoredEvent(u, at(20 + i))));
@@ -159,18 +149,18 @@ describe('createCosmosStore', () => {
     expect(await store.dailyActiveUsers('2026-03-02', '2026-03-02')).toEqual([
       { day: '2026-03-02', activeUsers: 10 },
     ]);
-    await client.database(database).delete();
+    await cosmos.client.database(database).delete();
   });
 
   it('counts an event once when redelivered in a batch of another composition', async () => {
-    const { store, database } = await freshStore(client);
+    const { store, database } = await freshStore(cosmos.client);
     const [a, b, c] = [1, 2, 3].map((i) => scoredEvent(`r${i}`, at(i)));
     await store.write([a!, b!]);
     await store.write([b!, c!]);
     expect(await store.eventsByType('2026-03-02', '2026-03-02')).toEqual([
       { type: 'purchase', events: 3 },
     ]);
-    await client.database(database).delete();
+    await cosmos.client.database(database).delete();
   });
 
   it('makes write and check throw once the server is gone', async () => {
@@ -192,10 +182,14 @@ describe('createCosmosStore behind a throttling proxy', () => {
   let proxied: CosmosClient;
 
   beforeAll(async () => {
-    proxy = await startCosmosThrottleProxy(server.endpoint);
+    proxy = await startCosmosThrottleProxy(cosmos.server.endpoint);
     proxied = createCosmosClient(
-      { COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: server.key, AZURE_CLIENT_ID: undefined },
-      { agent: server.agent },
+      {
+        COSMOS_ENDPOINT: proxy.endpoint,
+        COSMOS_KEY: cosmos.server.key,
+        AZURE_CLIENT_ID: undefined,
+      },
+      { agent: cosmos.server.agent },
     );
   });
   afterAll(async () => {
@@ -259,7 +253,7 @@ describe('createCosmosStore behind a throttling proxy', () => {
 
 describe('createCosmosStore identity costs', () => {
   it('states what a link costs in requests', async () => {
-    const { store, database } = await freshStore(client);
+    const { store, database } = await freshStore(cosmos.client);
     const day = (d: number, h: number) => new Date(Date.UTC(2026, 2, d, h)).toISOString();
     const anon = [1, 2, 3, 4, 5].map((i) => scoredEvent('anon:z', day(2 + (i % 2), i)));
     await store.write([...anon, scoredEvent('zed', day(3, 8))]);
@@ -286,6 +280,6 @@ describe('createCosmosStore identity costs', () => {
       scoredEvent('zed', day(4, 9), { link: { previousId: 'anon:z', via: 'identify' } }),
     ]);
     expect(later.requests).toBe(9);
-    await client.database(database).delete();
+    await cosmos.client.database(database).delete();
   });
 });

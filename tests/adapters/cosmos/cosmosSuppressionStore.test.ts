@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
-import type { CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { suppressionsContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosSuppressionStore } from '../../../src/adapters/cosmos/cosmosSuppressionStore.js';
-import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { useCosmosServer } from '../../support/cosmosServer.js';
 import { suppression, suppressionStoreContract } from '../suppressionStoreContract.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 const fresh = async () => {
   const database = `test-${randomUUID()}`;
-  const store = await createCosmosSuppressionStore(client, {
+  const store = await createCosmosSuppressionStore(cosmos.client, {
     database,
     container: 'suppressions',
     createIfMissing: true,
@@ -36,7 +25,7 @@ suppressionStoreContract('cosmos', async () => {
     store,
     async cleanup() {
       await store.close();
-      await client.database(database).delete();
+      await cosmos.client.database(database).delete();
     },
   };
 });
@@ -44,12 +33,12 @@ suppressionStoreContract('cosmos', async () => {
 describe('createCosmosSuppressionStore', () => {
   it('creates the container partitioned by userId, a document per user', async () => {
     const { store, database } = await fresh();
-    const container = client.database(database).container('suppressions');
+    const container = cosmos.client.database(database).container('suppressions');
     const { resource } = await container.read();
     expect(resource?.partitionKey?.paths).toEqual(suppressionsContainer.partitionKey.paths);
     await store.add([suppression('user-a')]);
     const raw = await container.item('user-a', 'user-a').read<Record<string, unknown>>();
     expect(raw.resource?.userId).toBe('user-a');
-    await client.database(database).delete();
+    await cosmos.client.database(database).delete();
   });
 });

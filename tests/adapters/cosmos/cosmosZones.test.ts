@@ -1,27 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import type { CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll } from 'vitest';
-
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
-import { type CosmosTestServer, startCosmosServer } from '../../support/cosmosServer.js';
+import { useCosmosServer } from '../../support/cosmosServer.js';
 import { ORACLE_ZONES, zoneOracleContract } from '../zoneOracleContract.js';
 
-let server: CosmosTestServer;
-let client: CosmosClient;
-
-beforeAll(async () => {
-  server = await startCosmosServer();
-  client = server.client();
-});
-afterAll(async () => {
-  client.dispose();
-  await server.close();
-});
+const cosmos = useCosmosServer();
 
 zoneOracleContract('cosmos', ORACLE_ZONES, async (zone) => {
   const database = `zones-${randomUUID()}`;
-  const store = await createCosmosStore(client, {
+  const store = await createCosmosStore(cosmos.client, {
     database,
     scoresContainer: 'scores',
     activityContainer: 'daily-activity',
@@ -32,7 +19,7 @@ zoneOracleContract('cosmos', ORACLE_ZONES, async (zone) => {
     store,
     async cleanup() {
       await store.close();
-      await client.database(database).delete();
+      await cosmos.client.database(database).delete();
     },
   };
 });
