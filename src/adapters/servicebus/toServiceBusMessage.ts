@@ -4,6 +4,7 @@ import type { ServiceBusMessage } from '@azure/service-bus';
 
 import type { AcceptedEvent } from '../../core/event.js';
 import { PACKED_SCHEMA_VERSION, type PackedBody } from '../../core/queue/unpackMessages.js';
+import { serialisedBytes } from '../../core/serialisedBytes.js';
 
 /** Version 1: the body is one AcceptedEvent (what replays of single dead letters still send). */
 export const MESSAGE_SCHEMA_VERSION = 1;
@@ -64,7 +65,7 @@ export function toPackedServiceBusMessages(
     bytes = 0;
   };
   for (const event of events) {
-    const size = Buffer.byteLength(JSON.stringify(event)) + 1;
+    const size = serialisedBytes(event) + 1;
     if (group.length > 0 && bytes + size > PACKED_MESSAGE_BYTES) flush();
     group.push(event);
     bytes += size;
