@@ -16,5 +16,14 @@ export interface EventArchive {
    * found by listing partition names, never by reading objects; resolves with the objects removed.
    */
   removeHoursBefore?(hour: string): Promise<number>;
+  /**
+   * Deletion of a person: rewrites each object of one hour partition that holds an event `drop`
+   * matches, without those lines, in place of the old object (each object is old or new after a
+   * crash). Objects with no match are read, not written. Resolves with what it changed.
+   */
+  rewriteHour(
+    hour: string,
+    drop: (event: ArchivedEvent) => boolean,
+  ): Promise<{ objects: number; lines: number }>;
   close(): Promise<void>;
 }

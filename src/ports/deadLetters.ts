@@ -12,4 +12,10 @@ export interface DeadLetterSink {
    * Both stores have it; test fakes may leave it out.
    */
   byUser?(userIds: readonly string[]): Promise<DeadLetter[]>;
+  /**
+   * Deletion of a person: removes every dead letter (and set-aside compatibility message) whose
+   * body holds one of `userIds` as a string value at any depth; resolves with how many.
+   * Both stores have it; test fakes may leave it out.
+   */
+  removeUsers?(userIds: readonly string[]): Promise<number>;
 }

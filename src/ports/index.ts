@@ -15,3 +15,4 @@ export type * from './queue.js';
 export type * from './scoreStore.js';
 export type * from './sql.js';
 export type * from './telemetry.js';
+export type * from './deletion.js';

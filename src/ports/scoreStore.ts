@@ -1,4 +1,5 @@
 import type { ScoredEvent } from '../core/event.js';
+import type { PersonErasure } from './deletion.js';
 import type { IdentityStore, ProfileView } from './identity.js';
 import type { DayDocuments } from './sql.js';
 
@@ -130,6 +131,8 @@ export interface ScoreStore extends DayDocuments {
   expireDaysBefore?(beforeDay: string, limit: number): Promise<{ removed: number; more: boolean }>;
   /** Links and profiles (see ports/identity.ts). */
   readonly identity: IdentityStore;
+  /** Deleting a person's documents and their share of every rollup (see ports/deletion.ts). */
+  readonly erasure: PersonErasure;
   check(): Promise<void>;
   close(): Promise<void>;
 }
