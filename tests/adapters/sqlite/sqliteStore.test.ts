@@ -10,6 +10,7 @@ import { createSqliteStore, sqliteStoreQueries } from '../../../src/adapters/sql
 import type { JsonObject } from '../../../src/core/event.js';
 import { analyticsContract } from '../analyticsContract.js';
 import { identityContract } from '../identityContract.js';
+import { personErasureContract } from '../personErasureContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 const dirs: string[] = [];
@@ -224,4 +225,9 @@ describe('createSqliteStore', () => {
     }
     db.close();
   });
+});
+
+personErasureContract('sqlite', async () => {
+  const store = createSqliteStore(tempFile());
+  return { store, cleanup: () => store.close() };
 });
