@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { noTelemetry } from '../../adapters/telemetry/noTelemetry.js';
 import { loadConfig } from '../../config.js';
 import { CLI_ACTOR } from '../../core/audit/auditEntry.js';
+import { applyLedger } from '../../core/privacy/deletion/applyLedger.js';
 import { deletionView, MAX_DELETION_IDS } from '../../core/privacy/deletion/deletionRequestBody.js';
 import { runDeletion, startsAt } from '../../core/privacy/deletion/runDeletion.js';
 import { userIdProblem } from '../../core/userIdRule.js';
@@ -16,11 +17,14 @@ import { type CommandIo, runCommand, UsageError } from '../commandIo.js';
 
 export const DELETE_USAGE = `usage: event-scoring delete --file <ids.txt> [--suppress] [--no-wait]
        event-scoring delete --status <request id>
+       event-scoring delete --reapply-ledger
 Deletes the persons of the ids in the file (one id per line; blank lines and lines starting with #
 are skipped) everywhere: their events received up to now, profiles, identity links, their share of
 every figure, archive lines, dead letters, queued events, Parquet rows (README, "Privacy").
   --suppress   also refuse their later events
   --no-wait    record the requests and leave them to the running host's deletions timer
+  --reapply-ledger  erase again every deleted person the store holds (after an Azure point-in-time
+               restore, which knows nothing of the ledger; event-scoring restore does it itself)
 Runs each request of up to ${MAX_DELETION_IDS} ids to its end here, printing each step; Ctrl+C stops it at
 a safe point and the host's timer (or this command again) finishes it.`;
 
@@ -51,6 +55,7 @@ export async function deleteCommand(args: readonly string[], io: CommandIo): Pro
           status: { type: 'string' },
           suppress: { type: 'boolean', default: false },
           'no-wait': { type: 'boolean', default: false },
+          'reapply-ledger': { type: 'boolean', default: false },
           help: { type: 'boolean', default: false },
         },
       }));
@@ -61,8 +66,9 @@ export async function deleteCommand(args: readonly string[], io: CommandIo): Pro
       io.out(DELETE_USAGE);
       return 0;
     }
-    if ((values.file === undefined) === (values.status === undefined))
-      throw new UsageError('give either --file or --status');
+    const modes = [values.file, values.status, values['reapply-ledger'] || undefined];
+    if (modes.filter((m) => m !== undefined).length !== 1)
+      throw new UsageError('give one of --file, --status or --reapply-ledger');
     const ids =
       values.file === undefined
         ? []
@@ -82,6 +88,13 @@ export async function deleteCommand(args: readonly string[], io: CommandIo): Pro
       baseDir: io.baseDir,
     });
     try {
+      if (values['reapply-ledger']) {
+        const applied = await applyLedger(deps.store, deps.deletions.ledger);
+        io.out(
+          `deletion ledger applied: ${applied.ids} deleted id(s) found, ${applied.documents} document(s) erased`,
+        );
+        return 0;
+      }
       if (values.status !== undefined) {
         const found = await deps.deletions.ledger.get(values.status);
         if (!found) {
