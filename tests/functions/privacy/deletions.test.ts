@@ -48,7 +48,7 @@ describe('POST and GET /api/privacy/deletions', () => {
     });
     expect(JSON.stringify(body)).not.toContain('anon:1');
     expect((res.headers as Record<string, string>).location).toBe(
-      `/api/privacy/deletions/${body.id}`,
+      `/api/privacy/deletions/${String(body.id)}`,
     );
     expect((await deps.privacy.store.list()).map((s) => s.userId)).toEqual(['anon:1']);
     // The ledger is in force for the scorer at once in this process.
