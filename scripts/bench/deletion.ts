@@ -1,0 +1,451 @@
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
+import { appRoot } from '../../src/appRoot.js';
+import { loadConfig } from '../../src/config.js';
+import { runDeletion } from '../../src/core/privacy/deletion/runDeletion.js';
+import { deletionDepsOf } from '../../src/functions/deletions/deletionDeps.js';
+import { requestDeletion } from '../../src/functions/deletions/deletions.js';
+import type {
+  DeletionRemoved,
+  DeletionRequest,
+  DeletionStep,
+  Logger,
+} from '../../src/ports/index.js';
+import { createDeps } from '../../src/wiring/createDeps.js';
+import { buildDeletionStore, type DeletionStore } from './buildDeletionStore.js';
+
+export interface DeletionBenchOptions {
+  /** Documents in the store (`--deletion-events`, 1,000,000 by default). */
+  events?: number;
+  /** Documents of the deleted person (`--deletion-target-events`, 10,000 by default). */
+  targetEvents?: number;
+  days?: number;
+  /**
+   * The ingest comparison: seconds of load before and after the deletion (default: the deletion's
+   * own time, 5 to 30 s); false to skip it (no child processes).
+   */
+  ingest?: { seconds?: number } | false;
+  /** Keeps the data folder (its path is in the result) instead of removing it. */
+  keep?: boolean;
+}
+
+interface IngestPhase {
+  /** Events accepted (202) in the phase's window. */
+  events: number;
+  seconds: number;
+  acceptedPerSecond: number;
+  /** Time for the scorer to store the phase's backlog after its load stopped. */
+  drainSeconds: number;
+  /** Events accepted over the window plus the drain: the rate at which ingest stored them. */
+  storedPerSecond: number;
+}
+
+export interface DeletionBench {
+  dataDir: string;
+  store: DeletionStore;
+  buildSeconds: number;
+  /** The first target, deleted in this process with nothing else running. */
+  deletion: {
+    seconds: number;
+    /** requestDeletion alone (resolve the ids, write the ledger, audit). */
+    requestMs: number;
+    /** Time in each step of runDeletion, from its progress (a step ends when the next is saved). */
+    stepMs: Partial<Record<DeletionStep, number>>;
+    removed: DeletionRemoved;
+    /** Saves of the request (one per step and per bounded piece of one). */
+    ledgerSaves: number;
+    /** Archive objects written by the deletion and their bytes; the archive's size before. */
+    archiveObjectsWritten: number;
+    archiveBytesWritten: number;
+    archiveBytesBefore: number;
+    /** The person's documents still stored after it (must be 0). */
+    remainingDocuments: number;
+  };
+  /** The second target, deleted by `event-scoring delete` in its own process while ingest runs. */
+  ingest?: {
+    before: IngestPhase;
+    during: IngestPhase;
+    after: IngestPhase;
+    /** Accepted events/s during the deletion over the mean of before and after. */
+    acceptedRatio: number;
+    storedRatio: number;
+    /** The delete command's deletion, from its first running step to its exit. */
+    deletionSeconds: number;
+    deletionRemoved: DeletionRemoved;
+    remainingDocuments: number;
+  };
+}
+
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const BATCH = 100;
+const CONCURRENCY = 16;
+
+/** Settings of every process of the bench: the data folder, the ledger read at once. */
+const settings = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  SUPPRESSION_CACHE_SECONDS: '0',
+  TIMEZONE: 'UTC',
+  LOG_LEVEL: 'warn',
+});
+
+/**
+ * Issue 16's figure: deleting one person with `targetEvents` documents from an embedded store of
+ * `events`, through the real path (requestDeletion, then runDeletion over createDeps), timed per
+ * step; then ingest throughput on a local host over the same data folder without a deletion and
+ * while `event-scoring delete` deletes a second person in another process.
+ */
+export async function benchDeletion(options: DeletionBenchOptions = {}): Promise<DeletionBench> {
+  const events = options.events ?? 1_000_000;
+  const targetEvents = options.targetEvents ?? 10_000;
+  const withIngest = options.ingest !== false;
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-deletion-'));
+  try {
+    const b0 = performance.now();
+    const store = await buildDeletionStore(dataDir, {
+      events,
+      targetEvents,
+      targets: withIngest ? 2 : 1,
+      days: options.days ?? 90,
+      now: Date.now(),
+    });
+    const buildSeconds = (performance.now() - b0) / 1000;
+    const deletion = await deleteInProcess(dataDir, store.targets[0]!.userId);
+    deletion.remainingDocuments = countDocuments(dataDir, store.targets[0]!.ids);
+    const result: DeletionBench = { dataDir, store, buildSeconds, deletion };
+    if (options.ingest !== false) {
+      const seconds =
+        options.ingest?.seconds ?? Math.min(30, Math.max(5, Math.round(deletion.seconds)));
+      result.ingest = await ingestBesideDeletion(dataDir, store.targets[1]!, seconds);
+    }
+    return result;
+  } finally {
+    if (!options.keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function deleteInProcess(dataDir: string, userId: string) {
+  const loaded = loadConfig(settings(dataDir), 'local');
+  if (!loaded.ok) throw new Error(loaded.message);
+  const archiveBytesBefore = archiveFiles(dataDir, 0).bytes;
+  const deps = await createDeps(loaded.config, {
+    logger: quiet,
+    telemetry: noTelemetry,
+    baseDir: appRoot(),
+  });
+  try {
+    const started = Date.now();
+    const t0 = performance.now();
+    const asked = await requestDeletion(deps, {
+      userIds: [userId],
+      suppress: false,
+      keyId: 'bench',
+    });
+    const t1 = performance.now();
+    const stepMs: Partial<Record<DeletionStep, number>> = {};
+    let step: DeletionStep = asked.step;
+    let since = t1;
+    let saves = 0;
+    const done = await runDeletion(
+      deletionDepsOf(deps, (r: DeletionRequest) => {
+        saves += 1;
+        if (r.step === step) return;
+        const now = performance.now();
+        stepMs[step] = (stepMs[step] ?? 0) + (now - since);
+        step = r.step;
+        since = now;
+      }),
+      asked,
+    );
+    const t2 = performance.now();
+    if (done.state !== 'done') throw new Error(`deletion ${done.state}: ${done.reason ?? ''}`);
+    const written = archiveFiles(dataDir, started);
+    return {
+      seconds: (t2 - t0) / 1000,
+      requestMs: t1 - t0,
+      stepMs,
+      removed: done.removed,
+      ledgerSaves: saves,
+      archiveObjectsWritten: written.objects,
+      archiveBytesWritten: written.bytes,
+      archiveBytesBefore,
+      remainingDocuments: -1,
+    };
+  } finally {
+    await deps.close();
+  }
+}
+
+/** Archive objects modified at or after `since` (epoch ms), and their bytes. */
+function archiveFiles(dataDir: string, since: number) {
+  let objects = 0;
+  let bytes = 0;
+  const root = join(dataDir, 'archive');
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ndjson.gz')) continue;
+    const stat = statSync(join(entry.parentPath, entry.name));
+    if (stat.mtimeMs < since) continue;
+    objects += 1;
+    bytes += stat.size;
+  }
+  return { objects, bytes };
+}
+
+/** The ids' documents in the store, counted in SQL. */
+export function countDocuments(dataDir: string, ids: readonly string[]): number {
+  const db = new DatabaseSync(join(dataDir, 'store.db'), { readOnly: true });
+  try {
+    const row = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM scores WHERE user_id IN (${ids.map(() => '?').join(',')})`,
+      )
+      .get(...ids) as { n: number };
+    return Number(row.n);
+  } finally {
+    db.close();
+  }
+}
+
+interface Host {
+  port: number;
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The bench's local host (dist/scripts/benchServer.js: the real host, scorer thread, no timers). */
+async function startHost(dataDir: string): Promise<Host> {
+  const child: ChildProcess = fork(
+    join(appRoot(), 'dist', 'scripts', 'benchServer.js'),
+    ['local'],
+    {
+      env: { ...process.env, ...settings(dataDir) },
+      execArgv: ['--disable-warning=ExperimentalWarning'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`bench host exited with ${code}`)));
+  });
+  return {
+    port,
+    drain: () =>
+      new Promise((resolve) => {
+        child.once('message', () => resolve());
+        child.send('drain');
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+/** Batches of 100 events of ingest users (never a target), received now. */
+function makeBatch(n: number): Buffer {
+  const occurredAt = new Date().toISOString();
+  const events = Array.from({ length: BATCH }, (_, i) => ({
+    eventId: randomUUID(),
+    userId: `ingest-${(n * BATCH + i) % 5000}`,
+    type: i % 10 === 0 ? 'purchase' : 'page_view',
+    occurredAt,
+    ...(i % 10 === 0 ? { amount: 20 + i } : {}),
+    properties: { device: i % 3 ? 'mobile' : 'desktop', path: `/products/${i}` },
+  }));
+  return Buffer.from(JSON.stringify({ events }));
+}
+
+function post(port: number, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/events',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** CONCURRENCY requests in flight while `going()`; resolves with each accepted request's end time. */
+async function loadWhile(port: number, going: () => boolean): Promise<number[]> {
+  const ends: number[] = [];
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (going()) {
+        const status = await post(port, makeBatch(n++));
+        if (status !== 202) throw new Error(`POST /api/events: status ${status}`);
+        ends.push(performance.now());
+      }
+    }),
+  );
+  return ends;
+}
+
+/**
+ * A phase's figures: events accepted in [from, to]; then the scorer's backlog drained, and every
+ * event of the load (started at `loadStart`) over the load and the drain is the stored rate.
+ */
+async function phase(
+  host: Host,
+  window: { from: number; to: number; loadStart: number },
+  ends: readonly number[],
+): Promise<IngestPhase> {
+  const accepted = ends.filter((t) => t >= window.from && t <= window.to).length * BATCH;
+  const seconds = (window.to - window.from) / 1000;
+  const lastEnd = ends.reduce((a, b) => Math.max(a, b), window.to);
+  const d0 = performance.now();
+  await host.drain();
+  const drainSeconds = (performance.now() - d0) / 1000;
+  return {
+    events: accepted,
+    seconds,
+    acceptedPerSecond: accepted / seconds,
+    drainSeconds,
+    storedPerSecond: (ends.length * BATCH) / ((lastEnd - window.loadStart) / 1000 + drainSeconds),
+  };
+}
+
+async function timedLoad(host: Host, seconds: number): Promise<IngestPhase> {
+  const from = performance.now();
+  const ends = await loadWhile(host.port, () => performance.now() - from < seconds * 1000);
+  return phase(host, { from, to: performance.now(), loadStart: from }, ends);
+}
+
+async function ingestBesideDeletion(
+  dataDir: string,
+  target: DeletionStore['targets'][number],
+  seconds: number,
+): Promise<NonNullable<DeletionBench['ingest']>> {
+  const root = appRoot();
+  const bin = join(root, 'bin', 'event-scoring.js');
+  // The bin rebuilds dist/ when a source is newer: before the host is forked from it.
+  const built = spawnSync(process.execPath, [bin, '--help'], { cwd: root });
+  if (built.status !== 0) throw new Error(`event-scoring --help: ${String(built.stderr)}`);
+  const idsFile = join(dataDir, 'bench-delete-ids.txt');
+  writeFileSync(idsFile, `${target.userId}\n`);
+  const host = await startHost(dataDir);
+  try {
+    await loadWhile(
+      host.port,
+      (() => {
+        let warm = 20;
+        return () => warm-- > 0;
+      })(),
+    );
+    await host.drain();
+    const before = await timedLoad(host, seconds);
+
+    const child = spawn(process.execPath, [bin, 'delete', '--file', idsFile], {
+      cwd: root,
+      env: { ...process.env, ...settings(dataDir) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let running: number | undefined;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += String(c);
+      if (running === undefined && / running /.test(stderr)) running = performance.now();
+    });
+    let exited = false;
+    const exit = new Promise<number>((resolve) =>
+      child.once('exit', (code) => {
+        exited = true;
+        resolve(code ?? 1);
+      }),
+    );
+    const spawned = performance.now();
+    const ends = await loadWhile(host.port, () => !exited);
+    const code = await exit;
+    const stopped = performance.now();
+    if (code !== 0)
+      throw new Error(`event-scoring delete exited with ${code}: ${stderr.slice(-2000)}`);
+    const from = running ?? spawned;
+    const during = await phase(host, { from, to: stopped, loadStart: spawned }, ends);
+    const after = await timedLoad(host, seconds);
+    const last = stdout.trim().split('\n').at(-1) ?? '{}';
+    const view = JSON.parse(last) as { state: string; removed: DeletionRemoved };
+    if (view.state !== 'done') throw new Error(`event-scoring delete: ${last}`);
+    const mean = (a: number, b: number) => (a + b) / 2;
+    return {
+      before,
+      during,
+      after,
+      acceptedRatio:
+        during.acceptedPerSecond / mean(before.acceptedPerSecond, after.acceptedPerSecond),
+      storedRatio: during.storedPerSecond / mean(before.storedPerSecond, after.storedPerSecond),
+      deletionSeconds: (stopped - from) / 1000,
+      deletionRemoved: view.removed,
+      remainingDocuments: countDocuments(dataDir, target.ids),
+    };
+  } finally {
+    await host.stop();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+export function formatDeletionBench(b: DeletionBench): string {
+  const d = b.deletion;
+  const steps = (Object.entries(d.stepMs) as [DeletionStep, number][])
+    .map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)} s`)
+    .join(', ');
+  const lines = [
+    `Deletion of one person with ${fmt(b.store.targets[0]!.documents)} events (3 linked ids) from an embedded store of ${fmt(b.store.events)} events ` +
+      `(${fmt(b.store.users)} users, ${fmt(b.store.links)} identity links, ${fmt(b.store.archiveObjects)} archive objects):`,
+    `  building the data set (not part of the figure): ${b.buildSeconds.toFixed(1)} s (store writes ${b.store.storeSeconds.toFixed(1)} s, archive ${b.store.archiveSeconds.toFixed(1)} s)`,
+    `  deletion alone, request + run in one process: ${d.seconds.toFixed(1)} s (request ${d.requestMs.toFixed(0)} ms; ${steps})`,
+    `    removed ${fmt(d.removed.documents)} documents, ${d.removed.identityLinks} links, ${d.removed.profiles} profiles, ` +
+      `${fmt(d.removed.archiveLines)} archive lines; ${d.removed.storeRequests} store transactions, ${d.ledgerSaves} ledger saves; ` +
+      `${fmt(d.archiveObjectsWritten)} archive objects rewritten (${fmt(d.removed.archiveObjects)} counted by the archive), ` +
+      `${mib(d.archiveBytesWritten)} written of ${mib(d.archiveBytesBefore)}; ${d.remainingDocuments} of the person's documents left`,
+  ];
+  const i = b.ingest;
+  if (i) {
+    const p = (x: IngestPhase) =>
+      `${fmt(x.acceptedPerSecond)} accepted/s, ${fmt(x.storedPerSecond)} stored/s (${fmt(x.events)} events in ${x.seconds.toFixed(1)} s, drained in ${x.drainSeconds.toFixed(1)} s)`;
+    lines.push(
+      `  ingest on a local host over that store, batches of ${BATCH}, ${CONCURRENCY} in flight:`,
+      `    without a deletion, before  ${p(i.before)}`,
+      `    during \`event-scoring delete\` of a second such person in another process (${i.deletionSeconds.toFixed(1)} s) ${p(i.during)}`,
+      `    without a deletion, after   ${p(i.after)}`,
+      `    ratio during / without: accepted ${i.acceptedRatio.toFixed(2)}, stored ${i.storedRatio.toFixed(2)}; ` +
+        `the second deletion removed ${fmt(i.deletionRemoved.documents)} documents, ${i.remainingDocuments} left`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The options of `npm run bench` for this part: --deletion-events=N, --deletion-target-events=N. */
+export function deletionBenchOptions(argv: readonly string[]): DeletionBenchOptions {
+  const arg = (name: string) =>
+    /=(\d+)$/.exec(argv.find((a) => a.startsWith(`--${name}=`)) ?? '')?.[1];
+  const events = arg('deletion-events');
+  const targetEvents = arg('deletion-target-events');
+  return {
+    ...(events !== undefined && { events: Number(events) }),
+    ...(targetEvents !== undefined && { targetEvents: Number(targetEvents) }),
+  };
+}
