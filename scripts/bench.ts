@@ -13,6 +13,7 @@ import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchCli, formatCliBench } from './bench/cli.js';
 import { benchCompat, formatCompatBench } from './bench/compat.js';
 import { benchCost, formatCostBench } from './bench/cost.js';
+import { benchDeletion, deletionBenchOptions, formatDeletionBench } from './bench/deletion.js';
 import { benchImport, formatImportBench } from './bench/import.js';
 import { benchSql, formatSqlBench } from './bench/sql.js';
 import { benchScoring } from './benchScoring.js';
@@ -211,6 +212,11 @@ if (only === 'cli') {
   console.log(formatCliBench(await benchCli()));
   process.exit(0);
 }
+// npm run bench -- --only=deletion [--deletion-events=100000] [--deletion-target-events=1000]
+if (only === 'deletion') {
+  console.log(formatDeletionBench(await benchDeletion(deletionBenchOptions(process.argv))));
+  process.exit(0);
+}
 console.log(formatCliBench(await benchCli()));
 const ingest = await ingestRatio(7, 600);
 console.log(
@@ -262,3 +268,5 @@ console.log(
     await benchSql(Number(/--sql-events=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 1_000_000), 90),
   ),
 );
+// npm run bench -- --deletion-events=100000 for a smaller store (issue 16: one person of 10,000 events).
+console.log(formatDeletionBench(await benchDeletion(deletionBenchOptions(process.argv))));
