@@ -28,22 +28,21 @@ export interface DeletionBenchOptions {
   targetEvents?: number;
   days?: number;
   /**
-   * The ingest comparison: seconds of load before and after the deletion (default: the deletion's
-   * own time, 5 to 30 s); false to skip it (no child processes).
+   * The ingest comparison: cycles of `cycleEvents` (20,000 by default) for `seconds` before and
+   * after the deletion (default: the deletion's own time, 5 to 30 s); false to skip it.
    */
-  ingest?: { seconds?: number } | false;
+  ingest?: { seconds?: number; cycleEvents?: number } | false;
   /** Keeps the data folder (its path is in the result) instead of removing it. */
   keep?: boolean;
 }
 
+/** Ingest in cycles: a cycle posts `cycleEvents` events, then waits until the scorer stored them. */
 interface IngestPhase {
-  /** Events accepted (202) in the phase's window. */
+  cycles: number;
   events: number;
-  seconds: number;
+  /** Median over the cycles of events over the time to have them all accepted (202). */
   acceptedPerSecond: number;
-  /** Time for the scorer to store the phase's backlog after its load stopped. */
-  drainSeconds: number;
-  /** Events accepted over the window plus the drain: the rate at which ingest stored them. */
+  /** Median over the cycles of events over the time to have them all stored. */
   storedPerSecond: number;
 }
 
@@ -70,6 +69,7 @@ export interface DeletionBench {
   };
   /** The second target, deleted by `event-scoring delete` in its own process while ingest runs. */
   ingest?: {
+    cycleEvents: number;
     before: IngestPhase;
     during: IngestPhase;
     after: IngestPhase;
@@ -122,7 +122,10 @@ export async function benchDeletion(options: DeletionBenchOptions = {}): Promise
     if (options.ingest !== false) {
       const seconds =
         options.ingest?.seconds ?? Math.min(30, Math.max(5, Math.round(deletion.seconds)));
-      result.ingest = await ingestBesideDeletion(dataDir, store.targets[1]!, seconds);
+      result.ingest = await ingestBesideDeletion(dataDir, store.targets[1]!, {
+        seconds,
+        cycleEvents: options.ingest?.cycleEvents ?? 20_000,
+      });
     }
     return result;
   } finally {
@@ -285,56 +288,58 @@ function post(port: number, body: Buffer): Promise<number> {
   });
 }
 
-/** CONCURRENCY requests in flight while `going()`; resolves with each accepted request's end time. */
-async function loadWhile(port: number, going: () => boolean): Promise<number[]> {
-  const ends: number[] = [];
+/** `requests` bodies with CONCURRENCY in flight. */
+async function load(port: number, requests: number): Promise<void> {
   let n = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (going()) {
+      while (n < requests) {
         const status = await post(port, makeBatch(n++));
         if (status !== 202) throw new Error(`POST /api/events: status ${status}`);
-        ends.push(performance.now());
       }
     }),
   );
-  return ends;
 }
 
-/**
- * A phase's figures: events accepted in [from, to]; then the scorer's backlog drained, and every
- * event of the load (started at `loadStart`) over the load and the drain is the stored rate.
- */
-async function phase(
-  host: Host,
-  window: { from: number; to: number; loadStart: number },
-  ends: readonly number[],
-): Promise<IngestPhase> {
-  const accepted = ends.filter((t) => t >= window.from && t <= window.to).length * BATCH;
-  const seconds = (window.to - window.from) / 1000;
-  const lastEnd = ends.reduce((a, b) => Math.max(a, b), window.to);
-  const d0 = performance.now();
+/** One cycle of ingest: `events` posted (accepted), then the queue drained (stored). */
+interface Cycle {
+  start: number;
+  accepted: number;
+  stored: number;
+}
+
+async function cycle(host: Host, events: number): Promise<Cycle> {
+  const start = performance.now();
+  await load(host.port, events / BATCH);
+  const accepted = performance.now();
   await host.drain();
-  const drainSeconds = (performance.now() - d0) / 1000;
+  return { start, accepted, stored: performance.now() };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function summary(cycles: readonly Cycle[], events: number): IngestPhase {
   return {
-    events: accepted,
-    seconds,
-    acceptedPerSecond: accepted / seconds,
-    drainSeconds,
-    storedPerSecond: (ends.length * BATCH) / ((lastEnd - window.loadStart) / 1000 + drainSeconds),
+    cycles: cycles.length,
+    events: cycles.length * events,
+    acceptedPerSecond: median(cycles.map((c) => events / ((c.accepted - c.start) / 1000))),
+    storedPerSecond: median(cycles.map((c) => events / ((c.stored - c.start) / 1000))),
   };
 }
 
-async function timedLoad(host: Host, seconds: number): Promise<IngestPhase> {
+/** Cycles for `seconds`, at least three. */
+async function cyclesFor(host: Host, seconds: number, events: number): Promise<IngestPhase> {
+  const cycles: Cycle[] = [];
   const from = performance.now();
-  const ends = await loadWhile(host.port, () => performance.now() - from < seconds * 1000);
-  return phase(host, { from, to: performance.now(), loadStart: from }, ends);
+  while (cycles.length < 3 || performance.now() - from < seconds * 1000)
+    cycles.push(await cycle(host, events));
+  return summary(cycles, events);
 }
 
 async function ingestBesideDeletion(
   dataDir: string,
   target: DeletionStore['targets'][number],
-  seconds: number,
+  options: { seconds: number; cycleEvents: number },
 ): Promise<NonNullable<DeletionBench['ingest']>> {
   const root = appRoot();
   const bin = join(root, 'bin', 'event-scoring.js');
@@ -343,17 +348,11 @@ async function ingestBesideDeletion(
   if (built.status !== 0) throw new Error(`event-scoring --help: ${String(built.stderr)}`);
   const idsFile = join(dataDir, 'bench-delete-ids.txt');
   writeFileSync(idsFile, `${target.userId}\n`);
+  const events = options.cycleEvents;
   const host = await startHost(dataDir);
   try {
-    await loadWhile(
-      host.port,
-      (() => {
-        let warm = 20;
-        return () => warm-- > 0;
-      })(),
-    );
-    await host.drain();
-    const before = await timedLoad(host, seconds);
+    await cycle(host, 20 * BATCH); // warm-up
+    const before = await cyclesFor(host, options.seconds, events);
 
     const child = spawn(process.execPath, [bin, 'delete', '--file', idsFile], {
       cwd: root,
@@ -368,34 +367,40 @@ async function ingestBesideDeletion(
       stderr += String(c);
       if (running === undefined && / running /.test(stderr)) running = performance.now();
     });
-    let exited = false;
+    let stopped: number | undefined;
     const exit = new Promise<number>((resolve) =>
       child.once('exit', (code) => {
-        exited = true;
+        stopped = performance.now();
         resolve(code ?? 1);
       }),
     );
     const spawned = performance.now();
-    const ends = await loadWhile(host.port, () => !exited);
+    const cycles: Cycle[] = [];
+    while (stopped === undefined) cycles.push(await cycle(host, events));
     const code = await exit;
-    const stopped = performance.now();
     if (code !== 0)
       throw new Error(`event-scoring delete exited with ${code}: ${stderr.slice(-2000)}`);
-    const from = running ?? spawned;
-    const during = await phase(host, { from, to: stopped, loadStart: spawned }, ends);
-    const after = await timedLoad(host, seconds);
     const last = stdout.trim().split('\n').at(-1) ?? '{}';
     const view = JSON.parse(last) as { state: string; removed: DeletionRemoved };
     if (view.state !== 'done') throw new Error(`event-scoring delete: ${last}`);
+    // The cycles that ran mostly while the deletion did (all of them when none did: a tiny run).
+    const from = running ?? spawned;
+    const to = stopped;
+    const overlap = (c: Cycle) => Math.min(c.stored, to) - Math.max(c.start, from);
+    const inside = cycles.filter((c) => overlap(c) > (c.stored - c.start) / 2);
+    const during = summary(inside.length > 0 ? inside : cycles, events);
+
+    const after = await cyclesFor(host, options.seconds, events);
     const mean = (a: number, b: number) => (a + b) / 2;
     return {
+      cycleEvents: events,
       before,
       during,
       after,
       acceptedRatio:
         during.acceptedPerSecond / mean(before.acceptedPerSecond, after.acceptedPerSecond),
       storedRatio: during.storedPerSecond / mean(before.storedPerSecond, after.storedPerSecond),
-      deletionSeconds: (stopped - from) / 1000,
+      deletionSeconds: (to - from) / 1000,
       deletionRemoved: view.removed,
       remainingDocuments: countDocuments(dataDir, target.ids),
     };
@@ -425,11 +430,11 @@ export function formatDeletionBench(b: DeletionBench): string {
   const i = b.ingest;
   if (i) {
     const p = (x: IngestPhase) =>
-      `${fmt(x.acceptedPerSecond)} accepted/s, ${fmt(x.storedPerSecond)} stored/s (${fmt(x.events)} events in ${x.seconds.toFixed(1)} s, drained in ${x.drainSeconds.toFixed(1)} s)`;
+      `${fmt(x.acceptedPerSecond)} accepted/s, ${fmt(x.storedPerSecond)} stored/s (median of ${x.cycles} cycles)`;
     lines.push(
-      `  ingest on a local host over that store, batches of ${BATCH}, ${CONCURRENCY} in flight:`,
+      `  ingest on a local host over that store, in cycles of ${fmt(i.cycleEvents)} events (batches of ${BATCH}, ${CONCURRENCY} in flight, then until the scorer stored them):`,
       `    without a deletion, before  ${p(i.before)}`,
-      `    during \`event-scoring delete\` of a second such person in another process (${i.deletionSeconds.toFixed(1)} s) ${p(i.during)}`,
+      `    while \`event-scoring delete\` deletes a second such person in another process (${i.deletionSeconds.toFixed(1)} s) ${p(i.during)}`,
       `    without a deletion, after   ${p(i.after)}`,
       `    ratio during / without: accepted ${i.acceptedRatio.toFixed(2)}, stored ${i.storedRatio.toFixed(2)}; ` +
         `the second deletion removed ${fmt(i.deletionRemoved.documents)} documents, ${i.remainingDocuments} left`,

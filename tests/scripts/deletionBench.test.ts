@@ -81,7 +81,7 @@ describe('benchDeletion', () => {
       events: 2000,
       targetEvents: 200,
       days: 3,
-      ingest: { seconds: 1 },
+      ingest: { seconds: 1, cycleEvents: 1000 },
       keep: true,
     });
     try {
