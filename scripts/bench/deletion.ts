@@ -116,8 +116,11 @@ export async function benchDeletion(options: DeletionBenchOptions = {}): Promise
       now: Date.now(),
     });
     const buildSeconds = (performance.now() - b0) / 1000;
-    const deletion = await deleteInProcess(dataDir, store.targets[0]!.userId);
-    deletion.remainingDocuments = countDocuments(dataDir, store.targets[0]!.ids);
+    const target = store.targets[0]!;
+    const deletion = {
+      ...(await deleteInProcess(dataDir, target.userId)),
+      remainingDocuments: countDocuments(dataDir, target.ids),
+    };
     const result: DeletionBench = { dataDir, store, buildSeconds, deletion };
     if (options.ingest !== false) {
       const seconds =
@@ -178,7 +181,6 @@ async function deleteInProcess(dataDir: string, userId: string) {
       archiveObjectsWritten: written.objects,
       archiveBytesWritten: written.bytes,
       archiveBytesBefore,
-      remainingDocuments: -1,
     };
   } finally {
     await deps.close();
