@@ -92,6 +92,8 @@ export interface DeletionLedger {
   unfinished(): Promise<DeletionRequest[]>;
   /** Every request's fingerprints and cut-off (done or not; unresolved ones by their asked ids). */
   entries(): Promise<LedgerEntry[]>;
+  /** As PersonErasure.scrub: run once a request's ids are cleared from it. */
+  scrub?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -135,4 +137,9 @@ export interface PersonErasure {
   erase(userIds: readonly string[], receivedUpTo: string): Promise<ErasureStep>;
   /** The ids in `fingerprints` that the store holds anything of (restore applies the ledger with it). */
   idsMatching(fingerprints: ReadonlySet<string>): Promise<string[]>;
+  /**
+   * Makes what was deleted unreadable in the store's files (SQLite: truncates the write-ahead log,
+   * whose old frames still hold deleted rows). Cosmos DB has nothing to do.
+   */
+  scrub?(): Promise<void>;
 }

@@ -45,6 +45,11 @@ export function deletionDepsOf(
     now: deps.now,
     newId: deps.newId,
     startDelayMs: deps.config.SUPPRESSION_CACHE_SECONDS * 1000,
+    scrub: async () => {
+      await deps.store.erasure.scrub?.();
+      deps.queue.scrub?.();
+      await deps.deletions.ledger.scrub?.();
+    },
     ...(onProgress && { onProgress }),
   };
 }
