@@ -47,3 +47,9 @@ export function avroFileName(table: string, taken: ReadonlySet<string>): string 
   for (let i = 2; taken.has(name) || name === MANIFEST_FILE; i++) name = `${base}-${i}.avro`;
   return name;
 }
+
+/** The files of a backup besides its manifest: the Avro files and the online copy. */
+export const backupFiles = (manifest: Manifest): string[] => [
+  ...manifest.files.map((f) => f.file),
+  ...(manifest.onlineCopy ? [manifest.onlineCopy.file] : []),
+];
