@@ -4,7 +4,8 @@ export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'event-scoring-backup/1';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256');
-const fileName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a plain file name');
+// Names inside the backup folder only: never `.` or `..`, which restore would read and pruning remove.
+const fileName = z.string().regex(/^(?!\.{1,2}$)[A-Za-z0-9._-]+$/, 'must be a plain file name');
 
 /** What a restore needs to recreate a table: its CREATE statements, or a container's key path. */
 export const tableDefinitionSchema = z.union([
