@@ -115,6 +115,18 @@ describe('backup command: retention on Blob (Azurite)', () => {
     expect([...prefixes].sort()).toEqual(['new', 'notes', 'other', 'recent']);
   });
 
+  it('looks at no other backup for a backup at the root of a container', async () => {
+    const { container } = await shelfWithBackups('retention-root', '');
+    const before = await names(container);
+    const url = `http://127.0.0.1:${azurite.port}/devstoreaccount1/retention-root`;
+    const { code, stdout, stderr } = await run(['--out', url]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('No earlier backups to look at: the backup is at the root');
+    const after = await names(container);
+    expect(after.filter((n) => n.includes('/'))).toEqual(before);
+    expect(after).toContain('manifest.json');
+  });
+
   it('removes nothing with --keep-all', async () => {
     const { container, url } = await shelfWithBackups('retention-keep', '');
     const before = await names(container);
