@@ -294,14 +294,14 @@ describe('resources', () => {
     expect(expr(at(ai.body, 'properties.WorkspaceResourceId'))).toBe('logAnalytics.id');
   });
 
-  it('turns shared keys and public blob access off on both storage accounts', () => {
+  it('turns shared keys and public blob access off on every storage account', () => {
     const common = storage.vars.get('commonProperties') as BicepObject;
     expect(common.allowSharedKeyAccess).toBe(false);
     expect(common.allowBlobPublicAccess).toBe(false);
     const accounts = storage.resources.filter((r) =>
       r.type.startsWith('Microsoft.Storage/storageAccounts@'),
     );
-    expect(accounts).toHaveLength(2);
+    expect(accounts.map((a) => a.symbol)).toEqual(['hostStorage', 'modelStorage', 'backupStorage']);
     for (const a of accounts) expect(expr(a.body.properties)).toBe('commonProperties');
   });
 
