@@ -4,6 +4,7 @@ import { groupByHour } from '../../core/archive/archiveHour.js';
 import { hoursBefore } from '../../core/archive/hoursBefore.js';
 import type { EventArchive } from '../../ports/index.js';
 import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
+import { dropArchiveLines } from './dropArchiveLines.js';
 
 /**
  * The archive as block blobs in one container (Azure; written with the app's managed identity).
@@ -52,6 +53,44 @@ export function createBlobArchive(container: ContainerClient): EventArchive {
       return removed;
     },
 
+    /**
+     * One List Blobs for the hour and one Get Blob per object; then per object with a match one Put
+     * Blob over the same name (atomic: readers see the old blob or the new), or one Delete Blob when
+     * no line is left. The write is conditional on the ETag read, so an object changed meanwhile
+     * fails the call (to be retried) rather than being overwritten.
+     */
+    async rewriteHour(hour, drop) {
+      let objects = 0;
+      let lines = 0;
+      for (const name of await this.list(hour)) {
+        const blob = container.getBlockBlobClient(name);
+        const download = await blob.download();
+        const data = await streamToBuffer(download.readableStreamBody);
+        const dropped = await dropArchiveLines(data, drop);
+        if (dropped.lines === 0) continue;
+        const conditions = { ifMatch: download.etag };
+        if (dropped.body) {
+          await blob.uploadData(dropped.body, {
+            blobHTTPHeaders: { blobContentType: 'application/x-ndjson+gzip' },
+            conditions,
+          });
+        } else {
+          await blob.delete({ deleteSnapshots: 'include', conditions });
+        }
+        objects++;
+        lines += dropped.lines;
+      }
+      return { objects, lines };
+    },
+
     async close() {},
   };
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream ?? []) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks);
 }

@@ -28,6 +28,13 @@ archiveContract('blob (Azurite)', async () => {
     async putRaw(name, data) {
       await container.getBlockBlobClient(name).uploadData(data);
     },
+    async rawUnder(prefix) {
+      const out = new Map<string, Buffer>();
+      for await (const blob of container.listBlobsFlat({ prefix })) {
+        out.set(blob.name, await container.getBlockBlobClient(blob.name).downloadToBuffer());
+      }
+      return out;
+    },
     async cleanup() {
       await container.delete();
     },
