@@ -1,8 +1,10 @@
+import { holdsAnyId } from '../../core/privacy/deletion/holdsAnyId.js';
 import type { DeadLetter, DeadLetterSink } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
 
 export interface SqliteDeadLetterSink extends DeadLetterSink {
   byUser(userIds: readonly string[]): Promise<DeadLetter[]>;
+  removeUsers(userIds: readonly string[]): Promise<number>;
   count(): number;
   close(): Promise<void>;
 }
@@ -28,6 +30,8 @@ export function createSqliteDeadLetterSink(
   const byUser = db.prepare(
     "SELECT key, reason, body FROM dead_letters WHERE json_extract(body, '$.userId') = ? ORDER BY at, rowid",
   );
+  const all = db.prepare('SELECT rowid AS id, body FROM dead_letters');
+  const remove = db.prepare('DELETE FROM dead_letters WHERE rowid = ?');
   return {
     async put(items: readonly DeadLetter[]) {
       const at = now();
@@ -48,6 +52,28 @@ export function createSqliteDeadLetterSink(
           body: JSON.parse(row.body) as unknown,
         })),
       );
+    },
+    /**
+     * A person's id may be anywhere in a set-aside message (`message.anonymousId`,
+     * `message.properties.distinct_id`…), so every body is read and searched (holdsAnyId: exact
+     * values only). One pass over the table, in one transaction: dead letters are few.
+     */
+    async removeUsers(userIds) {
+      if (userIds.length === 0) return 0;
+      const ids = new Set(userIds);
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const found: number[] = [];
+        for (const row of all.iterate() as Iterable<{ id: number; body: string }>) {
+          if (holdsAnyId(JSON.parse(row.body) as unknown, ids)) found.push(row.id);
+        }
+        for (const id of found) remove.run(id);
+        db.exec('COMMIT');
+        return found.length;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
     },
     count: () => Number((count.get() as { n: number }).n),
     async close() {

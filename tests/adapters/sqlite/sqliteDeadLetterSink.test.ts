@@ -66,4 +66,43 @@ describe('sqliteDeadLetterSink', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('removes every dead letter holding one of the ids as a value at any depth, and no other', async () => {
+    const sink = createSqliteDeadLetterSink(':memory:', () => 42);
+    const u = 'u-1';
+    const anon = 'anon-7';
+    await sink.put([
+      { key: 'scorer', reason: 'invalid_event', body: { userId: u, type: '' } },
+      {
+        key: 'segment',
+        reason: 'message.type: unknown',
+        body: { protocol: 'segment', message: { anonymousId: anon, type: 'nope' } },
+      },
+      {
+        key: 'posthog',
+        reason: 'event: required',
+        body: { protocol: 'posthog', message: { properties: { $anon_distinct_id: anon } } },
+      },
+      {
+        key: 'posthog-batch',
+        reason: 'r',
+        body: { message: { batch: [{ distinct_id: 'x' }, { properties: { distinct_id: u } }] } },
+      },
+      { key: 'raw', reason: 'unparseable', body: `{"distinct_id":"${u}"}` },
+      { key: 'near', reason: 'r', body: { userId: 'u-10', note: `about ${u}`, n: 1 } },
+      { key: 'key', reason: 'r', body: { [u]: 'a key is not a value' } },
+      { key: 'other', reason: 'r', body: { userId: 'u-2' } },
+      { key: 'string', reason: 'r', body: 'raw' },
+    ]);
+    expect(await sink.removeUsers([u, anon])).toBe(5);
+    expect(sink.count()).toBe(4);
+    expect(await sink.byUser(['u-10', 'u-2'])).toEqual([
+      { key: 'near', reason: 'r', body: { userId: 'u-10', note: `about ${u}`, n: 1 } },
+      { key: 'other', reason: 'r', body: { userId: 'u-2' } },
+    ]);
+    expect(await sink.removeUsers([u, anon])).toBe(0);
+    expect(await sink.removeUsers([])).toBe(0);
+    expect(sink.count()).toBe(4);
+    await sink.close();
+  });
 });
