@@ -1,10 +1,13 @@
 import { holdsAnyId } from '../../core/privacy/deletion/holdsAnyId.js';
 import type { DeadLetter, DeadLetterSink } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
+import { scrubDatabase,type ScrubResult } from './scrubDatabase.js';
 
 export interface SqliteDeadLetterSink extends DeadLetterSink {
   byUser(userIds: readonly string[]): Promise<DeadLetter[]>;
   removeUsers(userIds: readonly string[]): Promise<number>;
+  /** After removeUsers: empties the WAL of store.db, so no old page holds the removed letters. */
+  scrub(): ScrubResult;
   count(): number;
   close(): Promise<void>;
 }
@@ -75,6 +78,7 @@ export function createSqliteDeadLetterSink(
         throw err;
       }
     },
+    scrub: () => scrubDatabase(db),
     count: () => Number((count.get() as { n: number }).n),
     async close() {
       if (db.isOpen) db.close();

@@ -5,6 +5,7 @@ import type { AcceptedEvent } from '../../core/event.js';
 import { dropQueuedEvents, type QueuedEventFilter } from '../../core/queue/dropQueuedEvents.js';
 import type { EventQueue, SendResult } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
+import { scrubDatabase,type ScrubResult } from './scrubDatabase.js';
 
 export interface ClaimedMessage {
   id: number;
@@ -43,6 +44,11 @@ export interface SqliteQueue extends EventQueue {
    * a message left empty, in one transaction. Returns the number of events removed.
    */
   removeEvents(userIds: readonly string[], receivedUpTo: string): number;
+  /**
+   * After removeEvents: empties the WAL, so no old page (of a rewritten message, or of one the
+   * scorer completed before the deletion) holds the removed events (scrubDatabase.ts).
+   */
+  scrub(): ScrubResult;
   /** Copies committed WAL pages into the database file without blocking writers. */
   checkpoint(): { walFrames: number; checkpointed: number };
   /** Emits 'message' after each send, so a consumer can wake without polling. */
@@ -222,6 +228,7 @@ export function createSqliteQueue(
       });
       return removed;
     },
+    scrub: () => scrubDatabase(db),
     checkpoint() {
       const row = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as {
         log: number;

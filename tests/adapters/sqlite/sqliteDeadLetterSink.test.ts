@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -104,5 +104,30 @@ describe('sqliteDeadLetterSink', () => {
     expect(await sink.removeUsers([])).toBe(0);
     expect(sink.count()).toBe(4);
     await sink.close();
+  });
+
+  it('leaves no byte of a removed person in store.db or its WAL once scrubbed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dead-'));
+    const path = join(dir, 'store.db');
+    const gone = 'gone-9b2d41c7';
+    try {
+      const sink = createSqliteDeadLetterSink(path, () => 42);
+      await sink.put(
+        Array.from({ length: 50 }, (_, i) => ({
+          key: `k${i}`,
+          reason: 'r',
+          body: i % 5 === 0 ? { message: { anonymousId: gone, n: i } } : { userId: `u-${i}` },
+        })),
+      );
+      expect(readFileSync(`${path}-wal`).includes(gone)).toBe(true);
+      expect(await sink.removeUsers([gone])).toBe(10);
+      expect(sink.scrub()).toMatchObject({ complete: true });
+      for (const file of [path, `${path}-wal`].filter((f) => existsSync(f)))
+        expect(readFileSync(file).includes(gone)).toBe(false);
+      expect(sink.count()).toBe(40);
+      await sink.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

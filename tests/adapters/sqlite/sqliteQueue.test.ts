@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -229,5 +229,25 @@ describe('sqliteQueue removeEvents', () => {
     // The same event sent before a later cut-off goes, by its message's time.
     expect(queue.removeEvents(['gone'], new Date(clock).toISOString())).toBe(1);
     expect(queue.stats().pending).toBe(1);
+  });
+
+  it('leaves no byte of the removed events in queue.db or its WAL once scrubbed, completed ones included', async () => {
+    const gone = 'gone-3e8f0a55';
+    // Scored before the deletion: completed, its pages freed.
+    await queue.send([at(1, gone, before), at(2, 'stays', before)]);
+    queue.complete(queue.receive(10, 1000).map((m) => m.id));
+    // Still waiting.
+    await queue.send([at(3, gone, before), at(4, 'stays', before)]);
+    await queue.send([at(5, gone, before)]);
+    const path = join(dir, 'queue.db');
+    const holding = () =>
+      [path, `${path}-wal`].filter(
+        (f) => existsSync(f) && readFileSync(f).includes(Buffer.from(gone)),
+      );
+    expect(holding().length).toBeGreaterThan(0);
+    expect(queue.removeEvents([gone], CUT)).toBe(2);
+    expect(queue.scrub()).toMatchObject({ complete: true });
+    expect(holding()).toEqual([]);
+    expect(queue.stats()).toEqual({ pending: 1, poisoned: 0 });
   });
 });
