@@ -1,7 +1,7 @@
 import { holdsAnyId } from '../../core/privacy/deletion/holdsAnyId.js';
 import type { DeadLetter, DeadLetterSink } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
-import { scrubDatabase,type ScrubResult } from './scrubDatabase.js';
+import { scrubDatabase, type ScrubResult } from './scrubDatabase.js';
 
 export interface SqliteDeadLetterSink extends DeadLetterSink {
   byUser(userIds: readonly string[]): Promise<DeadLetter[]>;

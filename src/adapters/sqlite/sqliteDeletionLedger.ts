@@ -1,7 +1,7 @@
 import { fingerprint } from '../../core/privacy/deletion/fingerprint.js';
 import type { DeletionLedger, DeletionRequest, LedgerEntry } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
-import { scrubDatabase,type ScrubResult } from './scrubDatabase.js';
+import { scrubDatabase, type ScrubResult } from './scrubDatabase.js';
 
 // The columns the queries read; `rest` is the JSON of every other field (ids, progress, counts).
 // The partial index holds the unfinished requests only, in the order unfinished() gives them.

@@ -5,7 +5,7 @@ import type { AcceptedEvent } from '../../core/event.js';
 import { dropQueuedEvents, type QueuedEventFilter } from '../../core/queue/dropQueuedEvents.js';
 import type { EventQueue, SendResult } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
-import { scrubDatabase,type ScrubResult } from './scrubDatabase.js';
+import { scrubDatabase, type ScrubResult } from './scrubDatabase.js';
 
 export interface ClaimedMessage {
   id: number;
