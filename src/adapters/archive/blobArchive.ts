@@ -4,6 +4,7 @@ import { groupByHour } from '../../core/archive/archiveHour.js';
 import { hoursBefore } from '../../core/archive/hoursBefore.js';
 import type { EventArchive } from '../../ports/index.js';
 import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
+import { ArchiveObjectsOffline } from './archiveObjectsOffline.js';
 import { dropArchiveLines } from './dropArchiveLines.js';
 
 /**
@@ -55,15 +56,28 @@ export function createBlobArchive(container: ContainerClient): EventArchive {
 
     /**
      * One List Blobs for the hour and one Get Blob per object; then per object with a match one Put
-     * Blob over the same name (atomic: readers see the old blob or the new), or one Delete Blob when
-     * no line is left. The write is conditional on the ETag read, so an object changed meanwhile
-     * fails the call (to be retried) rather than being overwritten.
+     * Blob over the same name, in the tier it had (atomic: readers see the old blob or the new), or
+     * one Delete Blob when no line is left. The write is conditional on the ETag read, so an object
+     * changed meanwhile fails the call (to be retried) rather than being overwritten. An object in
+     * the Archive tier cannot be read: its rehydration to Cool is started (Standard priority, up to
+     * 15 hours in Azure) and, once the others are done, the call throws ArchiveObjectsOffline so the
+     * deletion is retried later.
      */
     async rewriteHour(hour, drop) {
       let objects = 0;
       let lines = 0;
-      for (const name of await this.list(hour)) {
-        const blob = container.getBlockBlobClient(name);
+      const offline: string[] = [];
+      for await (const item of container.listBlobsFlat({ prefix: hour })) {
+        if (!item.name.endsWith('.ndjson.gz')) continue;
+        const blob = container.getBlockBlobClient(item.name);
+        const tier = item.properties.accessTier;
+        if (tier === 'Archive') {
+          // Already rehydrating: archiveStatus says so, and asking again would be refused.
+          if (!item.properties.archiveStatus)
+            await blob.setAccessTier('Cool', { rehydratePriority: 'Standard' });
+          offline.push(item.name);
+          continue;
+        }
         const download = await blob.download();
         const data = await streamToBuffer(download.readableStreamBody);
         const dropped = await dropArchiveLines(data, drop);
@@ -73,6 +87,7 @@ export function createBlobArchive(container: ContainerClient): EventArchive {
           await blob.uploadData(dropped.body, {
             blobHTTPHeaders: { blobContentType: 'application/x-ndjson+gzip' },
             conditions,
+            ...(tier === 'Cool' || tier === 'Cold' ? { tier } : {}),
           });
         } else {
           await blob.delete({ deleteSnapshots: 'include', conditions });
@@ -80,6 +95,7 @@ export function createBlobArchive(container: ContainerClient): EventArchive {
         objects++;
         lines += dropped.lines;
       }
+      if (offline.length > 0) throw new ArchiveObjectsOffline(offline, { objects, lines });
       return { objects, lines };
     },
 
