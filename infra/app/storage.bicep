@@ -83,7 +83,7 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     }
   }
 
-  // Archive blobs are written once and read rarely (replay, re-score): cheaper tiers as they age, then gone
+  // Archive blobs are written once (rewritten only to delete a person) and read rarely: cheaper tiers as they age, then gone
   resource lifecycle 'managementPolicies' = {
     name: 'default'
     properties: {
