@@ -80,7 +80,7 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       name: modelContainerName
     }
 
-    // The scorer appends gzip NDJSON blobs under yyyy/mm/dd/hh/; nothing overwrites them
+    // The scorer appends gzip NDJSON blobs under yyyy/mm/dd/hh/; only deleting a person rewrites them
     resource archiveContainer 'containers' = {
       name: archiveContainerName
     }
@@ -91,7 +91,7 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     }
   }
 
-  // Archive blobs are written once and read rarely (replay, re-score): cheaper tiers as they age, then gone
+  // Archive blobs are written once (rewritten only to delete a person) and read rarely: cheaper tiers as they age, then gone
   resource lifecycle 'managementPolicies' = {
     name: 'default'
     properties: {
@@ -122,10 +122,11 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
                     daysAfterModificationGreaterThan: archiveRetentionDays
                   }
                 }
-                // Versioning is on in this account: a deleted blob leaves a version, which goes too
+                // Versioning is on in this account: a blob deleted, or rewritten to delete a person's
+                // lines, leaves a version that still holds them; it goes after a day (then soft delete)
                 version: {
                   delete: {
-                    daysAfterCreationGreaterThan: archiveRetentionDays
+                    daysAfterCreationGreaterThan: 1
                   }
                 }
               }
