@@ -92,8 +92,6 @@ export interface DeletionLedger {
   unfinished(): Promise<DeletionRequest[]>;
   /** Every request's fingerprints and cut-off (done or not; unresolved ones by their asked ids). */
   entries(): Promise<LedgerEntry[]>;
-  /** As PersonErasure.scrub: run once a request's ids are cleared from it. */
-  scrub?(): Promise<void>;
   close(): Promise<void>;
 }
 
