@@ -1,8 +1,13 @@
+import { holdsAnyId } from '../../core/privacy/deletion/holdsAnyId.js';
 import type { DeadLetter, DeadLetterSink } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
+import { scrubDatabase, type ScrubResult } from './scrubDatabase.js';
 
 export interface SqliteDeadLetterSink extends DeadLetterSink {
   byUser(userIds: readonly string[]): Promise<DeadLetter[]>;
+  removeUsers(userIds: readonly string[]): Promise<number>;
+  /** After removeUsers: empties the WAL of store.db, so no old page holds the removed letters. */
+  scrub(): ScrubResult;
   count(): number;
   close(): Promise<void>;
 }
@@ -28,6 +33,8 @@ export function createSqliteDeadLetterSink(
   const byUser = db.prepare(
     "SELECT key, reason, body FROM dead_letters WHERE json_extract(body, '$.userId') = ? ORDER BY at, rowid",
   );
+  const all = db.prepare('SELECT rowid AS id, body FROM dead_letters');
+  const remove = db.prepare('DELETE FROM dead_letters WHERE rowid = ?');
   return {
     async put(items: readonly DeadLetter[]) {
       const at = now();
@@ -49,6 +56,29 @@ export function createSqliteDeadLetterSink(
         })),
       );
     },
+    /**
+     * A person's id may be anywhere in a set-aside message (`message.anonymousId`,
+     * `message.properties.distinct_id`…), so every body is read and searched (holdsAnyId: exact
+     * values only). One pass over the table, in one transaction: dead letters are few.
+     */
+    async removeUsers(userIds) {
+      if (userIds.length === 0) return 0;
+      const ids = new Set(userIds);
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const found: number[] = [];
+        for (const row of all.iterate() as Iterable<{ id: number; body: string }>) {
+          if (holdsAnyId(JSON.parse(row.body) as unknown, ids)) found.push(row.id);
+        }
+        for (const id of found) remove.run(id);
+        db.exec('COMMIT');
+        return found.length;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+    scrub: () => scrubDatabase(db),
     count: () => Number((count.get() as { n: number }).n),
     async close() {
       if (db.isOpen) db.close();

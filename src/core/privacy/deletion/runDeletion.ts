@@ -35,6 +35,8 @@ export interface DeletionDeps {
    * scorer drops the ids' queued events before the store is cleaned.
    */
   startDelayMs: number;
+  /** Makes deleted rows unreadable in the files that held them, once the ids are cleared. */
+  scrub?: () => Promise<void>;
   /** Called after each saved step (the CLI prints progress from it). */
   onProgress?: (request: DeletionRequest) => void;
 }
@@ -87,6 +89,7 @@ export async function runDeletion(
     r.userIds = [];
     r.erasedIds = [];
     await save();
+    await deps.scrub?.();
     await deps.audit.append([auditEntry('system', 'deletion.done', r.id, deps.now(), deps.newId)]);
     deps.logger.info('privacy: deletion done', { id: r.id, ...r.removed });
   } catch (err) {
