@@ -76,8 +76,9 @@ export interface DeletionBench {
     /** Accepted events/s during the deletion over the mean of before and after. */
     acceptedRatio: number;
     storedRatio: number;
-    /** The delete command's deletion, from its first running step to its exit. */
+    /** The delete command's deletion, from its first running step to its exit, and per step. */
     deletionSeconds: number;
+    deletionStepMs: Partial<Record<DeletionStep, number>>;
     deletionRemoved: DeletionRemoved;
     remainingDocuments: number;
   };
@@ -154,18 +155,12 @@ async function deleteInProcess(dataDir: string, userId: string) {
       keyId: 'bench',
     });
     const t1 = performance.now();
-    const stepMs: Partial<Record<DeletionStep, number>> = {};
-    let step: DeletionStep = asked.step;
-    let since = t1;
+    const steps = stepClock(asked.step, t1);
     let saves = 0;
     const done = await runDeletion(
       deletionDepsOf(deps, (r: DeletionRequest) => {
         saves += 1;
-        if (r.step === step) return;
-        const now = performance.now();
-        stepMs[step] = (stepMs[step] ?? 0) + (now - since);
-        step = r.step;
-        since = now;
+        steps.note(r.step, performance.now());
       }),
       asked,
     );
@@ -175,7 +170,7 @@ async function deleteInProcess(dataDir: string, userId: string) {
     return {
       seconds: (t2 - t0) / 1000,
       requestMs: t1 - t0,
-      stepMs,
+      stepMs: steps.ms,
       removed: done.removed,
       ledgerSaves: saves,
       archiveObjectsWritten: written.objects,
@@ -185,6 +180,22 @@ async function deleteInProcess(dataDir: string, userId: string) {
   } finally {
     await deps.close();
   }
+}
+
+/** Time per step from a deletion's progress: a step ends when a save names the next one. */
+function stepClock(first: DeletionStep, start: number) {
+  const ms: Partial<Record<DeletionStep, number>> = {};
+  let step = first;
+  let since = start;
+  return {
+    ms,
+    note(next: DeletionStep, now: number) {
+      if (next === step) return;
+      ms[step] = (ms[step] ?? 0) + (now - since);
+      step = next;
+      since = now;
+    },
+  };
 }
 
 /** Archive objects modified at or after `since` (epoch ms), and their bytes. */
@@ -370,13 +381,23 @@ async function ingestBesideDeletion(
       env: { ...process.env, ...settings(dataDir) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Its progress lines (`<id> running next=<step> …`) time its steps as they arrive.
     let running: number | undefined;
+    let steps: ReturnType<typeof stepClock> | undefined;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
     child.stderr.on('data', (c: Buffer) => {
+      const now = performance.now();
+      const lines = (stderr.slice(stderr.lastIndexOf('\n') + 1) + String(c)).split('\n');
       stderr += String(c);
-      if (running === undefined && / running /.test(stderr)) running = performance.now();
+      for (const line of lines.slice(0, -1)) {
+        const m = / (running|done|failed) next=(\w+)/.exec(line);
+        if (!m) continue;
+        running ??= now;
+        steps ??= stepClock(m[2] as DeletionStep, now);
+        steps.note(m[2] as DeletionStep, now);
+      }
     });
     let stopped: number | undefined;
     const exit = new Promise<number>((resolve) =>
@@ -412,6 +433,7 @@ async function ingestBesideDeletion(
         during.acceptedPerSecond / mean(before.acceptedPerSecond, after.acceptedPerSecond),
       storedRatio: during.storedPerSecond / mean(before.storedPerSecond, after.storedPerSecond),
       deletionSeconds: (to - from) / 1000,
+      deletionStepMs: steps?.ms ?? {},
       deletionRemoved: view.removed,
       remainingDocuments: countDocuments(dataDir, target.ids),
     };
@@ -423,11 +445,14 @@ async function ingestBesideDeletion(
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
+const stepList = (ms: Partial<Record<DeletionStep, number>>) =>
+  (Object.entries(ms) as [DeletionStep, number][])
+    .map(([step, t]) => `${step} ${(t / 1000).toFixed(2)} s`)
+    .join(', ');
+
 export function formatDeletionBench(b: DeletionBench): string {
   const d = b.deletion;
-  const steps = (Object.entries(d.stepMs) as [DeletionStep, number][])
-    .map(([step, ms]) => `${step} ${(ms / 1000).toFixed(2)} s`)
-    .join(', ');
+  const steps = stepList(d.stepMs);
   const lines = [
     `Deletion of one person with ${fmt(b.store.targets[0]!.documents)} events (3 linked ids) from an embedded store of ${fmt(b.store.events)} events ` +
       `(${fmt(b.store.users)} users, ${fmt(b.store.links)} identity links, ${fmt(b.store.archiveObjects)} archive objects):`,
@@ -445,7 +470,8 @@ export function formatDeletionBench(b: DeletionBench): string {
     lines.push(
       `  ingest on a local host over that store, in cycles of ${fmt(i.cycleEvents)} events (batches of ${BATCH}, ${CONCURRENCY} in flight, then until the scorer stored them):`,
       `    without a deletion, before  ${p(i.before)}`,
-      `    while \`event-scoring delete\` deletes a second such person in another process (${i.deletionSeconds.toFixed(1)} s) ${p(i.during)}`,
+      `    while \`event-scoring delete\` deletes a second such person in another process ${p(i.during)}`,
+      `      (that deletion: ${i.deletionSeconds.toFixed(1)} s; ${stepList(i.deletionStepMs)})`,
       `    without a deletion, after   ${p(i.after)}`,
       `    ratio during / without: accepted ${i.acceptedRatio.toFixed(2)}, stored ${i.storedRatio.toFixed(2)}; ` +
         `the second deletion removed ${fmt(i.deletionRemoved.documents)} documents, ${i.remainingDocuments} left`,

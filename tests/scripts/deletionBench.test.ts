@@ -119,6 +119,7 @@ describe('benchDeletion', () => {
       expect(i.acceptedRatio).toBeGreaterThan(0);
       expect(i.storedRatio).toBeGreaterThan(0);
       expect(i.deletionSeconds).toBeGreaterThan(0);
+      expect(i.deletionStepMs.archive).toBeGreaterThan(0);
       const text = formatDeletionBench(result);
       expect(text).toContain('one person with 200 events');
       expect(text).toContain('0 of the person');
