@@ -24,15 +24,12 @@ export function createSqliteDeadLetterSink(
     body TEXT NOT NULL,
     at INTEGER NOT NULL
   )`);
-  // An index on the expression the export reads by: a person's dead letters without a table scan.
-  db.exec(
-    "CREATE INDEX IF NOT EXISTS dead_letters_user ON dead_letters (json_extract(body, '$.userId'))",
-  );
+  // The export and deletion look for an id anywhere in a body, which no index serves: a file from
+  // before keeps an index on body.userId that nothing reads, and it goes.
+  db.exec('DROP INDEX IF EXISTS dead_letters_user');
   const insert = db.prepare('INSERT INTO dead_letters (key, reason, body, at) VALUES (?, ?, ?, ?)');
   const count = db.prepare('SELECT COUNT(*) AS n FROM dead_letters');
-  const byUser = db.prepare(
-    "SELECT key, reason, body FROM dead_letters WHERE json_extract(body, '$.userId') = ? ORDER BY at, rowid",
-  );
+  const byTime = db.prepare('SELECT key, reason, body FROM dead_letters ORDER BY at, rowid');
   const all = db.prepare('SELECT rowid AS id, body FROM dead_letters');
   const remove = db.prepare('DELETE FROM dead_letters WHERE rowid = ?');
   return {
@@ -47,14 +44,21 @@ export function createSqliteDeadLetterSink(
         throw err;
       }
     },
+    // Like removeUsers, an id anywhere in the body (set-aside messages carry it in `message`): one
+    // pass over the table, which holds only messages that could never be scored.
     async byUser(userIds) {
-      return userIds.flatMap((id) =>
-        (byUser.all(id) as { key: string; reason: string; body: string }[]).map((row) => ({
-          key: row.key,
-          reason: row.reason,
-          body: JSON.parse(row.body) as unknown,
-        })),
-      );
+      const ids = new Set(userIds);
+      if (ids.size === 0) return [];
+      const found: DeadLetter[] = [];
+      for (const row of byTime.iterate() as Iterable<{
+        key: string;
+        reason: string;
+        body: string;
+      }>) {
+        const body = JSON.parse(row.body) as unknown;
+        if (holdsAnyId(body, ids)) found.push({ key: row.key, reason: row.reason, body });
+      }
+      return found;
     },
     /**
      * A person's id may be anywhere in a set-aside message (`message.anonymousId`,

@@ -132,12 +132,30 @@ async function runStep(deps: DeletionDeps, r: DeletionRequest, save: () => Promi
       const erased = new Set(r.erasedIds);
       const cutoff = Date.parse(upTo);
       const drop = (e: ArchivedEvent) => erased.has(e.userId) && Date.parse(e.receivedAt) <= cutoff;
+      // An hour whose objects cannot be read yet (Blob Archive tier, rehydrating) is kept for the
+      // next run; the other hours go on, and the step fails at the end naming it.
+      const waiting: string[] = [];
+      let reason: string | undefined;
       while (r.archiveHours.length > 0) {
-        const outcome = await deps.archive.rewriteHour(r.archiveHours[0]!, drop);
-        r.removed.archiveObjects += outcome.objects;
-        r.removed.archiveLines += outcome.lines;
+        const hour = r.archiveHours[0]!;
+        try {
+          const outcome = await deps.archive.rewriteHour(hour, drop);
+          r.removed.archiveObjects += outcome.objects;
+          r.removed.archiveLines += outcome.lines;
+        } catch (err) {
+          const done = (err as { done?: { objects: number; lines: number } }).done;
+          if (!done) throw err;
+          r.removed.archiveObjects += done.objects;
+          r.removed.archiveLines += done.lines;
+          waiting.push(hour);
+          reason ??= (err as Error).message;
+        }
         r.archiveHours.shift();
         await save();
+      }
+      if (waiting.length > 0) {
+        r.archiveHours = waiting;
+        throw new Error(reason);
       }
       return;
     }
