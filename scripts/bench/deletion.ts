@@ -165,6 +165,7 @@ async function deleteInProcess(dataDir: string, userId: string) {
       asked,
     );
     const t2 = performance.now();
+    steps.end(t2);
     if (done.state !== 'done') throw new Error(`deletion ${done.state}: ${done.reason ?? ''}`);
     const written = archiveFiles(dataDir, started);
     return {
@@ -193,6 +194,11 @@ function stepClock(first: DeletionStep, start: number) {
       if (next === step) return;
       ms[step] = (ms[step] ?? 0) + (now - since);
       step = next;
+      since = now;
+    },
+    /** The rest goes to the current step ('finished': the done save, the scrub, the audit). */
+    end(now: number) {
+      ms[step] = (ms[step] ?? 0) + (now - since);
       since = now;
     },
   };
@@ -410,6 +416,7 @@ async function ingestBesideDeletion(
     const cycles: Cycle[] = [];
     while (stopped === undefined) cycles.push(await cycle(host, events));
     const code = await exit;
+    steps?.end(stopped);
     if (code !== 0)
       throw new Error(`event-scoring delete exited with ${code}: ${stderr.slice(-2000)}`);
     const last = stdout.trim().split('\n').at(-1) ?? '{}';
@@ -447,7 +454,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 const stepList = (ms: Partial<Record<DeletionStep, number>>) =>
   (Object.entries(ms) as [DeletionStep, number][])
-    .map(([step, t]) => `${step} ${(t / 1000).toFixed(2)} s`)
+    .map(([step, t]) => `${step === 'finished' ? 'finish' : step} ${(t / 1000).toFixed(2)} s`)
     .join(', ');
 
 export function formatDeletionBench(b: DeletionBench): string {
