@@ -18,7 +18,7 @@ import { createTrendsWriter, trendMarkerMoves } from './cosmosTrends.js';
 import { BATCH_KIND, type DayRow, EVENT_KIND } from './dailyBatchDocument.js';
 import { type BulkOutcome, type BulkRetryPolicy, executeBulk } from './executeBulk.js';
 import { mapWithConcurrency } from './mapWithConcurrency.js';
-import { noWriteMemo } from './writeMemo.js';
+import { noWriteMemo, type WriteMemo } from './writeMemo.js';
 
 /*
  * Erasing a set of ids (a person with every id linked to it) from the Cosmos DB store. Nothing is
@@ -70,6 +70,8 @@ export interface PersonErasureOptions {
   retry: BulkRetryPolicy;
   /** Documents a call deletes at least (whole days of them), when that many are left. */
   batchDocuments?: number;
+  /** The store's memo of what it saw stored: what the erasure deletes is forgotten. */
+  memo?: WriteMemo;
   /** Told each time a whole scores partition is deleted by its key, or the bulk deletes replace it. */
   onPartitionDelete?: (outcome: 'partition' | 'fallback') => void;
 }
@@ -95,6 +97,7 @@ export function createCosmosPersonErasure(
   options: PersonErasureOptions,
 ): PersonErasure {
   const batchDocuments = options.batchDocuments ?? DEFAULT_BATCH_DOCUMENTS;
+  const memo = options.memo ?? noWriteMemo;
 
   const bulk = async (
     container: Container,
@@ -287,6 +290,9 @@ export function createCosmosPersonErasure(
         counter,
       ),
     ]);
+    // Forgotten once deleted: the keys of cosmosStore.ts (activity) and cosmosAnalytics.ts (first days).
+    for (const { day, owner } of pairs) memo.forget(`a:${JSON.stringify([day, owner])}`);
+    for (const owner of byOwner.keys()) memo.forget(`u:${owner}`);
     await bulk(
       c.dailyEvents,
       [
@@ -355,6 +361,7 @@ export function createCosmosPersonErasure(
       [204, 404],
       counter,
     );
+    for (const id of ids) memo.forget(`u:${id}`);
   };
 
   /** Every document of the ids' identities partitions; group profiles live under other keys. */

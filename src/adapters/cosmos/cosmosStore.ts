@@ -355,6 +355,7 @@ export async function createCosmosStore(
     erasure: createCosmosPersonErasure({ ...analytics, identities }, identity, {
       retry: bulkRetry,
       batchDocuments: options.erasureBatchDocuments,
+      memo,
     }),
 
     addScores: createCosmosAddScores(scores, async (days) => {
