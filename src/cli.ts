@@ -38,6 +38,10 @@ export const subcommands: Readonly<Record<string, Subcommand>> = {
     summary: 'write everything stored about a person to an NDJSON file',
     run: async () => (await import('./commands/export/exportCommand.js')).exportCommand,
   },
+  delete: {
+    summary: 'delete persons everywhere, from a file of ids (GDPR/CCPA erasure)',
+    run: async () => (await import('./commands/delete/deleteCommand.js')).deleteCommand,
+  },
   backup: {
     summary: 'back the store up to a folder or Blob (Avro + manifest)',
     run: async () => (await import('./commands/backup/backupCommand.js')).backupCommand,

@@ -8,6 +8,12 @@ import { createSegmentHandler } from './functions/compat/segmentHandler.js';
 import { createSegmentSettingsHandler } from './functions/compat/segmentSettingsHandler.js';
 import { createPreflightHandler } from './functions/cors/preflight.js';
 import { createDauHandler } from './functions/dau.js';
+import {
+  createDeletionStatusHandler,
+  createDeletionsTimerHandler,
+  createRequestDeletionHandler,
+  deletionsSchedule,
+} from './functions/deletions/deletions.js';
 import { createHealthHandler } from './functions/health.js';
 import { createIngestHandler } from './functions/ingest.js';
 import { createMetricsHandler } from './functions/metrics/metrics.js';
@@ -257,6 +263,29 @@ export const functionTable: readonly FunctionDefinition[] = [
     access: { scope: 'admin', cost: 'request' },
     create: createExportUserHandler,
   },
+  // Deleting persons (README, "Privacy").
+  {
+    name: 'requestDeletion',
+    trigger: {
+      type: 'http',
+      methods: ['POST'],
+      route: 'api/privacy/deletions',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createRequestDeletionHandler,
+  },
+  {
+    name: 'deletionStatus',
+    trigger: {
+      type: 'http',
+      methods: ['GET'],
+      route: 'api/privacy/deletions/{id}',
+      authLevel: 'anonymous',
+    },
+    access: { scope: 'admin', cost: 'request' },
+    create: createDeletionStatusHandler,
+  },
   {
     name: 'openapi',
     trigger: { type: 'http', methods: ['GET'], route: 'api/openapi.json', authLevel: 'anonymous' },
@@ -309,5 +338,11 @@ export const functionTable: readonly FunctionDefinition[] = [
     name: 'dataRetention',
     trigger: { type: 'timer', ...dataRetentionSchedule },
     create: createDataRetentionHandler,
+  },
+  {
+    // Runs the deletion requests whose start delay has passed (README, "Privacy").
+    name: 'deletions',
+    trigger: { type: 'timer', ...deletionsSchedule },
+    create: createDeletionsTimerHandler,
   },
 ];

@@ -2,6 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 
 import { toArchivedEvent } from '../core/archive/archivedEvent.js';
 import type { ScoredEvent } from '../core/event.js';
+import { isErased } from '../core/privacy/deletion/dropErased.js';
 import { unpackMessages } from '../core/queue/unpackMessages.js';
 import { scoreEvent } from '../core/scoreEvent.js';
 import { zoneClockFor } from '../core/time/zoneClockFor.js';
@@ -38,6 +39,10 @@ export function createScorerHandler(deps: Deps) {
       },
     );
     const traceparents = events.map((e) => e.traceparent);
+    // The deletion ledger: a deleted person's events still queued (or redelivered) are dropped here,
+    // before the archive and the store, so they never come back (README, "Privacy").
+    const erased = await deps.deletions.erased.current();
+    let erasedDropped = 0;
 
     const scoredAt = new Date(deps.now()).toISOString();
     const started = performance.now();
@@ -45,6 +50,10 @@ export function createScorerHandler(deps: Deps) {
     const docIndexes: number[] = [];
     const dead: (DeadLetter & { index: number })[] = [];
     events.forEach(({ body, key }, i) => {
+      if (erased.size > 0 && isErased(body, erased)) {
+        erasedDropped += 1;
+        return;
+      }
       const outcome = scoreEvent(body, { champion, challenger }, scoredAt, clock.dayOf);
       if (outcome.kind === 'ok') {
         docs.push(outcome.value);
@@ -58,6 +67,10 @@ export function createScorerHandler(deps: Deps) {
         });
     });
     const scoringMs = performance.now() - started;
+    if (erasedDropped > 0) {
+      deps.telemetry.trackMetric('ErasedEventsDropped', erasedDropped);
+      deps.logger.info('scorer: events of deleted persons dropped', { count: erasedDropped });
+    }
     deps.telemetry.trackMetric('ScoringMs', scoringMs, { modelVersion: champion.version });
 
     if (dead.length > 0) {

@@ -1,10 +1,20 @@
 /** What an admin did. */
 export type AuditAction =
-  'key.create' | 'key.rotate' | 'key.revoke' | 'suppression.add' | 'suppression.lift' | 'restore';
+  | 'key.create'
+  | 'key.rotate'
+  | 'key.revoke'
+  | 'suppression.add'
+  | 'suppression.lift'
+  | 'restore'
+  | 'deletion.request'
+  | 'deletion.done'
+  | 'export';
 
 /**
  * One admin action: who (the key id, or `cli` for a command run on the host), what, on what, when.
- * Never event data, never a secret: the target is a key id, a user id or a backup location.
+ * Never event data, never a secret: the target is a key id, a user id (suppression), a deletion request id, `user:<fingerprint>`
+ * (export: the id's ledger fingerprint, so the log never outlives a deletion holding the id) or a
+ * backup location.
  */
 export interface AuditRecord {
   /** Unique, so two actions in one millisecond both stay and order. */

@@ -7,6 +7,12 @@ export type SendResult =
 /** Where ingest hands accepted events. Implementations: local SQLite queue, Service Bus. */
 export interface EventQueue {
   send(events: readonly AcceptedEvent[], context?: { traceparent?: string }): Promise<SendResult>;
+  /**
+   * Deletion of a person: removes the ids' events received up to the cut-off from messages still
+   * waiting; returns how many. Only the embedded queue has it: on Service Bus the scorer drops them
+   * by the deletion ledger.
+   */
+  removeEvents?(userIds: readonly string[], receivedUpTo: string): number;
   check(): Promise<void>;
   close(): Promise<void>;
 }

@@ -74,6 +74,17 @@ export async function createDeps(
         base.logger.warn(`privacy: suppression list not loaded: ${(err as Error).message}`),
       );
 
+    const ledger = await backend.deletionLedger();
+    const { createErasedList } = await import('../adapters/privacy/createErasedList.js');
+    const deletions = {
+      ledger,
+      erased: createErasedList(ledger, {
+        cacheSeconds: config.SUPPRESSION_CACHE_SECONDS,
+        now: Date.now,
+        logger: base.logger,
+      }),
+    };
+
     const { createModelSource } = await import('../adapters/model/createModelSource.js');
     const models = await createModelSource(config, {
       logger: base.logger,
@@ -111,6 +122,7 @@ export async function createDeps(
       sql,
       access,
       privacy,
+      deletions,
       audit,
       telemetry: base.telemetry,
       logger: base.logger,

@@ -4,6 +4,8 @@ import type {
   Access,
   AuditLog,
   DeadLetterSink,
+  DeletionLedger,
+  ErasedList,
   EventArchive,
   EventQueue,
   Logger,
@@ -27,6 +29,8 @@ export interface Deps {
   access: Access;
   /** The suppression list: the store (admin routes) and its cached set (ingest). */
   privacy: { store: SuppressionStore; list: SuppressionList };
+  /** Deletion requests and the ledger (apart from the data), and the ledger as the scorer applies it. */
+  deletions: { ledger: DeletionLedger; erased: ErasedList };
   /** The append-only log of admin actions. */
   audit: AuditLog;
   telemetry: Telemetry;

@@ -7,6 +7,7 @@ import type {
   AuditLog,
   BackupSource,
   DeadLetterSink,
+  DeletionLedger,
   Logger,
   RestoreTarget,
   ScoreStore,
@@ -32,6 +33,8 @@ export interface StoreBackend {
   suppressionStore(): Promise<SuppressionStore>;
   /** The append-only audit log of admin actions. */
   auditLog(): Promise<AuditLog>;
+  /** Deletion requests and the ledger: apart from the data, never backed up, never restored over. */
+  deletionLedger(): Promise<DeletionLedger>;
   /** A consistent copy to read from; the embedded store copies itself to `snapshotPath` first. */
   backupSource(snapshotPath: string): Promise<BackupSource>;
   restoreTarget(): Promise<RestoreTarget>;
@@ -73,6 +76,11 @@ export function openStoreBackend(
       async auditLog() {
         const { createSqliteAuditLog } = await import('../adapters/sqlite/sqliteAuditLog.js');
         return close(createSqliteAuditLog(paths.audit));
+      },
+      async deletionLedger() {
+        const { createSqliteDeletionLedger } =
+          await import('../adapters/sqlite/sqliteDeletionLedger.js');
+        return close(createSqliteDeletionLedger(paths.privacy));
       },
       async backupSource(snapshotPath) {
         const { openSqliteBackupSource } = await import('../adapters/sqlite/sqliteBackupSource.js');
@@ -152,6 +160,17 @@ export function openStoreBackend(
         await createCosmosAuditLog(await cosmos(), {
           database: config.COSMOS_DATABASE,
           container: config.COSMOS_AUDIT_CONTAINER,
+          createIfMissing: config.COSMOS_CREATE_IF_MISSING,
+        }),
+      );
+    },
+    async deletionLedger() {
+      const { createCosmosDeletionLedger } =
+        await import('../adapters/cosmos/cosmosDeletionLedger.js');
+      return close(
+        await createCosmosDeletionLedger(await cosmos(), {
+          database: config.COSMOS_DATABASE,
+          container: config.COSMOS_DELETIONS_CONTAINER,
           createIfMissing: config.COSMOS_CREATE_IF_MISSING,
         }),
       );

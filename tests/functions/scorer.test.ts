@@ -1,6 +1,7 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
+import { newDeletionRequest } from '../../src/core/privacy/deletion/deletionRequestBody.js';
 import { createScorerHandler } from '../../src/functions/scorer.js';
 import type { ScoreStore } from '../../src/ports/index.js';
 import { testDeps } from '../support/testDeps.js';
@@ -30,6 +31,32 @@ function hostContext(messages: unknown[]) {
 }
 
 describe('scorer', () => {
+  it('drops the queued events of a deleted person received up to the cut-off, before archive and store', async () => {
+    const deps = testDeps();
+    await deps.deletions.ledger.create(
+      newDeletionRequest({
+        id: 'req-1',
+        userIds: ['user-1'],
+        erasedIds: ['user-1'],
+        suppress: false,
+        keyId: 'k',
+        now: Date.parse('2026-11-24T10:00:01.000Z'),
+      }),
+    );
+    const later = { ...event(4), receivedAt: '2026-11-24T10:00:02.000Z' };
+    const messages = [event(1), event(2), later];
+    await createScorerHandler(deps)(messages, hostContext(messages));
+    const ids = async (userId: string) =>
+      (await deps.store.userScores({ userId, limit: 10 })).items.map((i) => i.eventId);
+    // event(1) and event(4) are user-1's: the first was received at the cut-off, the second after it.
+    expect(await ids('user-1')).toEqual([later.eventId]);
+    expect(await ids('user-2')).toEqual([event(2).eventId]);
+    expect(deps.recorded.archived.map((e) => e.eventId)).toEqual([event(2).eventId, later.eventId]);
+    expect(deps.recorded.metrics).toContainEqual(
+      expect.objectContaining({ name: 'ErasedEventsDropped', value: 1 }),
+    );
+  });
+
   it('stores every valid message and sets the invalid ones aside with their reason', async () => {
     const deps = testDeps();
     const messages = [event(1), { ...event(2), userId: 'bad\u0000user' }, 'not json', event(3)];

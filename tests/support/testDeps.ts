@@ -1,4 +1,5 @@
 import { createOpenAccess } from '../../src/adapters/access/createOpenAccess.js';
+import { createErasedList } from '../../src/adapters/privacy/createErasedList.js';
 import { createSuppressionList } from '../../src/adapters/privacy/createSuppressionList.js';
 import { createSqliteAuditLog } from '../../src/adapters/sqlite/sqliteAuditLog.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
@@ -15,6 +16,7 @@ import type {
   Telemetry,
 } from '../../src/ports/index.js';
 import type { Deps } from '../../src/wiring/deps.js';
+import { memoryDeletionLedger } from './memoryDeletionLedger.js';
 
 export interface Recorded {
   sent: { events: readonly AcceptedEvent[]; traceparent?: string | undefined }[];
@@ -69,6 +71,7 @@ export function testDeps(
   let id = 0;
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const suppressions = createSqliteSuppressionStore(':memory:');
+  const ledger = memoryDeletionLedger();
   return {
     config: loaded.config,
     queue,
@@ -79,12 +82,17 @@ export function testDeps(
       append: async (events) => void recorded.archived.push(...events),
       list: async () => [],
       read: async () => ({ events: [], invalid: 0 }),
+      rewriteHour: async () => ({ objects: 0, lines: 0 }),
       close: async () => undefined,
     },
     access: createOpenAccess(),
     privacy: {
       store: suppressions,
       list: createSuppressionList(suppressions, { cacheSeconds: 0, now: Date.now, logger }),
+    },
+    deletions: {
+      ledger,
+      erased: createErasedList(ledger, { cacheSeconds: 0, now: Date.now, logger }),
     },
     audit: createSqliteAuditLog(':memory:'),
     telemetry,

@@ -12,6 +12,7 @@ import { createSqliteDayExpiry } from './expireSqliteDays.js';
 import { openDatabase } from './openDatabase.js';
 import { createSqliteDayDocuments } from './sqliteDayDocuments.js';
 import { createSqliteIdentity, IDENTITY_SCHEMA } from './sqliteIdentity.js';
+import { createSqlitePersonErasure } from './sqlitePersonErasure.js';
 import { createRollupWriter, decodeBuckets, ROLLUP_SCHEMA } from './sqliteRollups.js';
 import { claimStoreZone, createRebuildGuard, META_SCHEMA } from './sqliteStoreZone.js';
 import {
@@ -292,6 +293,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     identity: identity.store,
+    erasure: createSqlitePersonErasure(db, { rollups, trends: trendRollups, identity }),
     async trends(query) {
       return readTrends(query);
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -7,6 +8,8 @@ import { parseArgs } from 'node:util';
 
 import { loadConfig } from '../../config.js';
 import { parseUserId } from '../../core/analytics/analyticsParams.js';
+import { auditEntry, CLI_ACTOR } from '../../core/audit/auditEntry.js';
+import { fingerprint } from '../../core/privacy/deletion/fingerprint.js';
 import { exportNdjson } from '../../core/privacy/exportPerson.js';
 import { Closers } from '../../wiring/closers.js';
 import { createArchive } from '../../wiring/createDeps.js';
@@ -52,6 +55,16 @@ export async function exportCommand(args: readonly string[], io: CommandIo): Pro
       const backend = openStoreBackend(config, io.baseDir, closers);
       const store = await backend.scoreStore();
       const deadLetters = await backend.deadLetters();
+      const audit = await backend.auditLog();
+      await audit.append([
+        auditEntry(
+          CLI_ACTOR,
+          'export',
+          `user:${fingerprint(userId.value)}`,
+          Date.now(),
+          randomUUID,
+        ),
+      ]);
       const archive = await createArchive(config, dataPaths(config, io.baseDir).archive);
       closers.add(() => archive.close());
       const out = resolve(values.out);

@@ -1,6 +1,7 @@
 import type { ArchivedEvent } from '../../core/archive/archivedEvent.js';
 import { type ArchiveChunk, readArchive } from '../../core/archive/readArchive.js';
 import { MAX_BATCH_EVENTS } from '../../core/event.js';
+import { dropErased } from '../../core/privacy/deletion/dropErased.js';
 import type { EventArchive, EventQueue, Scorer, ScoreStore } from '../../ports/index.js';
 
 export interface ArchiveRunOptions {
@@ -10,12 +11,16 @@ export interface ArchiveRunOptions {
   after?: string;
   /** Called after each object is fully handled: save the position, move the bar. */
   onChunk?: (chunk: ArchiveChunk, totals: ArchiveRunTotals) => void;
+  /** The deletion ledger (fingerprint → cut-off): the events it erases are skipped, never re-sent. */
+  erased?: ReadonlyMap<string, string>;
 }
 
 export interface ArchiveRunTotals {
   objects: number;
   events: number;
   invalid: number;
+  /** Events skipped because the deletion ledger erases them. */
+  erased: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,10 +30,12 @@ async function runOverArchive(
   options: ArchiveRunOptions,
   handle: (events: ArchivedEvent[]) => Promise<void>,
 ): Promise<ArchiveRunTotals> {
-  const totals: ArchiveRunTotals = { objects: 0, events: 0, invalid: 0 };
+  const totals: ArchiveRunTotals = { objects: 0, events: 0, invalid: 0, erased: 0 };
   for await (const chunk of readArchive(archive, options)) {
-    for (let i = 0; i < chunk.events.length; i += MAX_BATCH_EVENTS)
-      await handle(chunk.events.slice(i, i + MAX_BATCH_EVENTS));
+    const { kept, dropped } = dropErased(chunk.events, options.erased ?? new Map());
+    totals.erased += dropped;
+    for (let i = 0; i < kept.length; i += MAX_BATCH_EVENTS)
+      await handle(kept.slice(i, i + MAX_BATCH_EVENTS));
     totals.objects++;
     totals.events += chunk.events.length;
     totals.invalid += chunk.invalid;

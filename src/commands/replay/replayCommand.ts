@@ -136,8 +136,10 @@ async function replayFromArchive(
     position.save(chunk.name, done);
     progress.update(hourIndex.get(chunk.name.slice(0, HOUR_PREFIX_LENGTH)) ?? 0, done);
   };
-  const options = { from, to, ...(saved ? { after: saved.after } : {}), onChunk };
   try {
+    // The deletion ledger: a deleted person's archived events are never re-sent nor re-scored.
+    const erased = await deps.deletions.erased.current();
+    const options = { from, to, ...(saved ? { after: saved.after } : {}), onChunk, erased };
     if (values.model) {
       const model = await loadRescoreModel(values.model, config, io.baseDir);
       const totals = await rescoreArchive(deps.archive, deps.store, model, options);
@@ -145,14 +147,16 @@ async function replayFromArchive(
       io.out(
         `Re-scored ${totals.events} archived event(s) from ${totals.objects} object(s) with ${model.name}@${model.version}: ` +
           `${totals.updated} document(s) hold its score, ${totals.missing} not in the store, ` +
-          `${totals.unscorable} unscorable, ${totals.invalid} invalid line(s) skipped`,
+          `${totals.unscorable} unscorable, ${totals.invalid} invalid line(s) skipped, ` +
+          `${totals.erased} of deleted persons skipped`,
       );
     } else {
       const totals = await replayArchive(deps.archive, deps.queue, options);
       progress.stop();
       io.out(
         `Re-sent ${totals.events} archived event(s) from ${totals.objects} object(s) through the queue ` +
-          `(deduplicated by eventId; ${totals.invalid} invalid line(s) skipped)`,
+          `(deduplicated by eventId; ${totals.invalid} invalid line(s) skipped, ` +
+          `${totals.erased} of deleted persons skipped)`,
       );
     }
     position.clear();

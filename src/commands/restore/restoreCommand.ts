@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { restoreStore } from '../../backup/restoreStore.js';
 import { type Config, loadConfig } from '../../config.js';
 import { auditEntry, CLI_ACTOR } from '../../core/audit/auditEntry.js';
+import { applyLedger } from '../../core/privacy/deletion/applyLedger.js';
 import { Closers } from '../../wiring/closers.js';
 import { openStoreBackend } from '../../wiring/storeBackend.js';
 import { type CommandIo, runCommand, UsageError } from '../commandIo.js';
@@ -37,6 +38,10 @@ export async function restoreCommand(args: readonly string[], io: CommandIo): Pr
     if (report.ok) await recordRestore(loaded.config, values.from, io.baseDir);
     if (!report.ok)
       throw new Error(`Restore failed (${report.stage}): ${report.problems.join('; ')}`);
+    const applied = await eraseDeletedAgain(loaded.config, io.baseDir);
+    io.out(
+      `Deletion ledger applied: ${applied.ids} deleted id(s) found in the backup, ${applied.documents} document(s) erased again`,
+    );
     io.out(
       `Restored ${report.tables.length} tables, counts and checksums verified; the store is as of ${report.manifest.pointInTime.at}`,
     );
@@ -52,6 +57,17 @@ async function recordRestore(config: Config, from: string, baseDir: string): Pro
     await audit.append([
       auditEntry(CLI_ACTOR, 'restore', from.split('?')[0]!, Date.now(), randomUUID),
     ]);
+  } finally {
+    await closers.closeAll();
+  }
+}
+
+/** A backup may predate deletions: every one the ledger holds is applied to the restored store. */
+async function eraseDeletedAgain(config: Config, baseDir: string) {
+  const closers = new Closers();
+  try {
+    const backend = openStoreBackend(config, baseDir, closers);
+    return await applyLedger(await backend.scoreStore(), await backend.deletionLedger());
   } finally {
     await closers.closeAll();
   }

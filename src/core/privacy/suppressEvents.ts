@@ -19,10 +19,14 @@ export function suppressEvents(
 ): { accepted: AcceptedEvent[]; results: EventResult[]; suppressed: number } {
   if (suppressed.size === 0)
     return { accepted: [...accepted], results: [...results], suppressed: 0 };
-  const refusedIds = new Set<string>();
+  // An event naming a suppressed id only as the id it links (an identify after an anonymous session
+  // of a suppressed id) is refused too: storing it would keep the id.
+  const refusedIds = new Map<string, 'userId' | 'link.previousId'>();
   const kept: AcceptedEvent[] = [];
   for (const event of accepted) {
-    if (suppressed.has(event.userId)) refusedIds.add(event.eventId);
+    if (suppressed.has(event.userId)) refusedIds.set(event.eventId, 'userId');
+    else if (event.link && suppressed.has(event.link.previousId))
+      refusedIds.set(event.eventId, 'link.previousId');
     else kept.push(event);
   }
   if (refusedIds.size === 0) return { accepted: kept, results: [...results], suppressed: 0 };
@@ -34,7 +38,7 @@ export function suppressEvents(
       index: r.index,
       eventId: r.eventId,
       status: 'rejected',
-      errors: [{ ...suppressedError }],
+      errors: [{ ...suppressedError, path: refusedIds.get(r.eventId)! }],
     };
   });
   return { accepted: kept, results: out, suppressed: count };

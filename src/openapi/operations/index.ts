@@ -9,6 +9,7 @@ import {
   writeKeyPath,
 } from './compatConfig.js';
 import { dauDocs } from './dau.js';
+import { deletionStatusDocs, requestDeletionDocs } from './deletions.js';
 import { healthDocs } from './health.js';
 import { ingestDocs } from './ingest.js';
 import { assetsDocs, dashboardDocs, docsDocs, openapiDocs } from './pages.js';
@@ -47,6 +48,8 @@ export const operationDocs: Record<string, OperationDocs> = {
   liftSuppression: liftSuppressionDocs,
   auditList: auditListDocs,
   exportUser: exportUserDocs,
+  requestDeletion: requestDeletionDocs,
+  deletionStatus: deletionStatusDocs,
   segmentBatch: segmentDocs('batch'),
   segmentImport: segmentDocs('batch'),
   segmentTrack: segmentDocs('track'),

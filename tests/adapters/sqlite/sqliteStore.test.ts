@@ -6,10 +6,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { sqliteIdentityQueries } from '../../../src/adapters/sqlite/sqliteIdentity.js';
+import { ERASE_BATCH } from '../../../src/adapters/sqlite/sqlitePersonErasure.js';
 import { createSqliteStore, sqliteStoreQueries } from '../../../src/adapters/sqlite/sqliteStore.js';
 import type { JsonObject } from '../../../src/core/event.js';
 import { analyticsContract } from '../analyticsContract.js';
 import { identityContract } from '../identityContract.js';
+import { personErasureContract } from '../personErasureContract.js';
 import { scoredEvent, storeContract } from '../storeContract.js';
 
 const dirs: string[] = [];
@@ -223,5 +225,50 @@ describe('createSqliteStore', () => {
       expect(plan(sql)).not.toMatch(/TEMP B-TREE|SCAN/);
     }
     db.close();
+  });
+});
+
+personErasureContract('sqlite', async () => {
+  const store = createSqliteStore(tempFile());
+  return { store, cleanup: () => store.close() };
+});
+
+describe('createSqlitePersonErasure', () => {
+  it('erases a large person in bounded transactions, each leaving the figures in step with the documents', async () => {
+    const store = createSqliteStore(tempFile());
+    try {
+      const docs = Array.from({ length: ERASE_BATCH + 500 }, (_, i) =>
+        scoredEvent(
+          'heavy',
+          new Date(Date.UTC(2026, 2, 1 + (i % 20), 10, 0, i % 60)).toISOString(),
+          {
+            type: i % 2 ? 'view' : 'buy',
+          },
+        ),
+      );
+      await store.write(docs);
+      await store.write([scoredEvent('light', '2026-03-05T10:00:00.000Z', { type: 'view' })]);
+      const upTo = '2026-04-01T00:00:00.000Z';
+      const first = await store.erasure.erase(['heavy'], upTo);
+      expect(first).toMatchObject({ documents: ERASE_BATCH, more: true });
+      // Mid-way: events per type count exactly the documents left.
+      const left = (await store.userScores({ userId: 'heavy', limit: 5000 })).items.length;
+      expect(left).toBe(500);
+      const total = (await store.eventsByType('2026-03-01', '2026-03-31')).reduce(
+        (n, t) => n + t.events,
+        0,
+      );
+      expect(total).toBe(left + 1);
+      const last = await store.erasure.erase(['heavy'], upTo);
+      expect(last).toMatchObject({ documents: 500, more: false });
+      expect(await store.eventsByType('2026-03-01', '2026-03-31')).toEqual([
+        { type: 'view', events: 1 },
+      ]);
+      expect(
+        (await store.dailyActiveUsers('2026-03-01', '2026-03-20')).filter((d) => d.activeUsers > 0),
+      ).toEqual([{ day: '2026-03-05', activeUsers: 1 }]);
+    } finally {
+      await store.close();
+    }
   });
 });

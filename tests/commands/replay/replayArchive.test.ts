@@ -45,7 +45,7 @@ describe('replayArchive', () => {
     await archive.append([a]);
     const { queue, sent } = scriptedQueue();
     const totals = await replayArchive(archive, queue, { from, to });
-    expect(totals).toEqual({ objects: 2, events: 2, invalid: 0 });
+    expect(totals).toEqual({ objects: 2, events: 2, invalid: 0, erased: 0 });
     const { traceparent: _a, ...plainA } = a;
     expect(sent).toEqual([
       { events: [plainA], traceparent: 'trace-a' },

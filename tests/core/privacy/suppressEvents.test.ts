@@ -40,6 +40,19 @@ describe('suppressEvents', () => {
     expect(out.results[2]?.errors?.[0]?.code).not.toBe('suppressed');
   });
 
+  it('rejects an event that names a suppressed id only as the id it links', () => {
+    const v = batch([
+      { ...event('new-login'), link: { previousId: 'gone', via: 'identify' } },
+      { ...event('other'), link: { previousId: 'anon:x', via: 'identify' } },
+    ]);
+    const out = suppressEvents(v.accepted, v.results, new Set(['gone']));
+    expect(out.accepted.map((e) => e.userId)).toEqual(['other']);
+    expect(out.results[0]?.errors?.[0]).toMatchObject({
+      path: 'link.previousId',
+      code: 'suppressed',
+    });
+  });
+
   it('changes nothing with an empty list or no match', () => {
     const v = batch([event('a'), event('b')]);
     expect(suppressEvents(v.accepted, v.results, new Set()).results).toEqual(v.results);

@@ -1,0 +1,36 @@
+import type { DeletionLedger, ScoreStore } from '../../../ports/index.js';
+import { fingerprint } from './fingerprint.js';
+
+export interface LedgerApplied {
+  /** Ids found in the store that the ledger erases. */
+  ids: number;
+  documents: number;
+}
+
+/**
+ * After a restore: the ledger outlives every backup, so whatever a backup brought back of a deleted
+ * person is erased again, each by the cut-off of the request that deleted them (the archive is not
+ * part of a backup). Cost: one pass over the store's user ids (PersonErasure.idsMatching), then an
+ * erase per id found.
+ */
+export async function applyLedger(
+  store: Pick<ScoreStore, 'erasure'>,
+  ledger: Pick<DeletionLedger, 'entries'>,
+): Promise<LedgerApplied> {
+  const entries = await ledger.entries();
+  const all = new Set(entries.flatMap((e) => e.fingerprints));
+  if (all.size === 0) return { ids: 0, documents: 0 };
+  const found = await store.erasure.idsMatching(all);
+  const byPrint = new Map(found.map((id) => [fingerprint(id), id]));
+  let documents = 0;
+  for (const entry of entries) {
+    const ids = entry.fingerprints.flatMap((p) => byPrint.get(p) ?? []);
+    if (ids.length === 0) continue;
+    for (;;) {
+      const step = await store.erasure.erase(ids, entry.receivedUpTo);
+      documents += step.documents;
+      if (!step.more) break;
+    }
+  }
+  return { ids: found.length, documents };
+}

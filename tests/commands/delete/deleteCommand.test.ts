@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { createSqliteStore } from '../../../src/adapters/sqlite/sqliteStore.js';
+import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
+import { appRoot } from '../../../src/appRoot.js';
+import type { CommandIo } from '../../../src/commands/commandIo.js';
+import { deleteCommand, readIdLines } from '../../../src/commands/delete/deleteCommand.js';
+import { loadConfig } from '../../../src/config.js';
+import { runDueDeletions } from '../../../src/core/privacy/deletion/runDeletion.js';
+import { deletionDepsOf } from '../../../src/functions/deletions/deletionDeps.js';
+import type { ScoreStore } from '../../../src/ports/index.js';
+import { createDeps } from '../../../src/wiring/createDeps.js';
+import { scoredEvent } from '../../adapters/storeContract.js';
+import { eventually, quietLogger } from '../../support/localHost.js';
+
+/** Enough documents for a dozen erase transactions: the kill lands between two of them. */
+const HEAVY = 30_000;
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scoring-delete-cmd-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const io = (env: Record<string, string>, out: string[], err: string[]): CommandIo => ({
+  out: (l) => out.push(l),
+  err: (l) => err.push(l),
+  env,
+  baseDir: appRoot(),
+  tty: false,
+  signal: new AbortController().signal,
+});
+
+/** A heavy person (more than a few erase transactions) among others, written straight to a store. */
+function dataSet() {
+  const docs = [];
+  for (let i = 0; i < HEAVY; i += 1)
+    docs.push(
+      scoredEvent(
+        'heavy',
+        new Date(Date.UTC(2026, 9, 1 + (i % 28), 9, i % 60, i % 59)).toISOString(),
+        {
+          type: ['view', 'buy', 'click'][i % 3]!,
+          score: (i % 100) / 100,
+        },
+      ),
+    );
+  for (let i = 0; i < 300; i += 1)
+    docs.push(
+      scoredEvent(`other-${i % 17}`, new Date(Date.UTC(2026, 9, 1 + (i % 28), 11)).toISOString(), {
+        type: ['view', 'buy'][i % 2]!,
+        score: (i % 10) / 10,
+      }),
+    );
+  return docs;
+}
+
+async function figures(store: ScoreStore) {
+  return {
+    dau: await store.dailyActiveUsers('2026-10-01', '2026-10-31'),
+    types: (await store.eventsByType('2026-10-01', '2026-10-31')).sort((a, b) =>
+      a.type.localeCompare(b.type),
+    ),
+    retention: await store.retention({
+      start: '2026-10-01',
+      intervalDays: 7,
+      cohorts: 4,
+      windows: 3,
+    }),
+    trends: await store.trends({
+      interval: 'week',
+      periods: ['2026-09-28', '2026-10-05'],
+      types: ['view', 'buy'],
+    }),
+  };
+}
+
+describe('event-scoring delete', () => {
+  it('reads one id per line, skipping blanks and comments, naming the line of a bad id', () => {
+    expect(readIdLines('a\r\n\n# comment\nb\na\n', 'ids.txt')).toEqual(['a', 'b']);
+    expect(() => readIdLines('ok\nbad\u0001id\n', 'ids.txt')).toThrow(/^ids\.txt:2: /);
+    expect(() => readIdLines('\n# only\n', 'ids.txt')).toThrow('ids.txt: no id in the file');
+  });
+
+  it('refuses bad arguments with exit code 2 and the usage', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { DATA_DIR: tempDir() };
+    expect(await deleteCommand([], io(env, out, err))).toBe(2);
+    expect(await deleteCommand(['--file', 'a', '--status', 'b'], io(env, out, err))).toBe(2);
+    expect(await deleteCommand(['--file', join(tempDir(), 'missing.txt')], io(env, out, err))).toBe(
+      2,
+    );
+    expect(err.join('\n')).toContain('give one of --file, --status or --reapply-ledger');
+    expect(err.join('\n')).toMatch(/--file: cannot read .*missing\.txt \(ENOENT\)/);
+  });
+
+  it('killed with SIGKILL mid-deletion, the deletion completes on the next run with exact figures', async () => {
+    const dataDir = tempDir();
+    const docs = dataSet();
+    const seed = createSqliteStore(join(dataDir, 'store.db'));
+    for (let i = 0; i < docs.length; i += 1000) await seed.write(docs.slice(i, i + 1000));
+    await seed.close();
+    const reference = createSqliteStore(':memory:');
+    await reference.write(docs.filter((d) => d.userId !== 'heavy'));
+
+    const ids = join(dataDir, 'ids.txt');
+    writeFileSync(ids, 'heavy\n');
+    const child = spawn(process.execPath, ['bin/event-scoring.js', 'delete', '--file', ids], {
+      cwd: appRoot(),
+      env: { ...process.env, DATA_DIR: dataDir, SUPPRESSION_CACHE_SECONDS: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Killed outright once the first erase transaction is saved.
+    await eventually(
+      async () => (/next=store documents=[1-9]/.test(err) ? true : undefined),
+      120_000,
+    );
+    child.kill('SIGKILL');
+    expect(await exited).toBe(null);
+
+    const loaded = loadConfig({ DATA_DIR: dataDir, SUPPRESSION_CACHE_SECONDS: '0' }, 'local');
+    if (!loaded.ok) throw new Error(loaded.message);
+    let done: Awaited<ReturnType<typeof runDueDeletions>>[number] | undefined;
+    const deps = await createDeps(loaded.config, {
+      logger: quietLogger,
+      telemetry: noTelemetry,
+      baseDir: appRoot(),
+    });
+    try {
+      const [unfinished] = await deps.deletions.ledger.unfinished();
+      expect(unfinished).toMatchObject({ state: 'running', runs: 1 });
+      expect(unfinished!.removed.documents).toBeGreaterThan(0);
+      expect(unfinished!.removed.documents).toBeLessThan(HEAVY);
+      [done] = await runDueDeletions(deletionDepsOf(deps));
+      expect(done).toMatchObject({ state: 'done', runs: 2 });
+      expect(done!.removed.documents).toBe(HEAVY);
+      expect(await figures(deps.store)).toEqual(await figures(reference));
+      expect((await deps.store.userScores({ userId: 'heavy', limit: 1 })).items).toEqual([]);
+    } finally {
+      await deps.close();
+      await reference.close();
+    }
+
+    const out: string[] = [];
+    const status: string[] = [];
+    expect(
+      await deleteCommand(['--status', done!.id], io({ DATA_DIR: dataDir }, out, status)),
+    ).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ state: 'done', runs: 2 });
+  }, 180_000);
+});
