@@ -14,6 +14,7 @@ import { fingerprint } from '../../../src/core/privacy/deletion/fingerprint.js';
 import type { ErasureStep, PersonErasure, ScoreStore } from '../../../src/ports/index.js';
 import { useCosmosServer } from '../../support/cosmosServer.js';
 import { arrivalOrder, identityDataSet, random } from '../identityOracle.js';
+import { personErasureContract } from '../personErasureContract.js';
 import { scoredEvent } from '../storeContract.js';
 
 const cosmos = useCosmosServer();
@@ -159,6 +160,18 @@ function crashing(container: Container, budget: { left: number }): Container {
     get: (t, prop, receiver) => (prop === 'items' ? items : Reflect.get(t, prop, receiver)),
   });
 }
+
+personErasureContract('cosmos', async () => {
+  const database = `contract-${randomUUID()}`;
+  const store = await openStore(database, 5);
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await cosmos.client.database(database).delete();
+    },
+  };
+});
 
 describe('Cosmos DB PersonErasure', () => {
   const full = `erase-${randomUUID()}`;
