@@ -54,10 +54,14 @@ import { noWriteMemo, type WriteMemo } from './writeMemo.js';
  *   - per touched day and id, a delete of its activity and membership documents (~5 RU; ~1 when
  *     there is none), per touched week/month, type and id a trend marker delete;
  *   - per day and period, an upsert of its stale mark and one of its change mark (~10 RU each);
- *   - per document, a delete through the bulk API (~5 RU, 100 per request); when an id keeps no
- *     document and all of its are in one call, one delete of its whole scores partition
- *     (`deleteAllItemsForPartitionKey`, a preview feature, charged in the background); where that
- *     is refused (the account flag is off, or the test server), the bulk deletes;
+ *   - per document, a delete through the bulk API (~5 RU, 100 per request). With
+ *     `deleteByPartitionKey`, an id that keeps no document and whose documents all go in one call
+ *     has its scores partition deleted by its key instead (`deleteAllItemsForPartitionKey`: one
+ *     request, the RU charged in the background, a preview feature behind an account flag); where
+ *     that is refused (the flag is off; the test server answers 400), the bulk deletes. It is off
+ *     in the store: an event of the id written between the listing and that delete (received after
+ *     the cut-off, to be kept) would go too while its rollup entries stay, and it saves requests,
+ *     not RU. It is safe where nothing of the id can arrive meanwhile (a suppressed id);
  *   - last call: per id a read and a delete of its users document, a query listing its identities
  *     partition and a delete per document there; then the write's analytics for the kept documents.
  * Measured on the test server (1 RU a request): one user's 100 events on 5 days, 2 calls and 24
@@ -77,6 +81,8 @@ export interface PersonErasureOptions {
   batchDocuments?: number;
   /** The store's memo of what it saw stored: what the erasure deletes is forgotten. */
   memo?: WriteMemo;
+  /** Deletes a scores partition by its key where all of it goes (see above); off by default. */
+  deleteByPartitionKey?: boolean;
   /** Told each time a whole scores partition is deleted by its key, or the bulk deletes replace it. */
   onPartitionDelete?: (outcome: 'partition' | 'fallback') => void;
 }
@@ -503,10 +509,12 @@ export function createCosmosPersonErasure(
         const now = doomed.filter((d) => days.has(d.day));
         await clearAnalytics(now, erased, eventIds, persons, counter);
         // An id whose every document goes now and keeps none: its partition, deleted by its key.
-        const whole = ids.filter((id) => {
-          const mine = all.filter((d) => d.storedUnder === id);
-          return mine.length > 0 && mine.every((d) => isDoomed(d) && days.has(d.day));
-        });
+        const partial = new Set(
+          all.filter((d) => !isDoomed(d) || !days.has(d.day)).map((d) => d.storedUnder),
+        );
+        const whole = options.deleteByPartitionKey
+          ? [...new Set(now.map((d) => d.storedUnder))].filter((id) => !partial.has(id))
+          : [];
         const documents = await deleteScores(now, whole, counter);
         return {
           documents,

@@ -264,6 +264,7 @@ describe('Cosmos DB PersonErasure', () => {
       {
         retry: defaultBulkRetryPolicy,
         batchDocuments: 3,
+        deleteByPartitionKey: true,
         onPartitionDelete: (outcome) => outcomes.push(outcome),
       },
     );
