@@ -48,9 +48,10 @@ import { noWriteMemo, type WriteMemo } from './writeMemo.js';
  *     (a partition scan: ~3 RU per 1,000 documents plus ~0.1 RU per document returned; the test
  *     server charges 1 per request);
  *   - per link read, one bulk read of the ids' link documents, 1 RU each;
- *   - per touched day, one query inside its daily-events partition reading its 'e' and 'b'
- *     documents (the cost of one rollup refresh of that day, ~2.8 RU per KB), a replace per batch
- *     document holding one of the ids (~10 RU per 50 KB document), a delete per 'e' document;
+ *   - per touched day, one query inside its daily-events partition returning the 'e' and 'b'
+ *     documents that hold one of the ids (the entries are not indexed, so the service reads the
+ *     day's documents, as a rollup refresh of that day does, but sends back only those), a replace
+ *     per batch document holding one of them (~10 RU per 50 KB document), a delete per 'e' one;
  *   - per touched day and id, a delete of its activity and membership documents (~5 RU; ~1 when
  *     there is none), per touched week/month, type and id a trend marker delete;
  *   - per day and period, an upsert of its stale mark and one of its change mark (~10 RU each);
@@ -187,6 +188,7 @@ export function createCosmosPersonErasure(
   /** Rewrites one day's 'b' documents without the ids' entries and deletes their 'e' documents. */
   const clearDay = async (
     day: string,
+    ids: readonly string[],
     isErased: (userId: string | undefined, eventId: string) => boolean,
     counter: Counter,
   ) => {
@@ -195,11 +197,17 @@ export function createCosmosPersonErasure(
       const rows = await query<DayRow & { _etag: string; day: string }>(
         c.dailyEvents,
         {
-          query: 'SELECT * FROM c WHERE c.day = @day AND (c.k = @e OR c.k = @b)',
+          // Only the documents holding one of the ids come back (the filter runs in the service).
+          query:
+            'SELECT * FROM c WHERE c.day = @day AND (' +
+            '(c.k = @b AND EXISTS(SELECT VALUE e FROM e IN c.ev ' +
+            'WHERE ARRAY_CONTAINS(@ids, e[1]) OR ARRAY_CONTAINS(@ids, e[8]))) OR ' +
+            '(c.k = @e AND (ARRAY_CONTAINS(@ids, c.u) OR ARRAY_CONTAINS(@ids, c.pk))))',
           parameters: [
             { name: '@day', value: day },
             { name: '@e', value: EVENT_KIND },
             { name: '@b', value: BATCH_KIND },
+            { name: '@ids', value: [...ids] },
           ],
         },
         day,
@@ -256,7 +264,9 @@ export function createCosmosPersonErasure(
     if (days.length === 0) return;
     const isErased = (userId: string | undefined, eventId: string) =>
       eventIds.has(eventId) || (userId !== undefined && erased.has(userId));
-    await mapWithConcurrency(days, CONCURRENCY, (day) => clearDay(day, isErased, counter));
+    await mapWithConcurrency(days, CONCURRENCY, (day) =>
+      clearDay(day, [...erased], isErased, counter),
+    );
 
     const ownersOf = (d: DocRef) => [...new Set([d.storedUnder, persons.get(d.storedUnder)!])];
     const dayOwners = new Map<string, { day: string; owner: string }>();
