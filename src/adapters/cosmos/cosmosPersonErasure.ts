@@ -101,7 +101,7 @@ interface Counter {
   requests: number;
 }
 
-type Identity = Pick<ReturnType<typeof createCosmosIdentity>, 'attribute'>;
+type Identity = Pick<ReturnType<typeof createCosmosIdentity>, 'attribute' | 'store'>;
 
 export function createCosmosPersonErasure(
   c: AnalyticsContainers & { identities: Container },
@@ -415,6 +415,34 @@ export function createCosmosPersonErasure(
     return { profiles: deleted('profile'), identityLinks: deleted('link') };
   };
 
+  /** Ids linked to the ids' persons that are not among the ids: a point read and a query per id. */
+  const linkedSince = async (
+    ids: readonly string[],
+    erased: ReadonlySet<string>,
+    counter: Counter,
+  ) => {
+    const found = await mapWithConcurrency(ids, CONCURRENCY, async (id) => {
+      counter.requests += 2;
+      const { personId, linkedIds } = await identity.store.person(id);
+      return erased.has(personId) ? linkedIds.filter((one) => !erased.has(one)) : [];
+    });
+    return [...new Set(found.flat())].sort();
+  };
+
+  /** The link and moved marks of ids linked since: the kept events carrying the links record them again. */
+  const clearLinks = async (ids: readonly string[], counter: Counter) => {
+    await bulk(
+      c.identities,
+      ids.flatMap((id): OperationInput[] => [
+        { operationType: 'Delete', id: 'link', partitionKey: id },
+        { operationType: 'Delete', id: 'moved', partitionKey: id },
+      ]),
+      'erasure links',
+      [204, 404],
+      counter,
+    );
+  };
+
   /** The analytics half of a write for the kept documents, as new: every step repeats safely. */
   const writeKept = async (kept: readonly DocRef[], counter: Counter) => {
     if (kept.length === 0) return;
@@ -534,11 +562,34 @@ export function createCosmosPersonErasure(
           more: true,
         };
       }
-      // Everything received up to the cut-off is gone: the kept documents are counted again, as new.
-      await clearAnalytics(all, erased, eventIds, persons, counter);
-      await clearUsers(ids, counter);
+      // Everything received up to the cut-off is gone: the kept documents are counted again, as new,
+      // with those of any id linked to the persons since the ids were resolved (a later login; a
+      // restore applying the ledger again), whose documents count for them: none is deleted.
+      const since = await linkedSince(ids, erased, counter);
+      const [sinceDocs, sincePersons] = await Promise.all([
+        mapWithConcurrency(since, CONCURRENCY, (id) => documentsOf(id, counter)).then((d) =>
+          d.flat(),
+        ),
+        personsOf(since, counter),
+      ]);
+      const recount = [...all, ...sinceDocs].sort((a, b) =>
+        a.receivedAt === b.receivedAt
+          ? a.eventId < b.eventId
+            ? -1
+            : 1
+          : Date.parse(a.receivedAt) - Date.parse(b.receivedAt),
+      );
+      await clearAnalytics(
+        recount,
+        new Set([...erased, ...since]),
+        new Set(recount.map((d) => d.eventId)),
+        new Map([...persons, ...sincePersons]),
+        counter,
+      );
+      await clearUsers([...ids, ...since], counter);
       const { profiles, identityLinks } = await clearIdentities(ids, counter);
-      await writeKept(all, counter);
+      await clearLinks(since, counter);
+      await writeKept(recount, counter);
       return { documents: 0, profiles, identityLinks, requests: counter.requests, more: false };
     },
 

@@ -347,4 +347,47 @@ describe('Cosmos DB PersonErasure', () => {
     await fresh.write([dee, ...later]);
     expect(await figures(again, ['cy', 'dee'])).toEqual(await figures(fresh, ['cy', 'dee']));
   }, 60_000);
+
+  it('erased again (a restore applying the ledger), leaves an id linked to the person since as it is', async () => {
+    const database = `relink-${randomUUID()}`;
+    const relinked = await openStore(database);
+    const cut = '2026-05-10T00:00:00.000Z';
+    const received = '2026-05-12T00:00:00.000Z';
+    const before = [
+      scoredEvent('fay', '2026-05-02T10:00:00.000Z', { type: 'view' }),
+      scoredEvent('anon:f1', '2026-05-01T10:00:00.000Z', { type: 'view' }),
+      scoredEvent('fay', '2026-05-03T10:00:00.000Z', {
+        link: { previousId: 'anon:f1', via: 'identify' },
+      }),
+      // A visitor, not yet anyone, and another user the same days.
+      scoredEvent('anon:z', '2026-05-03T09:00:00.000Z', { type: 'view' }),
+      scoredEvent('gil', '2026-05-03T11:00:00.000Z'),
+    ];
+    const after = [
+      scoredEvent('fay', '2026-05-03T12:00:00.000Z', { type: 'view', receivedAt: received }),
+      scoredEvent('fay', '2026-05-11T12:00:00.000Z', {
+        receivedAt: received,
+        link: { previousId: 'anon:z', via: 'identify' },
+      }),
+      scoredEvent('anon:z', '2026-05-11T09:00:00.000Z', { type: 'view', receivedAt: received }),
+    ];
+    await relinked.write(before);
+    const ids = await erasedIdsOf(relinked, ['fay']);
+    expect(ids).toEqual(['anon:f1', 'fay']);
+    await eraseAll(relinked.erasure, ids, cut);
+    // Back after the request: the person links the visitor.
+    await relinked.write(after);
+    expect((await relinked.identity.person('anon:z')).personId).toBe('fay');
+
+    const expected = await openStore(`relink-oracle-${randomUUID()}`);
+    await expected.write(before.filter((e) => !ids.includes(e.userId)));
+    await expected.write(after);
+    const check = ['fay', 'anon:f1', 'anon:z', 'gil'];
+    const want = await figures(expected, check);
+    expect(await figures(relinked, check)).toEqual(want);
+
+    // The ledger applied again, by the ids it erased: the later link and events stay counted.
+    await eraseAll(relinked.erasure, ids, cut);
+    expect(await figures(relinked, check)).toEqual(want);
+  }, 60_000);
 });
