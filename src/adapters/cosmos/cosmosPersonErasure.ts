@@ -42,6 +42,10 @@ import { noWriteMemo, type WriteMemo } from './writeMemo.js';
  * partitions of their own and stay), then runs the analytics half of the write for the kept
  * documents, attributed as if new (the links of the erased ids are gone; a kept event carrying a
  * link records it again), and answers more: false. Called again, it does that last part again.
+ * An id linked to one of the persons after the ids were resolved (a login after the request; the
+ * ledger applied again after a restore) is not erased, but its documents count for the person: the
+ * last call recounts them with the kept documents, and its link is recorded again from the kept
+ * event that carries it.
  *
  * Costs (requests; RU as Cosmos DB charges them):
  *   - per id, one query in its scores partition per call projecting id, day, type and receivedAt
@@ -63,8 +67,9 @@ import { noWriteMemo, type WriteMemo } from './writeMemo.js';
  *     in the store: an event of the id written between the listing and that delete (received after
  *     the cut-off, to be kept) would go too while its rollup entries stay, and it saves requests,
  *     not RU. It is safe where nothing of the id can arrive meanwhile (a suppressed id);
- *   - last call: per id a read and a delete of its users document, a query listing its identities
- *     partition and a delete per document there; then the write's analytics for the kept documents.
+ *   - last call: per id a link read and a query of its person's linked ids, a read and a delete
+ *     of its users document, a query listing its identities partition and a delete per document
+ *     there; then the write's analytics for the kept documents (a bulk read of them first).
  * Measured on the test server (1 RU a request): one user's 100 events on 5 days, 2 calls and 24
  * requests; 2,000 events on 20 days, 3 calls and 80 requests.
  *
