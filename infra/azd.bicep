@@ -48,3 +48,5 @@ output MODEL_BLOB_NAME string = resources.outputs.MODEL_BLOB_NAME
 output SERVICEBUS_NAMESPACE string = resources.outputs.SERVICEBUS_NAMESPACE
 output COSMOS_ENDPOINT string = resources.outputs.COSMOS_ENDPOINT
 output APPLICATIONINSIGHTS_NAME string = resources.outputs.APPLICATIONINSIGHTS_NAME
+output BACKUP_BLOB_URL string = resources.outputs.BACKUP_BLOB_URL
+output BACKUP_RETENTION_DAYS string = resources.outputs.BACKUP_RETENTION_DAYS

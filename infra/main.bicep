@@ -66,6 +66,11 @@ param corsAllowedOrigins string = ''
 @description('Days the raw event archive is kept: cool tier after 30, archive tier after 180, deleted after this.')
 param archiveRetentionDays int = 730
 
+@minValue(1)
+@maxValue(3650)
+@description('BACKUP_RETENTION_DAYS: days an Avro backup is kept. `event-scoring backup` removes older backups beside a new one; the lifecycle rule of the backups container deletes any blob older than this.')
+param backupRetentionDays int = 30
+
 // One retention (DATA_RETENTION_DAYS) drives the scores TTL and the archive's lifecycle deletion.
 var scoresTtlSeconds = dataRetentionDays > 0 ? dataRetentionDays * 86400 : -1
 var archiveDeleteDays = dataRetentionDays > 0 ? min(dataRetentionDays, archiveRetentionDays) : archiveRetentionDays
@@ -110,6 +115,7 @@ var deletionsContainerName = 'deletions'
 var modelContainerName = 'models'
 var archiveContainerName = 'archive'
 var eventFilesContainerName = 'events'
+var backupContainerName = 'backups'
 
 var functionAppName = '${abbrs.webSitesFunctions}api-${environmentName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
@@ -134,7 +140,7 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
-// Storage: the host's account (AzureWebJobsStorage, deployment package) and the model account, shared keys off
+// Storage: the host's account (AzureWebJobsStorage, deployment package), the model account and the backup account, shared keys off
 module storage 'app/storage.bicep' = {
   name: 'storage'
   params: {
@@ -147,6 +153,9 @@ module storage 'app/storage.bicep' = {
     archiveContainerName: archiveContainerName
     archiveRetentionDays: archiveDeleteDays
     eventFilesContainerName: eventFilesContainerName
+    backupStorageName: '${abbrs.storageStorageAccounts}bak${resourceToken}'
+    backupContainerName: backupContainerName
+    backupRetentionDays: backupRetentionDays
   }
 }
 
@@ -288,4 +297,7 @@ output MODEL_BLOB_CONTAINER string = modelContainerName
 output MODEL_BLOB_NAME string = modelBlobName
 output ARCHIVE_BLOB_CONTAINER string = archiveContainerName
 output EVENT_FILES_BLOB_CONTAINER string = eventFilesContainerName
+// Where `event-scoring backup --out` writes in Azure, and the retention it prunes with (BACKUP_RETENTION_DAYS)
+output BACKUP_BLOB_URL string = '${storage.outputs.backupBlobEndpoint}${backupContainerName}'
+output BACKUP_RETENTION_DAYS string = string(backupRetentionDays)
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -11,5 +11,6 @@ param dataRetentionDays = 30
 param dataTtlSeconds = -1
 param deadLetterTtlSeconds = 604800
 param modelRefreshSeconds = 60
+param backupRetentionDays = 30
 param logRetentionDays = 30
 param logDailyQuotaGb = 1

@@ -11,5 +11,6 @@ param dataRetentionDays = 400
 param dataTtlSeconds = -1
 param deadLetterTtlSeconds = 2592000
 param modelRefreshSeconds = 60
+param backupRetentionDays = 30
 param logRetentionDays = 90
 param logDailyQuotaGb = -1

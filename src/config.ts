@@ -91,6 +91,8 @@ export const settingsSchema = z.object({
   REDIS_PRINCIPAL_ID: optionalText,
   /** npm run backup/restore with a Blob URL: a connection string (Azurite); unset, Entra ID. */
   BACKUP_BLOB_CONNECTION: optionalText,
+  /** npm run backup removes its earlier sibling backups whose point in time is older than this. */
+  BACKUP_RETENTION_DAYS: int(30, 1, 3650),
   ARCHIVE_BACKEND: z.enum(['folder', 'blob']).optional(),
   ARCHIVE_BLOB_ACCOUNT_URL: optionalText.pipe(z.url('must be a URL').optional()),
   ARCHIVE_BLOB_CONNECTION: optionalText,

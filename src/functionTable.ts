@@ -212,7 +212,7 @@ export const functionTable: readonly FunctionDefinition[] = [
     access: { scope: 'admin', cost: 'request' },
     create: createMetricsHandler,
   },
-  // The suppression list (README, "Privacy: suppression and audit").
+  // The suppression list (README, "Privacy").
   {
     name: 'addSuppressions',
     trigger: {

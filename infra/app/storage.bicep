@@ -13,6 +13,14 @@ param archiveContainerName string
 param archiveRetentionDays int
 @description('Container of the Parquet files of the scored events (day=YYYY-MM-DD/events.parquet), rewritten by the compaction.')
 param eventFilesContainerName string
+@description('Account holding the Avro backups of `event-scoring backup`: no versioning, no soft delete.')
+param backupStorageName string
+@description('Container of the Avro backups (one prefix per backup).')
+param backupContainerName string
+@minValue(1)
+@maxValue(3650)
+@description('BACKUP_RETENTION_DAYS: days a backup blob is kept before the lifecycle policy deletes it.')
+param backupRetentionDays int
 
 // Both accounts accept Entra tokens only: no shared key, no SAS signed with a key, no public blobs.
 var commonProperties = {
@@ -72,7 +80,7 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       name: modelContainerName
     }
 
-    // The scorer appends gzip NDJSON blobs under yyyy/mm/dd/hh/; nothing overwrites them
+    // The scorer appends gzip NDJSON blobs under yyyy/mm/dd/hh/; only deleting a person rewrites them
     resource archiveContainer 'containers' = {
       name: archiveContainerName
     }
@@ -83,7 +91,7 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     }
   }
 
-  // Archive blobs are written once and read rarely (replay, re-score): cheaper tiers as they age, then gone
+  // Archive blobs are written once (rewritten only to delete a person) and read rarely: cheaper tiers as they age, then gone
   resource lifecycle 'managementPolicies' = {
     name: 'default'
     properties: {
@@ -114,10 +122,11 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
                     daysAfterModificationGreaterThan: archiveRetentionDays
                   }
                 }
-                // Versioning is on in this account: a deleted blob leaves a version, which goes too
+                // Versioning is on in this account: a blob deleted, or rewritten to delete a person's
+                // lines, leaves a version that still holds them; it goes after a day (then soft delete)
                 version: {
                   delete: {
-                    daysAfterCreationGreaterThan: archiveRetentionDays
+                    daysAfterCreationGreaterThan: 1
                   }
                 }
               }
@@ -158,6 +167,67 @@ resource modelStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// Avro backups: a deleted backup is gone (no versions, no soft delete), so a person erased from the
+// store leaves the backups within backupRetentionDays; the backup command prunes the same way
+resource backupStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: backupStorageName
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: commonProperties
+
+  resource blobService 'blobServices' = {
+    name: 'default'
+    properties: {
+      isVersioningEnabled: false
+      deleteRetentionPolicy: {
+        enabled: false
+      }
+    }
+
+    resource backupContainer 'containers' = {
+      name: backupContainerName
+    }
+  }
+
+  resource lifecycle 'managementPolicies' = {
+    name: 'default'
+    properties: {
+      policy: {
+        rules: [
+          {
+            name: 'backups-retention'
+            enabled: true
+            type: 'Lifecycle'
+            definition: {
+              filters: {
+                blobTypes: [
+                  'blockBlob'
+                ]
+                prefixMatch: [
+                  '${backupContainerName}/'
+                ]
+              }
+              actions: {
+                baseBlob: {
+                  delete: {
+                    daysAfterModificationGreaterThan: backupRetentionDays
+                  }
+                }
+              }
+            }
+          }
+        ]
+      }
+    }
+  }
+}
+
 output hostStorageName string = hostStorage.name
 output modelStorageName string = modelStorage.name
 output modelBlobEndpoint string = modelStorage.properties.primaryEndpoints.blob
+output backupStorageName string = backupStorage.name
+output backupBlobEndpoint string = backupStorage.properties.primaryEndpoints.blob

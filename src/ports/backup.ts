@@ -1,5 +1,5 @@
 import type { AvroRecordSchema } from '../core/backup/avroSchema.js';
-import type { TableDefinition } from '../core/backup/manifest.js';
+import type { Manifest, TableDefinition } from '../core/backup/manifest.js';
 
 /** One table (SQLite) or container (Cosmos DB) as the portable backup writes it. */
 export interface BackupTable {
@@ -29,4 +29,26 @@ export interface RestoreTarget {
   load(table: BackupTable, rows: AsyncIterable<BackupRow>): Promise<number>;
   count(table: BackupTable): Promise<number>;
   close(): Promise<void>;
+}
+
+/** A backup found beside a new one: its name under the shared parent, and its manifest. */
+export interface ShelvedBackup {
+  name: string;
+  manifest: Manifest;
+}
+
+/**
+ * The parent of a backup location (a folder, or a prefix of a Blob container), where earlier
+ * backups sit side by side. Implementations: a folder, a Blob container.
+ */
+export interface BackupShelf {
+  /** The parent, for messages. */
+  readonly where: string;
+  /** The entries under the parent: those holding a manifest that parses are backups, the rest others. */
+  list(): Promise<{ backups: ShelvedBackup[]; others: string[] }>;
+  /**
+   * Removes the files the manifest lists, then the manifest (so an interrupted removal is found and
+   * finished next time), then the entry if nothing else is in it. Returns the names left behind.
+   */
+  remove(backup: ShelvedBackup): Promise<string[]>;
 }

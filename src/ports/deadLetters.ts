@@ -18,4 +18,6 @@ export interface DeadLetterSink {
    * Both stores have it; test fakes may leave it out.
    */
   removeUsers?(userIds: readonly string[]): Promise<number>;
+  /** As PersonErasure.scrub, for the embedded sink's file (SQLite: truncates the write-ahead log). */
+  scrub?(): void;
 }

@@ -135,4 +135,9 @@ export interface PersonErasure {
   erase(userIds: readonly string[], receivedUpTo: string): Promise<ErasureStep>;
   /** The ids in `fingerprints` that the store holds anything of (restore applies the ledger with it). */
   idsMatching(fingerprints: ReadonlySet<string>): Promise<string[]>;
+  /**
+   * Makes what was deleted unreadable in the store's files (SQLite: truncates the write-ahead log,
+   * whose old frames still hold deleted rows). Cosmos DB has nothing to do.
+   */
+  scrub?(): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface EventQueue {
    * by the deletion ledger.
    */
   removeEvents?(userIds: readonly string[], receivedUpTo: string): number;
+  /** As PersonErasure.scrub, for the embedded queue's file. */
+  scrub?(): void;
   check(): Promise<void>;
   close(): Promise<void>;
 }

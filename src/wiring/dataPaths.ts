@@ -10,6 +10,8 @@ export interface DataPaths {
   store: string;
   /** The audit log (SQLite), apart from the store: a restore never replaces it. */
   audit: string;
+  /** Deletion requests and the deletion ledger (SQLite), apart from the store: never in a backup, never replaced by a restore. */
+  privacy: string;
   /** The embedded queue (SQLite). */
   queue: string;
   /** The raw archive when ARCHIVE_BACKEND=folder. */
@@ -26,6 +28,7 @@ export function dataPaths(config: Pick<Config, 'DATA_DIR'>, baseDir: string): Da
     dir,
     store: join(dir, 'store.db'),
     audit: join(dir, 'audit.db'),
+    privacy: join(dir, 'privacy.db'),
     queue: join(dir, 'queue.db'),
     archive: join(dir, 'archive'),
     replay: join(dir, 'replay'),

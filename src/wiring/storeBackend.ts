@@ -29,7 +29,7 @@ export interface StoreBackend {
   /** Dead letters are set aside beside the scores: the same backend, so every pairing has a sink. */
   deadLetters(): Promise<DeadLetterSink>;
   keyStore(): Promise<ApiKeyStore>;
-  /** The suppression list (README, "Privacy: suppression and audit"). */
+  /** The suppression list (README, "Privacy"). */
   suppressionStore(): Promise<SuppressionStore>;
   /** The append-only audit log of admin actions. */
   auditLog(): Promise<AuditLog>;

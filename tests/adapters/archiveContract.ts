@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -11,6 +12,8 @@ export interface ArchiveUnderTest {
   archive: EventArchive;
   /** Stores raw bytes under a name, as a corrupt or foreign object would be. */
   putRaw(name: string, data: Buffer): Promise<void>;
+  /** Every stored object or file under a prefix, whatever its name, with its raw bytes. */
+  rawUnder(prefix: string): Promise<Map<string, Buffer>>;
   cleanup(): Promise<void>;
 }
 
@@ -125,7 +128,6 @@ export function archiveContract(name: string, make: () => Promise<ArchiveUnderTe
     });
 
     it('counts lines that are not archived events and keeps the rest', async () => {
-      const { gzipSync } = await import('node:zlib');
       const good = archivedEvent('2026-03-12T01:00:00.000Z');
       const name = '2026/03/12/01/0000-foreign.ndjson.gz';
       await subject.putRaw(
@@ -162,6 +164,119 @@ export function archiveContract(name: string, make: () => Promise<ArchiveUnderTe
         expect(await archive.list(hour)).toHaveLength(1);
       }
       expect(await archive.removeHoursBefore!('2026/03/01/10/')).toBe(0);
+    });
+
+    describe('rewriteHour', () => {
+      const HOUR = '2026/03/13/07/';
+      const GONE = 'gone-7f3a9c';
+      const dropGone = (e: ArchivedEvent) => e.userId === GONE;
+      /** Each object's text, gunzipped when it is gzip (a temp file may not be). */
+      const texts = async (prefix: string) => {
+        const out = new Map<string, string>();
+        for (const [name, data] of await subject.rawUnder(prefix)) {
+          let text: string;
+          try {
+            text = gunzipSync(data).toString('utf8');
+          } catch {
+            text = data.toString('utf8');
+          }
+          out.set(name, text);
+        }
+        return out;
+      };
+
+      it('removes exactly the matching lines, in place, and leaves other lines and objects as they were', async () => {
+        const mixedKeep = [
+          archivedEvent('2026-03-13T07:01:00.000Z', { userId: 'stays' }),
+          archivedEvent('2026-03-13T07:03:00.000Z', { userId: `${GONE}-not` }),
+        ];
+        const mixedGone = [
+          archivedEvent('2026-03-13T07:02:00.000Z', { userId: GONE }),
+          archivedEvent('2026-03-13T07:04:00.000Z', { userId: GONE, properties: { note: GONE } }),
+        ];
+        await archive.append([mixedKeep[0]!, mixedGone[0]!, mixedKeep[1]!, mixedGone[1]!]);
+        const untouched = [archivedEvent('2026-03-13T07:10:00.000Z', { userId: 'other' })];
+        await archive.append(untouched);
+        const otherHour = archivedEvent('2026-03-13T08:00:00.000Z', { userId: GONE });
+        await archive.append([otherHour]);
+        // A foreign object: a line that is not an archived event stays as it is, even naming the id.
+        const foreign = `${HOUR}0000-foreign.ndjson.gz`;
+        const goneLine = archivedEvent('2026-03-13T07:05:00.000Z', { userId: GONE });
+        await subject.putRaw(
+          foreign,
+          gzipSync(`not json
+${JSON.stringify(goneLine)}
+{"userId":"${GONE}"}
+`),
+        );
+        const names = await archive.list(HOUR);
+        expect(names).toHaveLength(3);
+        const before = await subject.rawUnder(HOUR);
+
+        expect(await archive.rewriteHour(HOUR, dropGone)).toEqual({ objects: 2, lines: 3 });
+
+        expect(await archive.list(HOUR)).toEqual(names);
+        const after = await Promise.all(names.map((n) => archive.read(n)));
+        const [mixedName, untouchedName] = names.filter((n) => n !== foreign);
+        expect(await archive.read(mixedName!)).toEqual({ events: mixedKeep, invalid: 0 });
+        expect(await archive.read(untouchedName!)).toEqual({ events: untouched, invalid: 0 });
+        expect(await archive.read(foreign)).toEqual({ events: [], invalid: 2 });
+        expect(after.flatMap((r) => r.events).some(dropGone)).toBe(false);
+        const raw = await subject.rawUnder(HOUR);
+        expect(raw.get(untouchedName!)).toEqual(before.get(untouchedName!));
+        expect(gunzipSync(raw.get(foreign)!).toString('utf8')).toBe(
+          `not json\n{"userId":"${GONE}"}\n`,
+        );
+        // Another hour is not this call's business.
+        const [later] = await archive.list('2026/03/13/08/');
+        expect((await archive.read(later!)).events).toEqual([otherHour]);
+      });
+
+      it('changes nothing on a second call, nor in an hour without a match', async () => {
+        await archive.append([
+          archivedEvent('2026-03-13T07:01:00.000Z', { userId: GONE }),
+          archivedEvent('2026-03-13T07:02:00.000Z', { userId: 'stays' }),
+        ]);
+        expect(await archive.rewriteHour(HOUR, dropGone)).toEqual({ objects: 1, lines: 1 });
+        const once = await subject.rawUnder(HOUR);
+        expect(await archive.rewriteHour(HOUR, dropGone)).toEqual({ objects: 0, lines: 0 });
+        expect(await subject.rawUnder(HOUR)).toEqual(once);
+        expect(await archive.rewriteHour('2026/03/14/07/', dropGone)).toEqual({
+          objects: 0,
+          lines: 0,
+        });
+      });
+
+      it('deletes an object left with no line', async () => {
+        await archive.append([
+          archivedEvent('2026-03-13T07:01:00.000Z', { userId: GONE }),
+          archivedEvent('2026-03-13T07:02:00.000Z', { userId: GONE }),
+        ]);
+        await archive.append([archivedEvent('2026-03-13T07:03:00.000Z', { userId: 'stays' })]);
+        const [emptied, kept] = await archive.list(HOUR);
+        expect(await archive.rewriteHour(HOUR, dropGone)).toEqual({ objects: 1, lines: 2 });
+        expect(await archive.list(HOUR)).toEqual([kept]);
+        expect([...(await subject.rawUnder(HOUR)).keys()]).not.toContain(emptied);
+      });
+
+      it('leaves no byte of a dropped id in any object or file under the hour', async () => {
+        const many = Array.from({ length: 200 }, (_, i) =>
+          archivedEvent(`2026-03-13T07:${String(i % 60).padStart(2, '0')}:00.000Z`, {
+            userId: i % 3 === 0 ? GONE : `keep-${i}`,
+          }),
+        );
+        await archive.append(many.slice(0, 100));
+        await archive.append(many.slice(100));
+        expect([...(await texts(HOUR)).values()].join('')).toContain(GONE);
+        const result = await archive.rewriteHour(HOUR, dropGone);
+        expect(result).toEqual({ objects: 2, lines: many.filter(dropGone).length });
+        const all = await texts(HOUR);
+        expect(all.size).toBe(2);
+        for (const text of all.values()) {
+          expect(text).not.toContain(GONE);
+          expect(text).toContain('keep-');
+        }
+      });
     });
   });
 }

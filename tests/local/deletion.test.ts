@@ -68,11 +68,11 @@ function dataSet(): Sent[][] {
   };
   for (const [i, user] of [...KEPT, ...ANN_ANON, ZOE_ANON].entries())
     for (let offset = 6; offset >= 2; offset -= 1) if ((offset + i) % 3 !== 0) add(user, offset);
-  add(ANN, 3, { type: '$identify', link: { previousId: ANN_ANON[0]!, via: 'identify' } });
-  add(ANN, 2, { type: '$identify', link: { previousId: ANN_ANON[1]!, via: 'alias' } });
-  add(ZOE, 3, { type: '$identify', link: { previousId: ZOE_ANON, via: 'identify' } });
+  add(ANN, 3, { type: 'identify', link: { previousId: ANN_ANON[0]!, via: 'identify' } });
+  add(ANN, 2, { type: 'identify', link: { previousId: ANN_ANON[1]!, via: 'alias' } });
+  add(ZOE, 3, { type: 'identify', link: { previousId: ZOE_ANON, via: 'identify' } });
   add('keep-1', 3, {
-    type: '$identify',
+    type: 'identify',
     link: { previousId: 'anon:keep-visitor', via: 'identify' },
   });
   for (const user of [ANN, ZOE, ...KEPT])
@@ -121,7 +121,9 @@ async function post(host: LocalHost, path: string, body: unknown, headers = {}) 
 async function send(host: LocalHost, batches: Sent[][], skip: ReadonlySet<string> = new Set()) {
   for (const batch of batches) {
     const events = batch.filter((e) => !skip.has(e.userId));
-    if (events.length > 0) await post(host, '/api/events', { events });
+    if (events.length === 0) continue;
+    const res = await post(host, '/api/events', { events });
+    expect(((await res.json()) as { rejected: number }).rejected).toBe(0);
   }
   await host.consumer!.drain();
 }
@@ -143,7 +145,7 @@ async function figures(host: LocalHost) {
     ...(['day', 'week', 'month'] as const).flatMap((interval) =>
       ['events', 'users'].map(
         (measure) =>
-          `/api/stats/trends?events=view,click,purchase,late,$identify&from=${from}&to=${to}&interval=${interval}&measure=${measure}`,
+          `/api/stats/trends?events=view,click,purchase,late,identify&from=${from}&to=${to}&interval=${interval}&measure=${measure}`,
       ),
     ),
     ...KEPT.flatMap((id) => [
@@ -219,7 +221,7 @@ describe('deleting persons on the local host', () => {
     eventId: '00000000-0000-4000-8000-00000000d000',
     userId: ZOE,
     type: 'view',
-    occurredAt: at(0, 1),
+    occurredAt: new Date(Date.now() - 60_000).toISOString(),
   };
 
   beforeAll(async () => {
@@ -247,7 +249,7 @@ describe('deleting persons on the local host', () => {
     const files = holding(dirs.subject, [ANN]);
     expect(files).toEqual(
       expect.arrayContaining([
-        'store.db',
+        expect.stringMatching(/^store\.db/),
         expect.stringMatching(/^archive\//),
         expect.stringMatching(/^events\//),
       ]),

@@ -6,6 +6,7 @@ import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import { createSqliteSuppressionStore } from '../../src/adapters/sqlite/sqliteSuppressionStore.js';
 import { loadConfig } from '../../src/config.js';
 import type { ArchivedEvent } from '../../src/core/archive/archivedEvent.js';
+import { archiveHour } from '../../src/core/archive/archiveHour.js';
 import type { AcceptedEvent } from '../../src/core/event.js';
 import type {
   DeadLetter,
@@ -82,7 +83,15 @@ export function testDeps(
       append: async (events) => void recorded.archived.push(...events),
       list: async () => [],
       read: async () => ({ events: [], invalid: 0 }),
-      rewriteHour: async () => ({ objects: 0, lines: 0 }),
+      // The recorded events of that hour stand for its objects: one object rewritten when any went.
+      rewriteHour: async (hour, drop) => {
+        const kept = recorded.archived.filter(
+          (e) => archiveHour(e.receivedAt) !== hour || !drop(e),
+        );
+        const lines = recorded.archived.length - kept.length;
+        recorded.archived.splice(0, recorded.archived.length, ...kept);
+        return { objects: lines > 0 ? 1 : 0, lines };
+      },
       close: async () => undefined,
     },
     access: createOpenAccess(),

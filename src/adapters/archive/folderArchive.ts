@@ -1,10 +1,36 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { groupByHour } from '../../core/archive/archiveHour.js';
 import { hoursBefore } from '../../core/archive/hoursBefore.js';
 import type { EventArchive } from '../../ports/index.js';
 import { decodeArchiveObject, encodeArchiveObject, newObjectName } from './archiveObject.js';
+import { dropArchiveLines } from './dropArchiveLines.js';
+
+/** A temp file older than this is what a crash left mid-write, not a write in progress. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+async function writeDurably(path: string, data: Buffer): Promise<void> {
+  const temp = `${path}.tmp`;
+  const file = await open(temp, 'w');
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temp, path);
+}
+
+/** Makes the renames and removals in a folder durable. */
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
 
 /**
  * The archive as a folder (`DATA_DIR/archive/` locally). Each object is written to a temp name,
@@ -17,15 +43,7 @@ export function createFolderArchive(root: string): EventArchive {
         const name = newObjectName(hour);
         const path = join(root, name);
         await mkdir(dirname(path), { recursive: true });
-        const temp = `${path}.tmp`;
-        const file = await open(temp, 'w');
-        try {
-          await file.writeFile(await encodeArchiveObject(group));
-          await file.sync();
-        } finally {
-          await file.close();
-        }
-        await rename(temp, path);
+        await writeDurably(path, await encodeArchiveObject(group));
       }
     },
 
@@ -56,6 +74,37 @@ export function createFolderArchive(root: string): EventArchive {
         await rm(join(root, hour), { recursive: true, force: true });
       }
       return removed;
+    },
+
+    /**
+     * Each object with a matching line is written again under a temp name, fsynced and renamed over
+     * the old one, so a reader or a crash sees the old object or the new, never part of one. Temp
+     * files a crash left in the hour (they may hold the lines) are removed too.
+     */
+    async rewriteHour(hour, drop) {
+      const folder = join(root, hour);
+      let objects = 0;
+      let lines = 0;
+      for (const name of await this.list(hour)) {
+        const path = join(root, name);
+        const dropped = await dropArchiveLines(await readFile(path), drop);
+        if (dropped.lines === 0) continue;
+        if (dropped.body) await writeDurably(path, dropped.body);
+        else await rm(path, { force: true });
+        objects++;
+        lines += dropped.lines;
+      }
+      const entries = await readdir(folder).catch(() => []);
+      let stale = 0;
+      for (const entry of entries.filter((n) => n.endsWith('.tmp'))) {
+        const info = await stat(join(folder, entry)).catch(() => undefined);
+        if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) {
+          await rm(join(folder, entry), { force: true });
+          stale++;
+        }
+      }
+      if (objects + stale > 0) await syncFolder(folder);
+      return { objects, lines };
     },
 
     async close() {},

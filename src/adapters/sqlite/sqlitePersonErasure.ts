@@ -206,6 +206,12 @@ export function createSqlitePersonErasure(db: DatabaseSync, parts: Parts): Perso
       });
     },
 
+    async scrub() {
+      // secure_delete (openDatabase) overwrote the deleted rows in the pages; the write-ahead log
+      // still holds earlier frames of those pages until it is checkpointed and truncated.
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    },
+
     async idsMatching(fingerprints) {
       if (fingerprints.size === 0) return [];
       const found = new Set<string>();

@@ -2,8 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 import type { AcceptedEvent } from '../../core/event.js';
+import { dropQueuedEvents, type QueuedEventFilter } from '../../core/queue/dropQueuedEvents.js';
 import type { EventQueue, SendResult } from '../../ports/index.js';
 import { openDatabase } from './openDatabase.js';
+import { scrubDatabase, type ScrubResult } from './scrubDatabase.js';
 
 export interface ClaimedMessage {
   id: number;
@@ -36,6 +38,17 @@ export interface SqliteQueue extends EventQueue {
   backlog(): QueueBacklog;
   /** Puts every poisoned message back on the queue with a fresh delivery count; returns how many. */
   replayPoison(): number;
+  /**
+   * Deletion of a person: removes the events of `userIds` received at or before `receivedUpTo`
+   * (ISO time) from the waiting and poisoned messages, rewriting each body without them and deleting
+   * a message left empty, in one transaction. Returns the number of events removed.
+   */
+  removeEvents(userIds: readonly string[], receivedUpTo: string): number;
+  /**
+   * After removeEvents: empties the WAL, so no old page (of a rewritten message, or of one the
+   * scorer completed before the deletion) holds the removed events (scrubDatabase.ts).
+   */
+  scrub(): ScrubResult;
   /** Copies committed WAL pages into the database file without blocking writers. */
   checkpoint(): { walFrames: number; checkpointed: number };
   /** Emits 'message' after each send, so a consumer can wake without polling. */
@@ -167,6 +180,55 @@ export function createSqliteQueue(
       if (moved > 0) events.emit('message');
       return moved;
     },
+    // One pass over every waiting and poisoned message (each body parsed): the backlog is what the
+    // scorer has not reached yet, normally small. Leased messages are rewritten too; the scorer
+    // drops erased events it already read (the ledger).
+    removeEvents(userIds, receivedUpTo) {
+      const ids = new Set(userIds);
+      const cutoff = Date.parse(receivedUpTo);
+      if (ids.size === 0 || Number.isNaN(cutoff)) return 0;
+      let removed = 0;
+      inTransaction(() => {
+        for (const table of ['messages', 'poison'] as const) {
+          const changes: { id: number; body: string | undefined }[] = [];
+          const rows = db
+            .prepare(
+              table === 'messages'
+                ? 'SELECT id, body, enqueued_at AS at FROM messages'
+                : 'SELECT id, body, failed_at AS at FROM poison',
+            )
+            .iterate() as Iterable<{ id: number; body: string; at: number }>;
+          for (const row of rows) {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(row.body);
+            } catch {
+              continue;
+            }
+            const filter: QueuedEventFilter = {
+              userIds: ids,
+              receivedUpTo: cutoff,
+              fallbackReceivedAt: row.at,
+            };
+            const result = dropQueuedEvents(parsed, filter);
+            if (result.removed === 0) continue;
+            removed += result.removed;
+            changes.push({
+              id: row.id,
+              body: result.body === undefined ? undefined : JSON.stringify(result.body),
+            });
+          }
+          const update = db.prepare(`UPDATE ${table} SET body = ? WHERE id = ?`);
+          const drop = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
+          for (const change of changes) {
+            if (change.body === undefined) run(drop, change.id);
+            else run(update, change.body, change.id);
+          }
+        }
+      });
+      return removed;
+    },
+    scrub: () => scrubDatabase(db),
     checkpoint() {
       const row = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as {
         log: number;

@@ -1,13 +1,17 @@
 import { parseArgs } from 'node:util';
 
+import { parseBackupLocation } from '../../backup/backupLocation.js';
 import { backupStore } from '../../backup/backupStore.js';
+import { pruneBackups, type PruneReport } from '../../backup/pruneBackups.js';
 import { loadConfig } from '../../config.js';
 import { type CommandIo, runCommand, UsageError } from '../commandIo.js';
 
-export const BACKUP_USAGE = `usage: event-scoring backup --out <folder | https://<account>.blob.core.windows.net/<container>/<prefix>> [--online-copy]
-  (npm run backup -- --out …)`;
+export const BACKUP_USAGE = `usage: event-scoring backup --out <folder | https://<account>.blob.core.windows.net/<container>/<prefix>> [--online-copy] [--keep-all]
+  (npm run backup -- --out …)
+  After the backup, removes the earlier backups beside it (same parent folder or prefix) whose point
+  in time is more than BACKUP_RETENTION_DAYS days old; --keep-all removes none.`;
 
-/** backup: an Avro copy of the configured store with a manifest, to a folder or Blob. */
+/** backup: an Avro copy of the configured store with a manifest, to a folder or Blob; then prunes. */
 export async function backupCommand(args: readonly string[], io: CommandIo): Promise<number> {
   return runCommand(io, BACKUP_USAGE, async () => {
     const { values } = parseOrUsage(args);
@@ -18,7 +22,8 @@ export async function backupCommand(args: readonly string[], io: CommandIo): Pro
     if (values.out === undefined) throw new UsageError('--out is required');
     const loaded = loadConfig(io.env, 'local');
     if (!loaded.ok) throw new Error(`Cannot back up: ${loaded.message}`);
-    const outcome = await backupStore(loaded.config, {
+    const { config } = loaded;
+    const outcome = await backupStore(config, {
       out: values.out,
       onlineCopy: values['online-copy'],
       baseDir: io.baseDir,
@@ -29,8 +34,40 @@ export async function backupCommand(args: readonly string[], io: CommandIo): Pro
     io.out(
       `Backed up ${records} records in ${outcome.manifest.files.length} tables to ${outcome.location}, as of ${outcome.manifest.pointInTime.at}`,
     );
+    if (values['keep-all']) {
+      io.out('--keep-all: no earlier backup removed');
+      return 0;
+    }
+    const parsed = parseBackupLocation(values.out, io.baseDir);
+    if (!parsed.ok) throw new Error(`--out: ${parsed.reason}`);
+    let report: PruneReport;
+    try {
+      report = await pruneBackups(config, parsed.location, Date.now());
+    } catch (error) {
+      throw new Error(
+        `The backup is complete, but removing expired backups failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    printPrune(io, report, config.BACKUP_RETENTION_DAYS);
     return 0;
   });
+}
+
+function printPrune(io: CommandIo, report: PruneReport, days: number): void {
+  if (report.where === undefined) {
+    io.out('No earlier backups to look at: the backup is at the root of its container');
+    return;
+  }
+  for (const removed of report.removed) {
+    io.out(`Removed expired backup ${removed.location} (as of ${removed.pointInTime})`);
+    if (removed.leftBehind.length > 0) {
+      io.out(`  left in place, not listed by its manifest: ${removed.leftBehind.join(', ')}`);
+    }
+  }
+  io.out(
+    `Retention ${days} days (BACKUP_RETENTION_DAYS): removed ${report.removed.length} backup(s) from ${report.where}, kept ${report.kept}`,
+  );
 }
 
 function parseOrUsage(args: readonly string[]) {
@@ -40,6 +77,7 @@ function parseOrUsage(args: readonly string[]) {
       options: {
         out: { type: 'string' },
         'online-copy': { type: 'boolean', default: false },
+        'keep-all': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     });

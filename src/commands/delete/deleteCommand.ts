@@ -89,9 +89,9 @@ export async function deleteCommand(args: readonly string[], io: CommandIo): Pro
     });
     try {
       if (values['reapply-ledger']) {
-        const applied = await applyLedger(deps.store, deps.deletions.ledger);
+        const applied = await applyLedger(deps.store, deps.deletions.ledger, deps.deadLetters);
         io.out(
-          `deletion ledger applied: ${applied.ids} deleted id(s) found, ${applied.documents} document(s) erased`,
+          `deletion ledger applied: ${applied.ids} deleted id(s) found, ${applied.documents} document(s) and ${applied.deadLetters} dead letter(s) erased`,
         );
         return 0;
       }

@@ -40,7 +40,7 @@ export async function restoreCommand(args: readonly string[], io: CommandIo): Pr
       throw new Error(`Restore failed (${report.stage}): ${report.problems.join('; ')}`);
     const applied = await eraseDeletedAgain(loaded.config, io.baseDir);
     io.out(
-      `Deletion ledger applied: ${applied.ids} deleted id(s) found in the backup, ${applied.documents} document(s) erased again`,
+      `Deletion ledger applied: ${applied.ids} deleted id(s) found in the backup, ${applied.documents} document(s) and ${applied.deadLetters} dead letter(s) erased again`,
     );
     io.out(
       `Restored ${report.tables.length} tables, counts and checksums verified; the store is as of ${report.manifest.pointInTime.at}`,
@@ -67,7 +67,11 @@ async function eraseDeletedAgain(config: Config, baseDir: string) {
   const closers = new Closers();
   try {
     const backend = openStoreBackend(config, baseDir, closers);
-    return await applyLedger(await backend.scoreStore(), await backend.deletionLedger());
+    return await applyLedger(
+      await backend.scoreStore(),
+      await backend.deletionLedger(),
+      await backend.deadLetters(),
+    );
   } finally {
     await closers.closeAll();
   }

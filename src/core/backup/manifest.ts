@@ -4,7 +4,8 @@ export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'event-scoring-backup/1';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256');
-const fileName = z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a plain file name');
+// Names inside the backup folder only: never `.` or `..`, which restore would read and pruning remove.
+const fileName = z.string().regex(/^(?!\.{1,2}$)[A-Za-z0-9._-]+$/, 'must be a plain file name');
 
 /** What a restore needs to recreate a table: its CREATE statements, or a container's key path. */
 export const tableDefinitionSchema = z.union([
@@ -47,3 +48,9 @@ export function avroFileName(table: string, taken: ReadonlySet<string>): string 
   for (let i = 2; taken.has(name) || name === MANIFEST_FILE; i++) name = `${base}-${i}.avro`;
   return name;
 }
+
+/** The files of a backup besides its manifest: the Avro files and the online copy. */
+export const backupFiles = (manifest: Manifest): string[] => [
+  ...manifest.files.map((f) => f.file),
+  ...(manifest.onlineCopy ? [manifest.onlineCopy.file] : []),
+];

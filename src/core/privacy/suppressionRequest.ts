@@ -1,24 +1,15 @@
 import { z } from 'zod';
 
 import { type FieldError, toFieldErrors } from '../event.js';
-import { userIdProblem } from '../userIdRule.js';
+import { userIdList } from './userIdList.js';
 
 /** At most this many ids in one POST /api/privacy/suppressions. */
 export const MAX_SUPPRESSION_IDS = 1000;
 
-const userId = z
-  .string()
-  .superRefine((id, ctx) => {
-    const problem = userIdProblem(id);
-    if (problem)
-      ctx.addIssue({ code: 'custom', message: problem, params: { code: 'invalid_user_id' } });
-  })
-  .meta({ description: 'A userId, by the rule of events', example: 'user-42' });
-
 /** Body of POST /api/privacy/suppressions. */
 export const suppressionRequestSchema = z
   .object({
-    userIds: z.array(userId).min(1).max(MAX_SUPPRESSION_IDS),
+    userIds: userIdList(MAX_SUPPRESSION_IDS),
   })
   .strict()
   .meta({

@@ -36,7 +36,8 @@ export function unpackMessages(
   return out;
 }
 
-function isPacked(body: unknown): body is PackedBody {
+/** A packed body: an `events` array and no eventId, which no single event can have. */
+export function isPacked(body: unknown): body is PackedBody {
   return (
     typeof body === 'object' &&
     body !== null &&

@@ -45,6 +45,12 @@ export function deletionDepsOf(
     now: deps.now,
     newId: deps.newId,
     startDelayMs: deps.config.SUPPRESSION_CACHE_SECONDS * 1000,
+    scrub: async () => {
+      // The ledger scrubs its own file when it saves a request done.
+      await deps.store.erasure.scrub?.();
+      deps.deadLetters.scrub?.();
+      deps.queue.scrub?.();
+    },
     ...(onProgress && { onProgress }),
   };
 }

@@ -64,16 +64,20 @@ describe('createCosmosDeadLetterSink', () => {
     await expect(createCosmosDeadLetterSink(container).put([])).resolves.toBeUndefined();
   });
 
-  it('reads the dead letters whose body names one of the ids (a cross-partition query)', async () => {
+  it('reads the dead letters whose body names one of the ids anywhere (a cross-partition query)', async () => {
     const sink = createCosmosDeadLetterSink(container);
     const u = `u-${randomUUID()}`;
+    const set = { protocol: 'segment', message: { anonymousId: u } };
     await sink.put([
       { key: `${u}-1`, reason: 'r1', body: { userId: u, type: 'x' } },
       { key: `${u}-2`, reason: 'r2', body: { userId: `${u}-other` } },
       { key: `${u}-3`, reason: 'r3', body: 'raw' },
+      { key: `${u}-4`, reason: 'r4', body: set },
     ]);
-    expect(await sink.byUser!([u])).toEqual([
+    const found = await sink.byUser!([u]);
+    expect(found.sort((a, b) => (a.key < b.key ? -1 : 1))).toEqual([
       { key: `${u}-1`, reason: 'r1', body: { userId: u, type: 'x' } },
+      { key: `${u}-4`, reason: 'r4', body: set },
     ]);
     expect(await sink.byUser!([])).toEqual([]);
   });

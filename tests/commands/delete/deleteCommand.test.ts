@@ -159,5 +159,5 @@ describe('event-scoring delete', () => {
       await deleteCommand(['--status', done!.id], io({ DATA_DIR: dataDir }, out, status)),
     ).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ state: 'done', runs: 2 });
-  }, 180_000);
+  }, 300_000);
 });

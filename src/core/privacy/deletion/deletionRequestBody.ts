@@ -2,26 +2,17 @@ import { z } from 'zod';
 
 import type { DeletionRequest } from '../../../ports/index.js';
 import { type FieldError, toFieldErrors } from '../../event.js';
-import { userIdProblem } from '../../userIdRule.js';
+import { userIdList } from '../userIdList.js';
 import { noneRemoved } from './deletionRemoved.js';
 import { fingerprint } from './fingerprint.js';
 
 /** At most this many ids in one deletion request. */
 export const MAX_DELETION_IDS = 1000;
 
-const userId = z
-  .string()
-  .superRefine((id, ctx) => {
-    const problem = userIdProblem(id);
-    if (problem)
-      ctx.addIssue({ code: 'custom', message: problem, params: { code: 'invalid_user_id' } });
-  })
-  .meta({ description: 'A userId, by the rule of events', example: 'user-42' });
-
 /** Body of POST /api/privacy/deletions. */
 export const deletionRequestSchema = z
   .object({
-    userIds: z.array(userId).min(1).max(MAX_DELETION_IDS),
+    userIds: userIdList(MAX_DELETION_IDS),
     suppress: z
       .boolean()
       .optional()

@@ -35,6 +35,8 @@ export interface DeletionDeps {
    * scorer drops the ids' queued events before the store is cleaned.
    */
   startDelayMs: number;
+  /** Makes deleted rows unreadable in the files that held them, once the ids are cleared. */
+  scrub?: () => Promise<void>;
   /** Called after each saved step (the CLI prints progress from it). */
   onProgress?: (request: DeletionRequest) => void;
 }
@@ -87,6 +89,7 @@ export async function runDeletion(
     r.userIds = [];
     r.erasedIds = [];
     await save();
+    await deps.scrub?.();
     await deps.audit.append([auditEntry('system', 'deletion.done', r.id, deps.now(), deps.newId)]);
     deps.logger.info('privacy: deletion done', { id: r.id, ...r.removed });
   } catch (err) {
@@ -129,12 +132,30 @@ async function runStep(deps: DeletionDeps, r: DeletionRequest, save: () => Promi
       const erased = new Set(r.erasedIds);
       const cutoff = Date.parse(upTo);
       const drop = (e: ArchivedEvent) => erased.has(e.userId) && Date.parse(e.receivedAt) <= cutoff;
+      // An hour whose objects cannot be read yet (Blob Archive tier, rehydrating) is kept for the
+      // next run; the other hours go on, and the step fails at the end naming it.
+      const waiting: string[] = [];
+      let reason: string | undefined;
       while (r.archiveHours.length > 0) {
-        const outcome = await deps.archive.rewriteHour(r.archiveHours[0]!, drop);
-        r.removed.archiveObjects += outcome.objects;
-        r.removed.archiveLines += outcome.lines;
+        const hour = r.archiveHours[0]!;
+        try {
+          const outcome = await deps.archive.rewriteHour(hour, drop);
+          r.removed.archiveObjects += outcome.objects;
+          r.removed.archiveLines += outcome.lines;
+        } catch (err) {
+          const done = (err as { done?: { objects: number; lines: number } }).done;
+          if (!done) throw err;
+          r.removed.archiveObjects += done.objects;
+          r.removed.archiveLines += done.lines;
+          waiting.push(hour);
+          reason ??= (err as Error).message;
+        }
         r.archiveHours.shift();
         await save();
+      }
+      if (waiting.length > 0) {
+        r.archiveHours = waiting;
+        throw new Error(reason);
       }
       return;
     }

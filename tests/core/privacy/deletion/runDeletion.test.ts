@@ -159,3 +159,33 @@ describe('runDeletion', () => {
     expect(await runDueDeletions(deps)).toHaveLength(1);
   });
 });
+
+describe('runDeletion with archive objects offline', () => {
+  it('rewrites the other hours, keeps the offline one for the next run, and counts what was done', async () => {
+    const { deps, request, archive } = await setup();
+    let offline = true;
+    const rewrite = archive.rewriteHour.bind(archive);
+    deps.archive = {
+      rewriteHour: async (hour, drop) => {
+        if (hour === '2026/07/02/09/' && offline)
+          throw Object.assign(new Error('1 archive object(s) are in the Archive tier'), {
+            done: { objects: 0, lines: 0 },
+          });
+        return rewrite(hour, drop);
+      },
+    };
+    const first = await runDeletion(deps, request);
+    expect(first).toMatchObject({
+      state: 'failed',
+      step: 'archive',
+      archiveHours: ['2026/07/02/09/'],
+    });
+    expect(first.reason).toBe('archive: 1 archive object(s) are in the Archive tier');
+    expect(archive.calls).toEqual(['2026/07/01/09/', '2026/07/03/14/']);
+    offline = false;
+    const second = await runDeletion(deps, first);
+    expect(second.state).toBe('done');
+    expect(archive.calls).toEqual(['2026/07/01/09/', '2026/07/03/14/', '2026/07/02/09/']);
+    expect(second.removed.archiveLines).toBe(3);
+  });
+});
