@@ -111,6 +111,7 @@ var deadLetterContainerName = 'deadletters'
 var keysContainerName = 'keys'
 var suppressionsContainerName = 'suppressions'
 var auditContainerName = 'audit'
+var deletionsContainerName = 'deletions'
 var modelContainerName = 'models'
 var archiveContainerName = 'archive'
 var eventFilesContainerName = 'events'
@@ -190,6 +191,7 @@ module data 'app/data.bicep' = {
     keysContainerName: keysContainerName
     suppressionsContainerName: suppressionsContainerName
     auditContainerName: auditContainerName
+    deletionsContainerName: deletionsContainerName
     dataTtlSeconds: dataTtlSeconds
     scoresTtlSeconds: scoresTtlSeconds
     deadLetterTtlSeconds: deadLetterTtlSeconds
@@ -249,6 +251,7 @@ module api 'app/api.bicep' = {
       API_KEY_CACHE_SECONDS: string(apiKeyCacheSeconds)
       COSMOS_SUPPRESSIONS_CONTAINER: suppressionsContainerName
       COSMOS_AUDIT_CONTAINER: auditContainerName
+      COSMOS_DELETIONS_CONTAINER: deletionsContainerName
       REDIS_HOST: deployRedis ? redis.outputs.hostName : ''
       REDIS_PRINCIPAL_ID: deployRedis ? identity.properties.principalId : ''
       ARCHIVE_BACKEND: 'blob'

@@ -74,6 +74,7 @@ export const settingsSchema = z.object({
   COSMOS_SUPPRESSIONS_CONTAINER: name('suppressions'),
   SUPPRESSION_CACHE_SECONDS: int(30, 0, 3600),
   COSMOS_AUDIT_CONTAINER: name('audit'),
+  COSMOS_DELETIONS_CONTAINER: name('deletions'),
   RATE_LIMIT_WRITE_PER_SECOND: int(1000, 1, 10_000_000),
   RATE_LIMIT_WRITE_BURST: int(10_000, 1000, 100_000_000),
   RATE_LIMIT_READ_PER_SECOND: int(20, 1, 1_000_000),

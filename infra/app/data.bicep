@@ -11,6 +11,7 @@ param deadLetterContainerName string
 param keysContainerName string
 param suppressionsContainerName string
 param auditContainerName string
+param deletionsContainerName string
 @description('defaultTtl of the rollups and per-user containers, in seconds; -1: on, documents kept until deleted.')
 param dataTtlSeconds int
 @description('defaultTtl of the scored events, in seconds (DATA_RETENTION_DAYS × 86400); -1: kept until deleted.')
@@ -322,6 +323,42 @@ resource suppressions 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contai
         indexingMode: 'consistent'
         automatic: true
         includedPaths: []
+        excludedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Deletion requests and the deletion ledger (fingerprints and cut-offs, never ids once done), one
+// logical partition; no TTL, not in backups: a restore never replaces it
+resource deletions 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: deletionsContainerName
+  properties: {
+    resource: {
+      id: deletionsContainerName
+      partitionKey: {
+        paths: [
+          '/partition'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/partition/?'
+          }
+          {
+            path: '/state/?'
+          }
+        ]
         excludedPaths: [
           {
             path: '/*'

@@ -8,9 +8,11 @@ import { loadBicep, main } from './infraFiles.js';
 const data = loadBicep('app/data.bicep');
 const ACCOUNT = 'Microsoft.DocumentDB/databaseAccounts@';
 const account = data.resources.find((r) => r.type.startsWith(ACCOUNT))!;
-// The audit log is kept apart from backup and restore (a restore never replaces it), as on SQLite.
+// The audit log and the deletion ledger are kept apart from backup and restore (a restore never
+// replaces them), as on SQLite.
+const apart = ['audit', 'deletions'];
 const containers = data.resources.filter(
-  (r) => r.type.includes('/containers@') && r.symbol !== 'audit',
+  (r) => r.type.includes('/containers@') && !apart.includes(r.symbol),
 );
 const firstKeyPath = (paths: unknown) => String((paths as unknown[])[0]);
 
@@ -22,8 +24,11 @@ describe('Cosmos DB backup', () => {
     });
   });
 
-  it('backs up every container Bicep creates but the audit log (cosmosBackupContainers lists them)', () => {
-    const shapes = cosmosBackupContainers(settingsSchema.parse({}));
+  it('backs up every container Bicep creates but the audit log and the ledger (cosmosBackupContainers lists them)', () => {
+    const settings = settingsSchema.parse({});
+    const shapes = cosmosBackupContainers(settings);
+    expect(shapes.has(settings.COSMOS_DELETIONS_CONTAINER)).toBe(false);
+    expect(data.resources.filter((r) => apart.includes(r.symbol))).toHaveLength(2);
     expect(shapes.size).toBe(containers.length);
     const inBicep = containers.map((c) =>
       firstKeyPath(at(c.body, 'properties.resource.partitionKey.paths')),

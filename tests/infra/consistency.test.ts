@@ -8,6 +8,7 @@ import {
   auditContainer,
   dailyEventsContainer,
   deadLetterContainer,
+  deletionsContainer,
   identitiesContainer,
   keysContainer,
   scoresContainer,
@@ -145,6 +146,7 @@ describe('app settings in Bicep and src/config.ts', () => {
     expect(env.API_KEY_CACHE_SECONDS).toBe(String(defaults.API_KEY_CACHE_SECONDS));
     expect(env.COSMOS_SUPPRESSIONS_CONTAINER).toBe(defaults.COSMOS_SUPPRESSIONS_CONTAINER);
     expect(env.COSMOS_AUDIT_CONTAINER).toBe(defaults.COSMOS_AUDIT_CONTAINER);
+    expect(env.COSMOS_DELETIONS_CONTAINER).toBe(defaults.COSMOS_DELETIONS_CONTAINER);
   });
 
   it('requires keys in Azure and shares the rate limits through Redis only when deployed', () => {
@@ -203,6 +205,7 @@ describe('Cosmos DB containers in Bicep and src/adapters/cosmos/containers.ts', 
     ['COSMOS_IDENTITIES_CONTAINER', identitiesContainer],
     ['COSMOS_SUPPRESSIONS_CONTAINER', suppressionsContainer],
     ['COSMOS_AUDIT_CONTAINER', auditContainer],
+    ['COSMOS_DELETIONS_CONTAINER', deletionsContainer],
   ] as const;
 
   it.each(cases)("%s has the code's partition key and indexing policy", (setting, shape) => {

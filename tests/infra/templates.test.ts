@@ -249,10 +249,10 @@ describe('resources', () => {
     expect(at(account.body, 'properties.disableLocalAuth')).toBe(true);
     expect(at(account.body, 'properties.disableKeyBasedMetadataWriteAccess')).toBe(true);
     const containers = data.resources.filter((r) => r.type.includes('/containers@'));
-    expect(containers).toHaveLength(9);
+    expect(containers).toHaveLength(10);
     // Every container of event data expires with its TTL setting; API keys stay until revoked and
-    // listed, suppressions until lifted, the audit log for good.
-    const kept = ['keys', 'suppressions', 'audit'];
+    // listed, suppressions until lifted, the audit log and the deletion ledger for good.
+    const kept = ['keys', 'suppressions', 'audit', 'deletions'];
     for (const c of containers.filter((c) => !kept.includes(c.symbol)))
       expect(expr(at(c.body, 'properties.resource.defaultTtl')), c.symbol).toMatch(/TtlSeconds$/);
     for (const symbol of kept) {

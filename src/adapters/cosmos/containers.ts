@@ -98,6 +98,20 @@ export const auditContainer: ContainerShape = {
 };
 
 /**
+ * Deletion requests and their ledger (cosmosDeletionLedger.ts): { id, partition: 'deletions',
+ * state, ...request }, one logical partition, outside backups. unfinished() filters on state.
+ */
+export const deletionsContainer: ContainerShape = {
+  partitionKey: hashPartitionKey('/partition'),
+  indexingPolicy: {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: [{ path: '/partition/?' }, { path: '/state/?' }],
+    excludedPaths: [{ path: '/*' }],
+  },
+};
+
+/**
  * Per-day analytics, a logical partition per day: a small document per stored event, cohort
  * memberships, the day's stale mark and rollup (see cosmosAnalytics.ts). Queries filter on k only.
  */

@@ -23,6 +23,7 @@ import { createAnalyticsReader, createAnalyticsWriter } from './cosmosAnalytics.
 import { createCosmosDayDocuments, markDays } from './cosmosDayDocuments.js';
 import { createCosmosIdentity } from './cosmosIdentity.js';
 import { cosmosIdOf } from './cosmosIdOf.js';
+import { createCosmosPersonErasure } from './cosmosPersonErasure.js';
 import { claimCosmosZone } from './cosmosStoreZone.js';
 import { createTrendsReader, createTrendsWriter } from './cosmosTrends.js';
 import { type BulkRetryPolicy, defaultBulkRetryPolicy, executeBulk } from './executeBulk.js';
@@ -49,6 +50,8 @@ export interface CosmosStoreOptions {
   writeMemo?: WriteMemo;
   /** The zone of the documents' days (TIMEZONE): recorded in a new store, checked against one in use. */
   timeZone?: string;
+  /** Documents one erasure call deletes at least (cosmosPersonErasure.ts); tests make it small. */
+  erasureBatchDocuments?: number;
 }
 
 /**
@@ -348,6 +351,12 @@ export async function createCosmosStore(
     },
 
     identity: identity.store,
+
+    erasure: createCosmosPersonErasure({ ...analytics, identities }, identity, {
+      retry: bulkRetry,
+      batchDocuments: options.erasureBatchDocuments,
+      memo,
+    }),
 
     addScores: createCosmosAddScores(scores, async (days) => {
       await markDays(dailyEvents, days, bulkRetry);

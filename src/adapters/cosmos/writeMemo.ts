@@ -3,11 +3,13 @@
  * map whose entries expire (default one hour), each a fact that later writes cannot make false
  * (a document created, a first day that can only move earlier), so skipping the request changes
  * no result. Per process: behind a scale-out each instance keeps its own. What it cannot see: a
- * deletion by another process (a privacy erasure) is noticed only once the entry expires.
+ * deletion by another process (a privacy erasure) is noticed only once the entry expires; an
+ * erasure in this process forgets what it deletes.
  */
 export interface WriteMemo {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
+  forget(key: string): void;
 }
 
 export function createWriteMemo(
@@ -31,8 +33,15 @@ export function createWriteMemo(
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(key, { value, until: now() + ttlMs });
     },
+    forget(key) {
+      entries.delete(key);
+    },
   };
 }
 
 /** A memo that remembers nothing: every write asks Cosmos DB, as before the memo existed. */
-export const noWriteMemo: WriteMemo = { get: () => undefined, set: () => undefined };
+export const noWriteMemo: WriteMemo = {
+  get: () => undefined,
+  set: () => undefined,
+  forget: () => undefined,
+};

@@ -21,4 +21,13 @@ describe('createWriteMemo', () => {
     memo.set('c', '4');
     expect([memo.get('a'), memo.get('b'), memo.get('c')]).toEqual(['3', undefined, '4']);
   });
+
+  it('forgets an entry it is told to (what an erasure deleted), and only that one', () => {
+    const memo = createWriteMemo();
+    memo.set('u:1', '2026-03-01');
+    memo.set('u:2', '2026-03-02');
+    memo.forget('u:1');
+    memo.forget('never');
+    expect([memo.get('u:1'), memo.get('u:2')]).toEqual([undefined, '2026-03-02']);
+  });
 });
