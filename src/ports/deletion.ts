@@ -7,14 +7,7 @@ export type DeletionState = 'pending' | 'running' | 'done' | 'failed';
 
 /** The steps of a deletion (core/privacy/deletion/runDeletion.ts); a request records the next one. */
 export type DeletionStep =
-  | 'resolve'
-  | 'locate'
-  | 'store'
-  | 'archive'
-  | 'deadLetters'
-  | 'queue'
-  | 'eventFiles'
-  | 'finished';
+  'resolve' | 'locate' | 'store' | 'archive' | 'deadLetters' | 'queue' | 'eventFiles' | 'finished';
 
 /** What one deletion removed, per place: counts only, never data. */
 export interface DeletionRemoved {

@@ -91,8 +91,8 @@ export const requestDeletionDocs: OperationDocs = {
   },
   responses: {
     '202': {
-      description: 'Recorded; the deletion runs on the deletions timer',
-      headers: z.object({ Location: z.string() }),
+      description:
+        'Recorded; the deletion runs on the deletions timer. The `Location` header is the URL of its state.',
       content: {
         'application/json': {
           schema: deletionSchema,
@@ -123,7 +123,28 @@ export const requestDeletionDocs: OperationDocs = {
     },
     '400': {
       description: 'The body breaks its rule; the error names the field',
-      content: { 'application/json': { schema: problemSchema } },
+      content: {
+        'application/json': {
+          schema: problemSchema,
+          examples: {
+            empty: {
+              value: {
+                error: {
+                  code: 'invalid_parameter',
+                  message: 'invalid parameter userIds: Too small: expected array to have >=1 items',
+                  errors: [
+                    {
+                      path: 'userIds',
+                      code: 'too_small',
+                      message: 'Too small: expected array to have >=1 items',
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
     },
     '503': storeDown,
   },
@@ -134,12 +155,18 @@ export const deletionStatusDocs: OperationDocs = {
   description:
     '`pending` until its start, `running`, `done` or `failed` (with the reason; the next run retries it from the step it stopped at). Counts per place, timestamps; never an id of a person. One point read.',
   tags: ['privacy'],
-  requestParams: { path: z.object({ id: z.string().meta({ description: 'The request id' }) }) },
+  requestParams: {
+    path: z.object({
+      id: z
+        .string()
+        .meta({ description: 'The request id', example: '6f1c2d3e-0000-4000-8000-000000000000' }),
+    }),
+  },
   responses: {
     '200': {
       description: 'The request',
       content: {
-        'application/json': { schema: deletionSchema, examples: { default: { value: example } } },
+        'application/json': { schema: deletionSchema, examples: { done: { value: example } } },
       },
     },
     '400': {
@@ -148,7 +175,21 @@ export const deletionStatusDocs: OperationDocs = {
     },
     '404': {
       description: 'No such request',
-      content: { 'application/json': { schema: problemSchema } },
+      content: {
+        'application/json': {
+          schema: problemSchema,
+          examples: {
+            default: {
+              value: {
+                error: {
+                  code: 'deletion_not_found',
+                  message: 'no deletion request 6f1c2d3e-0000-4000-8000-000000000000',
+                },
+              },
+            },
+          },
+        },
+      },
     },
     '503': storeDown,
   },
