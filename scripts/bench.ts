@@ -1,13 +1,12 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { benchAnalytics } from './bench/analytics.js';
 import { benchArchive, formatArchiveBench } from './bench/archive.js';
+import { type BenchHost, forkBenchHost, postEvents } from './bench/benchHost.js';
 import { benchKeyCheck } from './bench/benchKeyCheck.js';
 import { benchKeysIngest, formatKeysBench } from './bench/benchKeysIngest.js';
 import { benchCli, formatCliBench } from './bench/cli.js';
@@ -25,57 +24,6 @@ import { benchStartup, formatStartupBench } from './benchStartup.js';
  */
 const BATCH = 100;
 const CONCURRENCY = 16;
-const serverScript = fileURLToPath(new URL('./benchServer.js', import.meta.url));
-
-interface Stats {
-  storeRequests: number;
-  storedDocuments: number;
-  scoringMs: number;
-  storeWriteMs: number;
-}
-
-interface Server {
-  port: number;
-  child: ChildProcess;
-  stats(): Promise<Stats>;
-  /** Resolves when the server's queue is empty: the scorer has caught up. */
-  drain(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function startServer(
-  mode: 'bare' | 'local',
-  env: Record<string, string> = {},
-): Promise<Server> {
-  const child = fork(serverScript, [mode], {
-    env: { ...process.env, ...env },
-    execArgv: ['--disable-warning=ExperimentalWarning'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
-  });
-  return {
-    port,
-    child,
-    stats: () =>
-      new Promise((resolve) => {
-        child.once('message', (m: { stats: Stats }) => resolve(m.stats));
-        child.send('stats');
-      }),
-    drain: () =>
-      new Promise((resolve) => {
-        child.once('message', () => resolve());
-        child.send('drain');
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 function makeBatch(day: string, userOf: (i: number) => string): Buffer {
   const events = Array.from({ length: BATCH }, (_, i) => ({
@@ -91,27 +39,6 @@ function makeBatch(day: string, userOf: (i: number) => string): Buffer {
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-function post(port: number, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/api/events',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** Sends `bodies` with CONCURRENCY requests in flight; returns events per second. */
 async function load(port: number, bodies: Buffer[]): Promise<number> {
   let next = 0;
@@ -119,7 +46,7 @@ async function load(port: number, bodies: Buffer[]): Promise<number> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
-        const status = await post(port, bodies[next++]!);
+        const status = await postEvents(port, bodies[next++]!, agent);
         if (status !== 202) throw new Error(`status ${status}`);
       }
     }),
@@ -137,8 +64,8 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function ingestRatio(rounds: number, requests: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
-  const bare = await startServer('bare');
-  const local = await startServer('local', { DATA_DIR: dataDir });
+  const bare = await forkBenchHost('bare');
+  const local = await forkBenchHost('local', { DATA_DIR: dataDir });
   const day = new Date().toISOString().slice(0, 10);
   const bodies = Array.from({ length: requests }, () => makeBatch(day, (i) => `user-${i % 500}`));
   const bareRates: number[] = [];
@@ -149,7 +76,7 @@ async function ingestRatio(rounds: number, requests: number) {
   for (let r = 0; r < rounds; r++) {
     // Alternate which goes first, so a slow moment of the machine does not always hit the same one.
     const order = r % 2 === 0 ? [bare, local] : [local, bare];
-    const rates = new Map<Server, number>();
+    const rates = new Map<BenchHost, number>();
     for (const server of order) {
       rates.set(server, await load(server.port, bodies));
       // The scorer's backlog is worked off before the next round, so it runs only in local rounds.
@@ -171,7 +98,7 @@ async function ingestRatio(rounds: number, requests: number) {
 
 async function endToEnd(total: number, scorer: 'worker' | 'inline') {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-  const local = await startServer('local', { DATA_DIR: dataDir, BENCH_SCORER: scorer });
+  const local = await forkBenchHost('local', { DATA_DIR: dataDir, BENCH_SCORER: scorer });
   const day = '2026-01-15';
   let user = 0;
   const bodies = Array.from({ length: total / BATCH }, () => makeBatch(day, () => `e2e-${user++}`));

@@ -1,13 +1,13 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createSqliteKeyStore } from '../../src/adapters/sqlite/sqliteKeyStore.js';
 import { createKey } from '../../src/core/access/manageKeys.js';
+import { forkBenchHost, postEvents } from './benchHost.js';
 
 /**
  * Ingest through the local host with an API key and rate limiting on, beside the same host open
@@ -16,40 +16,6 @@ import { createKey } from '../../src/core/access/manageKeys.js';
  */
 const BATCH = 100;
 const CONCURRENCY = 16;
-const serverScript = fileURLToPath(new URL('../benchServer.js', import.meta.url));
-
-interface Server {
-  port: number;
-  child: ChildProcess;
-  drain(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = fork(serverScript, ['local'], {
-    env: { ...process.env, ...env },
-    execArgv: ['--disable-warning=ExperimentalWarning'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return {
-    port,
-    child,
-    drain: () =>
-      new Promise((resolve) => {
-        child.once('message', () => resolve());
-        child.send('drain');
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 function makeBatch(day: string): Buffer {
   const events = Array.from({ length: BATCH }, (_, i) => ({
@@ -64,38 +30,18 @@ function makeBatch(day: string): Buffer {
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 
-function post(port: number, body: Buffer, key: string | undefined): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/api/events',
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': body.length,
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function load(port: number, bodies: Buffer[], key?: string): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
-        const status = await post(port, bodies[next++]!, key);
+        const status = await postEvents(
+          port,
+          bodies[next++]!,
+          agent,
+          key ? { authorization: `Bearer ${key}` } : {},
+        );
         if (status !== 202) throw new Error(`status ${status}`);
       }
     }),
@@ -128,8 +74,8 @@ export async function benchKeysIngest(options: {
   await store.close();
   if (!created.ok) throw new Error(created.message);
   const key = created.value.key;
-  const open = await startServer({ DATA_DIR: openDir });
-  const keyed = await startServer({ DATA_DIR: keyedDir });
+  const open = await forkBenchHost('local', { DATA_DIR: openDir });
+  const keyed = await forkBenchHost('local', { DATA_DIR: keyedDir });
   try {
     const day = new Date().toISOString().slice(0, 10);
     const bodies = Array.from({ length: options.requests }, () => makeBatch(day));

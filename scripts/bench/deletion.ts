@@ -1,7 +1,7 @@
-import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -19,6 +19,7 @@ import type {
   Logger,
 } from '../../src/ports/index.js';
 import { createDeps } from '../../src/wiring/createDeps.js';
+import { type BenchHost, forkBenchHost, postEvents } from './benchHost.js';
 import { buildDeletionStore, type DeletionStore } from './buildDeletionStore.js';
 
 export interface DeletionBenchOptions {
@@ -234,41 +235,9 @@ export function countDocuments(dataDir: string, ids: readonly string[]): number 
   }
 }
 
-interface Host {
-  port: number;
-  drain(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /** The bench's local host (dist/scripts/benchServer.js: the real host, scorer thread, no timers). */
-async function startHost(dataDir: string): Promise<Host> {
-  const child: ChildProcess = fork(
-    join(appRoot(), 'dist', 'scripts', 'benchServer.js'),
-    ['local'],
-    {
-      env: { ...process.env, ...settings(dataDir) },
-      execArgv: ['--disable-warning=ExperimentalWarning'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`bench host exited with ${code}`)));
-  });
-  return {
-    port,
-    drain: () =>
-      new Promise((resolve) => {
-        child.once('message', () => resolve());
-        child.send('drain');
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+const startHost = (dataDir: string): Promise<BenchHost> =>
+  forkBenchHost('local', settings(dataDir));
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
@@ -286,34 +255,13 @@ function makeBatch(n: number): Buffer {
   return Buffer.from(JSON.stringify({ events }));
 }
 
-function post(port: number, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/api/events',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** `requests` bodies with CONCURRENCY in flight. */
 async function load(port: number, requests: number): Promise<void> {
   let n = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (n < requests) {
-        const status = await post(port, makeBatch(n++));
+        const status = await postEvents(port, makeBatch(n++), agent);
         if (status !== 202) throw new Error(`POST /api/events: status ${status}`);
       }
     }),
@@ -327,7 +275,7 @@ interface Cycle {
   stored: number;
 }
 
-async function cycle(host: Host, events: number): Promise<Cycle> {
+async function cycle(host: BenchHost, events: number): Promise<Cycle> {
   const start = performance.now();
   await load(host.port, events / BATCH);
   const accepted = performance.now();
@@ -348,7 +296,7 @@ function summary(cycles: readonly Cycle[], events: number): IngestPhase {
 
 /** Cycles for `seconds` (at least three), or `count` cycles. */
 async function cyclesFor(
-  host: Host,
+  host: BenchHost,
   until: { seconds: number } | { count: number },
   events: number,
 ): Promise<IngestPhase> {
