@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { deletionRequestSchema } from '../../core/privacy/deletion/deletionRequestBody.js';
 import type { OperationDocs } from '../operationDocs.js';
 import { problemSchema } from '../schemas.js';
+import { userIdsBadRequest } from './privacy.js';
 
 const storeDown = {
   description: 'The store did not answer',
@@ -121,31 +122,7 @@ export const requestDeletionDocs: OperationDocs = {
         },
       },
     },
-    '400': {
-      description: 'The body breaks its rule; the error names the field',
-      content: {
-        'application/json': {
-          schema: problemSchema,
-          examples: {
-            empty: {
-              value: {
-                error: {
-                  code: 'invalid_parameter',
-                  message: 'invalid parameter userIds: Too small: expected array to have >=1 items',
-                  errors: [
-                    {
-                      path: 'userIds',
-                      code: 'too_small',
-                      message: 'Too small: expected array to have >=1 items',
-                    },
-                  ],
-                },
-              },
-            },
-          },
-        },
-      },
-    },
+    '400': userIdsBadRequest,
     '503': storeDown,
   },
 };

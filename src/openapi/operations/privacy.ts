@@ -20,6 +20,33 @@ const storeDown = {
   content: { 'application/json': { schema: problemSchema } },
 };
 
+/** The 400 of a `{ userIds }` body, with the example of an empty list (suppressions, deletions). */
+export const userIdsBadRequest = {
+  description: 'The body breaks its rule; the error names the field',
+  content: {
+    'application/json': {
+      schema: problemSchema,
+      examples: {
+        empty: {
+          value: {
+            error: {
+              code: 'invalid_parameter',
+              message: 'invalid parameter userIds: Too small: expected array to have >=1 items',
+              errors: [
+                {
+                  path: 'userIds',
+                  code: 'too_small',
+                  message: 'Too small: expected array to have >=1 items',
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 export const addSuppressionsDocs: OperationDocs = {
   summary: 'Suppress users: refuse their later events',
   description:
@@ -49,31 +76,7 @@ export const addSuppressionsDocs: OperationDocs = {
         },
       },
     },
-    '400': {
-      description: 'The body breaks its rule; the error names the field',
-      content: {
-        'application/json': {
-          schema: problemSchema,
-          examples: {
-            empty: {
-              value: {
-                error: {
-                  code: 'invalid_parameter',
-                  message: 'invalid parameter userIds: Too small: expected array to have >=1 items',
-                  errors: [
-                    {
-                      path: 'userIds',
-                      code: 'too_small',
-                      message: 'Too small: expected array to have >=1 items',
-                    },
-                  ],
-                },
-              },
-            },
-          },
-        },
-      },
-    },
+    '400': userIdsBadRequest,
     '503': storeDown,
   },
 };
