@@ -14,6 +14,7 @@ import type {
   SuppressionStore,
 } from '../ports/index.js';
 import type { Closers } from './closers.js';
+import { cosmosStoreOptions } from './cosmosStoreOptions.js';
 import { dataPaths } from './dataPaths.js';
 
 /**
@@ -110,18 +111,7 @@ export function openStoreBackend(
     async scoreStore() {
       const { createCosmosStore } = await import('../adapters/cosmos/cosmosStore.js');
       return close(
-        await createCosmosStore(await cosmos(), {
-          database: config.COSMOS_DATABASE,
-          scoresContainer: config.COSMOS_SCORES_CONTAINER,
-          activityContainer: config.COSMOS_ACTIVITY_CONTAINER,
-          dailyEventsContainer: config.COSMOS_DAILY_EVENTS_CONTAINER,
-          usersContainer: config.COSMOS_USERS_CONTAINER,
-          identitiesContainer: config.COSMOS_IDENTITIES_CONTAINER,
-          timeZone: config.TIMEZONE,
-          deadLetterContainer: config.COSMOS_DEADLETTER_CONTAINER,
-          logger,
-          createIfMissing: config.COSMOS_CREATE_IF_MISSING,
-        }),
+        await createCosmosStore(await cosmos(), { ...cosmosStoreOptions(config), logger }),
       );
     },
     async deadLetters() {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import type { RebuildOutcome, RebuildProgress } from '../../core/time/rebuildProgress.js';
 import { canonicalTimeZone } from '../../core/time/zoneClock.js';
+import { cosmosStoreOptions } from '../../wiring/cosmosStoreOptions.js';
 import { dataPaths } from '../../wiring/dataPaths.js';
 
 export interface RebuildDaysIo {
@@ -90,15 +91,8 @@ export async function rebuildDaysCommand(
       try {
         outcome = await rebuildCosmosDays(
           client,
-          {
-            database: config.COSMOS_DATABASE,
-            scoresContainer: config.COSMOS_SCORES_CONTAINER,
-            activityContainer: config.COSMOS_ACTIVITY_CONTAINER,
-            dailyEventsContainer: config.COSMOS_DAILY_EVENTS_CONTAINER,
-            usersContainer: config.COSMOS_USERS_CONTAINER,
-            identitiesContainer: config.COSMOS_IDENTITIES_CONTAINER,
-            createIfMissing: false,
-          },
+          // An existing store: nothing created; the zone is the new one, not the recorded one.
+          { ...cosmosStoreOptions(config), createIfMissing: false },
           zone,
           progress,
         );
