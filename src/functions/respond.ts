@@ -1,4 +1,4 @@
-import type { HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import type { FieldError } from '../core/event.js';
 
@@ -52,4 +52,26 @@ export async function fromStore(
       },
     );
   }
+}
+
+/**
+ * A JSON request body through its parser: a body that is not JSON is a 400 `invalid_json` naming the
+ * expected `shape`; one the parser refuses, a 400 naming the fields (badParams).
+ */
+export async function readJsonBody<T extends { ok: true }>(
+  request: Pick<HttpRequest, 'text'>,
+  shape: string,
+  parse: (body: unknown) => T | { ok: false; errors: FieldError[] },
+): Promise<T | { ok: false; response: HttpResponseInit }> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch {
+    return {
+      ok: false,
+      response: problem(400, 'invalid_json', `the body must be a JSON object ${shape}`),
+    };
+  }
+  const parsed = parse(body);
+  return parsed.ok ? parsed : { ok: false, response: badParams(parsed.errors) };
 }

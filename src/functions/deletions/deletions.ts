@@ -10,7 +10,7 @@ import {
 import { resolveErasedIds } from '../../core/privacy/deletion/resolveErasedIds.js';
 import { runDueDeletions } from '../../core/privacy/deletion/runDeletion.js';
 import type { Deps } from '../../wiring/deps.js';
-import { badParams, fromStore, json, problem } from '../respond.js';
+import { badParams, fromStore, json, problem, readJsonBody } from '../respond.js';
 import { deletionDepsOf } from './deletionDeps.js';
 
 type RequestDeps = Pick<
@@ -54,18 +54,12 @@ export function createRequestDeletionHandler(deps: RequestDeps) {
     _context: InvocationContext,
     caller: Caller = openCaller,
   ): Promise<HttpResponseInit> {
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return problem(
-        400,
-        'invalid_json',
-        'the body must be a JSON object { userIds: [...], suppress?: boolean }',
-      );
-    }
-    const parsed = parseDeletionRequest(body);
-    if (!parsed.ok) return badParams(parsed.errors);
+    const parsed = await readJsonBody(
+      request,
+      '{ userIds: [...], suppress?: boolean }',
+      parseDeletionRequest,
+    );
+    if (!parsed.ok) return parsed.response;
     return fromStore(deps, async () => {
       const made = await requestDeletion(deps, {
         userIds: parsed.userIds,

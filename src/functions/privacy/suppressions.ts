@@ -5,7 +5,7 @@ import { auditEntry } from '../../core/audit/auditEntry.js';
 import { parseSuppressionRequest } from '../../core/privacy/suppressionRequest.js';
 import { userIdProblem } from '../../core/userIdRule.js';
 import type { Deps } from '../../wiring/deps.js';
-import { badParams, fromStore, json, problem } from '../respond.js';
+import { badParams, fromStore, json, problem, readJsonBody } from '../respond.js';
 
 type PrivacyDeps = Pick<Deps, 'privacy' | 'audit' | 'logger' | 'now' | 'newId'>;
 
@@ -16,14 +16,8 @@ export function createAddSuppressionsHandler(deps: PrivacyDeps) {
     _context: InvocationContext,
     caller: Caller = openCaller,
   ): Promise<HttpResponseInit> {
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return problem(400, 'invalid_json', 'the body must be a JSON object { userIds: [...] }');
-    }
-    const parsed = parseSuppressionRequest(body);
-    if (!parsed.ok) return badParams(parsed.errors);
+    const parsed = await readJsonBody(request, '{ userIds: [...] }', parseSuppressionRequest);
+    if (!parsed.ok) return parsed.response;
     const suppressedAt = new Date(deps.now()).toISOString();
     return fromStore(deps, async () => {
       await deps.privacy.store.add(

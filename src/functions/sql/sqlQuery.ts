@@ -2,19 +2,13 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { parseSqlRequest } from '../../core/sql/sqlRequest.js';
 import type { Deps } from '../../wiring/deps.js';
-import { badParams, json, problem } from '../respond.js';
+import { json, problem, readJsonBody } from '../respond.js';
 
 /** POST /api/sql: one read-only SELECT over the `events` view of the Parquet files. */
 export function createSqlHandler(deps: Pick<Deps, 'sql' | 'logger'>) {
   return async function sql(request: HttpRequest): Promise<HttpResponseInit> {
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return problem(400, 'invalid_json', 'the body must be a JSON object { query, from?, to? }');
-    }
-    const parsed = parseSqlRequest(body);
-    if (!parsed.ok) return badParams(parsed.errors);
+    const parsed = await readJsonBody(request, '{ query, from?, to? }', parseSqlRequest);
+    if (!parsed.ok) return parsed.response;
     if (!deps.sql) return problem(503, 'sql_unavailable', 'this host has no event files');
     let answer;
     try {
