@@ -89,21 +89,25 @@ export function parseUserScoresParams(
   return { ok: true, value };
 }
 
-const day = z
-  .string()
-  .refine((t) => parseDay(t) !== undefined, 'must be a calendar day YYYY-MM-DD');
+export const dayParamSchema = z
+  .string({ error: 'is required, as YYYY-MM-DD' })
+  .refine((t) => parseDay(t) !== undefined, 'must be a calendar day YYYY-MM-DD')
+  .meta({ description: 'A calendar day in the project’s zone (TIMEZONE)', example: '2026-03-01' });
+
+/** `from` and `to` of every day-range query (DAU, top events, trends): inclusive days in TIMEZONE. */
+export const dayRangeShape = {
+  from: dayParamSchema.optional().meta({
+    description: 'First day, inclusive (default: 29 days before to)',
+    example: '2026-03-01',
+  }),
+  to: dayParamSchema.optional().meta({
+    description: 'Last day, inclusive (default: today in TIMEZONE)',
+    example: '2026-03-30',
+  }),
+};
 
 /** Query of GET stats/dau. */
-export const dauQuerySchema = z.object({
-  from: day.optional().meta({
-    description: 'First day, inclusive (default: 29 days before to)',
-    example: '2026-01-01',
-  }),
-  to: day.optional().meta({
-    description: 'Last day, inclusive (default: today in TIMEZONE)',
-    example: '2026-01-07',
-  }),
-});
+export const dauQuerySchema = z.object(dayRangeShape);
 
 export interface DauParams {
   from: string;

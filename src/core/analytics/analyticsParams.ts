@@ -2,8 +2,13 @@ import { z } from 'zod';
 
 import type { RetentionQuery } from '../../ports/index.js';
 import { eventSchema, toFieldErrors } from '../event.js';
-import { type Parsed, parseDauParams, pick } from '../queryParams.js';
-import { parseDay } from '../time/calendarDay.js';
+import {
+  dayParamSchema,
+  dayRangeShape,
+  type Parsed,
+  parseDauParams,
+  pick,
+} from '../queryParams.js';
 import { BIN_COUNTS, type BinCount } from './scoreBins.js';
 
 const integer = (name: string, min: number, max: number, fallback: number, example: number) =>
@@ -18,20 +23,8 @@ const integer = (name: string, min: number, max: number, fallback: number, examp
       example: String(example),
     });
 
-export const dayParamSchema = z
-  .string({ error: 'is required, as YYYY-MM-DD' })
-  .refine((t) => parseDay(t) !== undefined, 'must be a calendar day YYYY-MM-DD')
-  .meta({ description: 'A calendar day in the project’s zone (TIMEZONE)', example: '2026-03-01' });
-
 export const topEventsQuerySchema = z.object({
-  from: dayParamSchema.optional().meta({
-    description: 'First day, inclusive (default: 29 days before to)',
-    example: '2026-03-01',
-  }),
-  to: dayParamSchema.optional().meta({
-    description: 'Last day, inclusive (default: today in TIMEZONE)',
-    example: '2026-03-30',
-  }),
+  ...dayRangeShape,
   limit: integer('How many types to list', 1, 100, 10, 10),
 });
 

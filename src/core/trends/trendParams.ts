@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { dayParamSchema } from '../analytics/analyticsParams.js';
 import { toFieldErrors } from '../event.js';
-import { type Parsed, parseDauParams, pick } from '../queryParams.js';
+import { dayRangeShape, type Parsed, parseDauParams, pick } from '../queryParams.js';
 import { TREND_INTERVALS, type TrendInterval } from './trendPeriods.js';
 
 export const MAX_TREND_TYPES = 20;
@@ -32,14 +31,7 @@ export const trendsQuerySchema = z.object({
       description: `Event types, comma separated, at most ${MAX_TREND_TYPES} (default: the ${DEFAULT_TREND_TYPES} most frequent of the range)`,
       example: 'page_view,purchase',
     }),
-  from: dayParamSchema.optional().meta({
-    description: 'First day, inclusive (default: 29 days before to)',
-    example: '2026-03-01',
-  }),
-  to: dayParamSchema.optional().meta({
-    description: 'Last day, inclusive (default: today in TIMEZONE)',
-    example: '2026-03-30',
-  }),
+  ...dayRangeShape,
   interval: z
     .enum(TREND_INTERVALS as [TrendInterval, ...TrendInterval[]], {
       error: 'must be day, week or month',
