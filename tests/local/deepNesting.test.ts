@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
-import { appRoot } from '../../src/appRoot.js';
-import { loadConfig } from '../../src/config.js';
-import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
-import { quietLogger } from '../support/localHost.js';
+import { quietLogger, startTestHost, type TestHost } from '../support/localHost.js';
 import { createTestAccess } from '../support/testAccess.js';
 
 /*
@@ -18,24 +14,17 @@ import { createTestAccess } from '../support/testAccess.js';
  * threw), which told the SDK to retry the same bad batch for ever.
  */
 
-let host: LocalHost;
-let dataDir: string;
+let host: TestHost;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'scoring-deep-'));
-  const loaded = loadConfig({ PORT: '0', DATA_DIR: dataDir }, 'local');
-  if (!loaded.ok) throw new Error(loaded.message);
-  host = await startLocalHost(loaded.config, {
-    logger: quietLogger,
-    telemetry: noTelemetry,
-    baseDir: appRoot(),
+  host = await startTestHost({}, mkdtempSync(join(tmpdir(), 'scoring-deep-')), {
     access: createTestAccess({ 'w-key': { keyId: 'key-w', name: 'web', scope: 'write' } }),
   });
 });
 
 afterAll(async () => {
   await host?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  host?.removeData();
 });
 
 /** `{"a":{"a":…1…}}` (5,000 levels fit in a 32 KiB message) or `[[…]]` (100,000 fit in a batch). */

@@ -6,17 +6,15 @@ import { gunzipSync } from 'node:zlib';
 import type { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { noTelemetry } from '../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../src/appRoot.js';
 import { backupCommand } from '../../src/commands/backup/backupCommand.js';
 import type { CommandIo } from '../../src/commands/commandIo.js';
 import { replayCommand } from '../../src/commands/replay/replayCommand.js';
 import { restoreCommand } from '../../src/commands/restore/restoreCommand.js';
-import { loadConfig } from '../../src/config.js';
 import { functionTable } from '../../src/functionTable.js';
 import { isTimerFunction } from '../../src/functionTypes.js';
-import { type LocalHost, startLocalHost } from '../../src/local/startLocalHost.js';
-import { quietLogger } from '../support/localHost.js';
+import { type LocalHost } from '../../src/local/startLocalHost.js';
+import { startTestHost } from '../support/localHost.js';
 
 /*
  * Deleting persons on the local host, end to end: a data set with anonymous ids and identify links,
@@ -93,20 +91,9 @@ const io = (env: Record<string, string>, lines: string[]): CommandIo => ({
   signal: new AbortController().signal,
 });
 
-async function startHost(dataDir: string): Promise<LocalHost> {
-  const loaded = loadConfig(
-    { PORT: '0', DATA_DIR: dataDir, SUPPRESSION_CACHE_SECONDS: '0' },
-    'local',
-  );
-  if (!loaded.ok) throw new Error(loaded.message);
-  return startLocalHost(loaded.config, {
-    logger: quietLogger,
-    telemetry: noTelemetry,
-    baseDir: appRoot(),
-    // Timers run by hand (runTimer) only.
-    timers: { firstRunMs: 3_600_000 },
-  });
-}
+/** A host over `dataDir` whose timers run by hand only (runTimer); no ledger cache delay. */
+const startHost = (dataDir: string): Promise<LocalHost> =>
+  startTestHost({ SUPPRESSION_CACHE_SECONDS: '0' }, dataDir, { timers: { firstRunMs: 3_600_000 } });
 
 async function post(host: LocalHost, path: string, body: unknown, headers = {}) {
   const res = await fetch(`${host.url}${path}`, {

@@ -21,17 +21,24 @@ export const quietLogger: Logger & { lines: string[] } = {
   },
 };
 
-/** Starts the local host on a free port with its data in a fresh temp folder (or the one given). */
+export type TestHost = LocalHost & { dataDir: string; removeData(): void };
+
+/**
+ * Starts the local host on a free port with its data in a fresh temp folder (or the one given);
+ * `options` passes a fixed key table (createTestAccess) or hand-run timers to startLocalHost.
+ */
 export async function startTestHost(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'scoring-e2e-')),
-): Promise<LocalHost & { dataDir: string; removeData(): void }> {
+  options: Pick<Parameters<typeof startLocalHost>[1], 'access' | 'timers'> = {},
+): Promise<TestHost> {
   const loaded = loadConfig({ PORT: '0', DATA_DIR: dataDir, ...env }, 'local');
   if (!loaded.ok) throw new Error(loaded.message);
   const host = await startLocalHost(loaded.config, {
     logger: quietLogger,
     telemetry: noTelemetry,
     baseDir: appRoot(),
+    ...options,
   });
   return { ...host, dataDir, removeData: () => rmSync(dataDir, { recursive: true, force: true }) };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +13,9 @@ import {
   chromiumFound,
   launchChromium,
 } from '../../../scripts/pages/launchChromium.js';
-import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
-import { appRoot } from '../../../src/appRoot.js';
-import { loadConfig } from '../../../src/config.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
-import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
 import { failNextSends } from '../../support/failingQueue.js';
-import { eventually, quietLogger } from '../../support/localHost.js';
+import { eventually, quietLogger, startTestHost, type TestHost } from '../../support/localHost.js';
 import { startSecondOrigin } from '../../support/secondOrigin.js';
 import { createTestAccess } from '../../support/testAccess.js';
 
@@ -178,19 +174,12 @@ function watch(page: Page, api: string): Traffic {
 const sentOf = (t: Traffic) => t.requests.flatMap((r) => (r.method === 'POST' ? r.messages : []));
 
 describe.skipIf(!found)('browser libraries, unchanged, from another origin', () => {
-  let host: LocalHost;
-  let dataDir: string;
+  let host: TestHost;
   let site: Awaited<ReturnType<typeof startSecondOrigin>>;
   let browser: Browser;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'scoring-browser-libs-'));
-    const loaded = loadConfig({ PORT: '0', DATA_DIR: dataDir }, 'local');
-    if (!loaded.ok) throw new Error(loaded.message);
-    host = await startLocalHost(loaded.config, {
-      logger: quietLogger,
-      telemetry: noTelemetry,
-      baseDir: appRoot(),
+    host = await startTestHost({}, mkdtempSync(join(tmpdir(), 'scoring-browser-libs-')), {
       access: createTestAccess({
         [WRITE_KEY]: { keyId: KEY_ID, name: 'website', scope: 'write' },
         [READ_KEY]: { keyId: 'k-read', name: 'reader', scope: 'read' },
@@ -221,7 +210,7 @@ describe.skipIf(!found)('browser libraries, unchanged, from another origin', () 
     await browser?.close();
     await site?.close();
     await host?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    host?.removeData();
   });
 
   const newContext = (): Promise<BrowserContext> => browser.newContext({ userAgent: DESKTOP_UA });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,12 +6,8 @@ import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
-import { appRoot } from '../../../src/appRoot.js';
-import { loadConfig } from '../../../src/config.js';
 import { utcDay } from '../../../src/core/time/calendarDay.js';
-import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
-import { eventually, quietLogger } from '../../support/localHost.js';
+import { eventually, startTestHost, type TestHost } from '../../support/localHost.js';
 import { createTestAccess } from '../../support/testAccess.js';
 
 const keys = {
@@ -19,24 +15,17 @@ const keys = {
   'r-key': { keyId: 'key-r', name: 'dashboard', scope: 'read' as const },
 };
 
-let host: LocalHost;
-let dataDir: string;
+let host: TestHost;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'scoring-identity-'));
-  const loaded = loadConfig({ PORT: '0', DATA_DIR: dataDir }, 'local');
-  if (!loaded.ok) throw new Error(loaded.message);
-  host = await startLocalHost(loaded.config, {
-    logger: quietLogger,
-    telemetry: noTelemetry,
-    baseDir: appRoot(),
+  host = await startTestHost({}, mkdtempSync(join(tmpdir(), 'scoring-identity-')), {
     access: createTestAccess(keys),
   });
 });
 
 afterAll(async () => {
   await host?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  host?.removeData();
 });
 
 async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {

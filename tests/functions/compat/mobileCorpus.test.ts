@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
-import { appRoot } from '../../../src/appRoot.js';
-import { loadConfig } from '../../../src/config.js';
 import { derivedEventId } from '../../../src/core/compat/compatEventId.js';
-import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
-import { eventually, quietLogger } from '../../support/localHost.js';
+import { eventually, startTestHost, type TestHost } from '../../support/localHost.js';
 import { createTestAccess } from '../../support/testAccess.js';
 
 /*
@@ -133,17 +129,10 @@ const userOf = (library: string, m: Record<string, unknown>): string =>
       : `anon:${String(m.anonymousId)}`;
 
 describe('mobile libraries, replayed from their own request bodies', () => {
-  let host: LocalHost;
-  let dataDir: string;
+  let host: TestHost;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'scoring-mobile-'));
-    const loaded = loadConfig({ PORT: '0', DATA_DIR: dataDir }, 'local');
-    if (!loaded.ok) throw new Error(loaded.message);
-    host = await startLocalHost(loaded.config, {
-      logger: quietLogger,
-      telemetry: noTelemetry,
-      baseDir: appRoot(),
+    host = await startTestHost({}, mkdtempSync(join(tmpdir(), 'scoring-mobile-')), {
       access: createTestAccess({
         [WRITE_KEY]: { keyId: KEY_ID, name: 'app', scope: 'write' },
         [READ_KEY]: { keyId: 'k-read', name: 'reader', scope: 'read' },
@@ -152,7 +141,7 @@ describe('mobile libraries, replayed from their own request bodies', () => {
   });
   afterAll(async () => {
     await host?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    host?.removeData();
   });
 
   it('holds the four libraries, each naming where its request comes from', () => {

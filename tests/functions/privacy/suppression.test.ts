@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,12 +6,8 @@ import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
-import { appRoot } from '../../../src/appRoot.js';
-import { loadConfig } from '../../../src/config.js';
 import type { ScoredEvent } from '../../../src/core/event.js';
-import { type LocalHost, startLocalHost } from '../../../src/local/startLocalHost.js';
-import { eventually, quietLogger } from '../../support/localHost.js';
+import { eventually, startTestHost, type TestHost } from '../../support/localHost.js';
 import { createTestAccess } from '../../support/testAccess.js';
 
 const keys = {
@@ -21,27 +17,21 @@ const keys = {
 };
 const CACHE_SECONDS = 1;
 
-let host: LocalHost;
-let dataDir: string;
+let host: TestHost;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'scoring-privacy-'));
-  const loaded = loadConfig(
-    { PORT: '0', DATA_DIR: dataDir, SUPPRESSION_CACHE_SECONDS: String(CACHE_SECONDS) },
-    'local',
+  host = await startTestHost(
+    { SUPPRESSION_CACHE_SECONDS: String(CACHE_SECONDS) },
+    mkdtempSync(join(tmpdir(), 'scoring-privacy-')),
+    {
+      access: createTestAccess(keys),
+    },
   );
-  if (!loaded.ok) throw new Error(loaded.message);
-  host = await startLocalHost(loaded.config, {
-    logger: quietLogger,
-    telemetry: noTelemetry,
-    baseDir: appRoot(),
-    access: createTestAccess(keys),
-  });
 });
 
 afterAll(async () => {
   await host?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  host?.removeData();
 });
 
 const call = (path: string, init: RequestInit & { key?: string } = {}) =>
@@ -256,7 +246,7 @@ describe('the SDK routes with a suppressed user', () => {
 
   it('sets no suppressed message aside as a dead letter', async () => {
     const { DatabaseSync } = await import('node:sqlite');
-    const db = new DatabaseSync(join(dataDir, 'store.db'), { readOnly: true });
+    const db = new DatabaseSync(join(host.dataDir, 'store.db'), { readOnly: true });
     const tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
       .all()
