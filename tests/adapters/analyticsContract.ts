@@ -78,7 +78,8 @@ export function firstWrites(batches: readonly ScoredEvent[][]): ScoredEvent[] {
 const inRange = (doc: ScoredEvent, from: string, to: string) => doc.day >= from && doc.day <= to;
 const dayNum = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 
-function expectedRetention(docs: ScoredEvent[], q: RetentionQuery) {
+/** Retention computed apart: cohorts by each userId's first event, as the stores count it. */
+export function expectedRetention(docs: readonly ScoredEvent[], q: RetentionQuery) {
   const byUser = new Map<string, ScoredEvent[]>();
   for (const d of docs) byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), d]);
   const start = dayNum(q.start);

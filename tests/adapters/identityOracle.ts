@@ -1,6 +1,7 @@
 import type { ScoredEvent } from '../../src/core/event.js';
 import { addDays, utcDay } from '../../src/core/time/calendarDay.js';
 import type { RetentionQuery } from '../../src/ports/index.js';
+import { expectedRetention } from './analyticsContract.js';
 
 /** A small deterministic generator (mulberry32) so a failure can be reproduced. */
 export function random(seed: number) {
@@ -167,7 +168,6 @@ export function identityOracle(arrived: readonly ScoredEvent[]) {
     const p = person(e.userId);
     byPerson.set(p, [...(byPerson.get(p) ?? []), e]);
   }
-  const dayNum = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
   const newest = (a: ScoredEvent, b: ScoredEvent) =>
     a.occurredAt === b.occurredAt
       ? b.eventId < a.eventId
@@ -210,23 +210,11 @@ export function identityOracle(arrived: readonly ScoredEvent[]) {
       return out;
     },
     retention(q: RetentionQuery) {
-      const start = dayNum(q.start);
-      const intervalOf = (day: string) => Math.floor((dayNum(day) - start) / q.intervalDays);
-      return Array.from({ length: q.cohorts }, (_, c) => {
-        const members = [...byPerson.values()].filter((events) => {
-          const first = events.map((e) => e.occurredAt).sort()[0]!;
-          return intervalOf(first.slice(0, 10)) === c;
-        });
-        return {
-          cohort: addDays(q.start, c * q.intervalDays),
-          size: members.length,
-          retained: Array.from(
-            { length: q.windows + 1 },
-            (_, k) =>
-              members.filter((events) => events.some((e) => intervalOf(e.day) === c + k)).length,
-          ),
-        };
-      });
+      // Each event under its person: cohorts of persons, not of ids.
+      return expectedRetention(
+        [...byPerson].flatMap(([p, events]) => events.map((e) => ({ ...e, userId: p }))),
+        q,
+      );
     },
     /** The person's events, newest first. */
     events: (p: string) => [...(byPerson.get(p) ?? [])].sort(newest),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoredEvent } from '../../src/core/event.js';
 import { trendPeriods } from '../../src/core/trends/trendPeriods.js';
 import type { ScoreStore } from '../../src/ports/index.js';
+import { random } from './identityOracle.js';
 import type { StoreUnderTest } from './storeContract.js';
 
 /*
@@ -12,16 +13,6 @@ import type { StoreUnderTest } from './storeContract.js';
  */
 export const ORACLE_ZONES = ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Pacific/Kiritimati'];
 const TYPES = ['view', 'click', 'purchase', 'signup', 'share', 'search', 'rate'];
-
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface RawEvent {
   eventId: string;
