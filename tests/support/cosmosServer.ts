@@ -5,6 +5,7 @@ import type { CosmosClient } from '@azure/cosmos';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { afterAll, beforeAll } from 'vitest';
 
+import { cosmosIdOf } from '../../src/adapters/cosmos/cosmosIdOf.js';
 import { createCosmosClient } from '../../src/adapters/cosmos/createCosmosClient.js';
 
 export interface CosmosTestServer {
@@ -74,4 +75,29 @@ export function useCosmosServer(): {
       return client;
     },
   };
+}
+
+/** Every document on the test server, every database and container, that holds one of the ids. */
+export async function cosmosDocumentsHolding(client: CosmosClient, ids: readonly string[]) {
+  const needles = ids.flatMap((id) => [JSON.stringify(id), JSON.stringify(cosmosIdOf(id))]);
+  const found: string[] = [];
+  const { resources: databases } = await client.databases.readAll().fetchAll();
+  for (const { id: db } of databases) {
+    const { resources: containers } = await client
+      .database(db)
+      .containers.readAll()
+      .fetchAll();
+    for (const { id: name } of containers) {
+      const { resources } = await client
+        .database(db)
+        .container(name)
+        .items.readAll()
+        .fetchAll();
+      for (const doc of resources) {
+        const json = JSON.stringify(doc);
+        if (needles.some((n) => json.includes(n))) found.push(`${db}/${name}: ${json}`);
+      }
+    }
+  }
+  return found;
 }

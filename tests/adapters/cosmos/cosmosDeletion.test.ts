@@ -9,7 +9,6 @@ import { deadLetterContainer } from '../../../src/adapters/cosmos/containers.js'
 import { createCosmosAuditLog } from '../../../src/adapters/cosmos/cosmosAuditLog.js';
 import { createCosmosDeadLetterSink } from '../../../src/adapters/cosmos/cosmosDeadLetterSink.js';
 import { createCosmosDeletionLedger } from '../../../src/adapters/cosmos/cosmosDeletionLedger.js';
-import { cosmosIdOf } from '../../../src/adapters/cosmos/cosmosIdOf.js';
 import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { openContainer } from '../../../src/adapters/cosmos/openContainer.js';
 import { toArchivedEvent } from '../../../src/core/archive/archivedEvent.js';
@@ -20,7 +19,7 @@ import { runDeletion } from '../../../src/core/privacy/deletion/runDeletion.js';
 import { trendPeriods } from '../../../src/core/trends/trendPeriods.js';
 import type { ScoreStore } from '../../../src/ports/index.js';
 import { type AzuriteBlob, startAzuriteBlob } from '../../support/azurite.js';
-import { useCosmosServer } from '../../support/cosmosServer.js';
+import { cosmosDocumentsHolding, useCosmosServer } from '../../support/cosmosServer.js';
 import { arrivalOrder, identityDataSet } from '../identityOracle.js';
 
 /*
@@ -71,31 +70,6 @@ async function figures(store: ScoreStore, ids: readonly string[]) {
     trends,
     summaries: await Promise.all(ids.map((id) => store.userSummary(id))),
   };
-}
-
-/** Every document on the test server, every database and container, that holds one of the ids. */
-async function cosmosDocumentsHolding(ids: readonly string[]) {
-  const needles = ids.flatMap((id) => [JSON.stringify(id), JSON.stringify(cosmosIdOf(id))]);
-  const found: string[] = [];
-  const { resources: databases } = await cosmos.client.databases.readAll().fetchAll();
-  for (const { id: db } of databases) {
-    const { resources: containers } = await cosmos.client
-      .database(db)
-      .containers.readAll()
-      .fetchAll();
-    for (const { id: name } of containers) {
-      const { resources } = await cosmos.client
-        .database(db)
-        .container(name)
-        .items.readAll()
-        .fetchAll();
-      for (const doc of resources) {
-        const json = JSON.stringify(doc);
-        if (needles.some((n) => json.includes(n))) found.push(`${db}/${name}: ${json}`);
-      }
-    }
-  }
-  return found;
 }
 
 /** Every blob in Azurite (gzip opened) that holds one of the ids. */
@@ -159,7 +133,7 @@ describe('a deletion on the Azure parts (Cosmos DB and Blob)', () => {
       if (left.length > 0) await reference.write(left);
     }
     expect(await blobsHolding(erased)).not.toEqual([]);
-    expect(await cosmosDocumentsHolding(erased)).not.toEqual([]);
+    expect(await cosmosDocumentsHolding(cosmos.client, erased)).not.toEqual([]);
 
     const request = newDeletionRequest({
       id: randomUUID(),
@@ -201,7 +175,7 @@ describe('a deletion on the Azure parts (Cosmos DB and Blob)', () => {
       fingerprints: erased.map(fingerprint).sort(),
     });
     expect(await figures(store, kept)).toEqual(await figures(reference, kept));
-    expect(await cosmosDocumentsHolding(erased)).toEqual([]);
+    expect(await cosmosDocumentsHolding(cosmos.client, erased)).toEqual([]);
     expect(await blobsHolding(erased)).toEqual([]);
     // The others' archive lines and dead letters stay.
     expect(await blobsHolding(['user-5'])).not.toEqual([]);

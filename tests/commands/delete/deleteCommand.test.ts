@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { createCosmosStore } from '../../../src/adapters/cosmos/cosmosStore.js';
 import { createSqliteStore } from '../../../src/adapters/sqlite/sqliteStore.js';
 import { noTelemetry } from '../../../src/adapters/telemetry/noTelemetry.js';
 import { appRoot } from '../../../src/appRoot.js';
@@ -14,8 +16,10 @@ import { loadConfig } from '../../../src/config.js';
 import { runDueDeletions } from '../../../src/core/privacy/deletion/runDeletion.js';
 import { deletionDepsOf } from '../../../src/functions/deletions/deletionDeps.js';
 import type { ScoreStore } from '../../../src/ports/index.js';
+import { cosmosStoreOptions } from '../../../src/wiring/cosmosStoreOptions.js';
 import { createDeps } from '../../../src/wiring/createDeps.js';
 import { scoredEvent } from '../../adapters/storeContract.js';
+import { cosmosDocumentsHolding, useCosmosServer } from '../../support/cosmosServer.js';
 import { eventually, quietLogger } from '../../support/localHost.js';
 
 /** Enough documents for a dozen erase transactions: the kill lands between two of them. */
@@ -75,11 +79,14 @@ async function figures(store: ScoreStore) {
       cohorts: 4,
       windows: 3,
     }),
-    trends: await store.trends({
-      interval: 'week',
-      periods: ['2026-09-28', '2026-10-05'],
-      types: ['view', 'buy'],
-    }),
+    // In no particular order from a store: sorted to compare.
+    trends: (
+      await store.trends({
+        interval: 'week',
+        periods: ['2026-09-28', '2026-10-05'],
+        types: ['view', 'buy'],
+      })
+    ).sort((a, b) => `${a.type}${a.period}`.localeCompare(`${b.type}${b.period}`)),
   };
 }
 
@@ -160,4 +167,58 @@ describe('event-scoring delete', () => {
     ).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ state: 'done', runs: 2 });
   }, 300_000);
+
+  describe('against Cosmos DB (STORE_BACKEND=cosmos)', () => {
+    const cosmos = useCosmosServer();
+
+    it('deletes a person asked by an anonymous id, through the built command, exactly', async () => {
+      const env = {
+        STORE_BACKEND: 'cosmos',
+        COSMOS_ENDPOINT: cosmos.server.endpoint,
+        COSMOS_KEY: cosmos.server.key,
+        COSMOS_DATABASE: `delete-${randomUUID()}`,
+        DATA_DIR: tempDir(),
+        SUPPRESSION_CACHE_SECONDS: '0',
+      };
+      const loaded = loadConfig(env, 'local');
+      if (!loaded.ok) throw new Error(loaded.message);
+      const at = (day: number, hour: number) =>
+        new Date(Date.UTC(2026, 9, day, hour)).toISOString();
+      const gone = [
+        scoredEvent('anon:gone', at(1, 9), { type: 'view' }),
+        scoredEvent('gone', at(2, 9), { link: { previousId: 'anon:gone', via: 'identify' } }),
+        ...Array.from({ length: 20 }, (_, i) => scoredEvent('gone', at(3 + (i % 5), 10 + (i % 8)))),
+      ];
+      const kept = Array.from({ length: 30 }, (_, i) =>
+        scoredEvent(`kept-${i % 4}`, at(1 + (i % 7), 12), { type: i % 2 ? 'view' : 'buy' }),
+      );
+      const store = await createCosmosStore(cosmos.client, cosmosStoreOptions(loaded.config));
+      await store.write([...gone, ...kept]);
+      const reference = createSqliteStore(':memory:');
+      await reference.write(kept);
+
+      const ids = join(env.DATA_DIR, 'ids.txt');
+      writeFileSync(ids, '# asked by the anonymous id\nanon:gone\n');
+      const child = spawn(process.execPath, ['bin/event-scoring.js', 'delete', '--file', ids], {
+        cwd: appRoot(),
+        // Only this child process trusts the test server's self-signed certificate.
+        env: { ...process.env, ...env, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code, err).toBe(0);
+      const done = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+      expect(done).toMatchObject({ state: 'done', requested: 1, erasedIds: 2 });
+      expect((done.removed as { documents: number }).documents).toBe(gone.length);
+
+      expect(await figures(store)).toEqual(await figures(reference));
+      expect(await store.userSummary('gone')).toBeUndefined();
+      expect(await cosmosDocumentsHolding(cosmos.client, ['gone', 'anon:gone'])).toEqual([]);
+      await reference.close();
+    }, 300_000);
+  });
 });
