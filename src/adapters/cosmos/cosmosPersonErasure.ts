@@ -3,6 +3,7 @@ import type { Container, OperationInput, SqlQuerySpec } from '@azure/cosmos';
 import { archiveHour } from '../../core/archive/archiveHour.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { fingerprint } from '../../core/privacy/deletion/fingerprint.js';
+import { receivedBy } from '../../core/privacy/deletion/receivedBy.js';
 import type { ErasureLocation, ErasureStep, PersonErasure } from '../../ports/index.js';
 import {
   type AnalyticsContainers,
@@ -165,12 +166,6 @@ export function createCosmosPersonErasure(
       type: r.type,
       receivedAt: r.receivedAt,
     }));
-  };
-
-  const receivedBy = (cutOff: string) => {
-    const at = Date.parse(cutOff);
-    if (Number.isNaN(at)) throw new RangeError(`receivedUpTo is not a time: ${cutOff}`);
-    return (d: { receivedAt: string }) => Date.parse(d.receivedAt) <= at;
   };
 
   /** The person each id is linked to (itself when none): one bulk read of the link documents. */

@@ -5,6 +5,7 @@ import { FINE_BUCKETS, fineBucket } from '../../core/analytics/scoreBins.js';
 import { archiveHour } from '../../core/archive/archiveHour.js';
 import type { ScoredEvent } from '../../core/event.js';
 import { fingerprint } from '../../core/privacy/deletion/fingerprint.js';
+import { receivedBy } from '../../core/privacy/deletion/receivedBy.js';
 import { fromDayNumber } from '../../core/time/calendarDay.js';
 import { periodKey, TREND_INTERVALS } from '../../core/trends/trendPeriods.js';
 import type { ErasureStep, PersonErasure } from '../../ports/index.js';
@@ -25,8 +26,6 @@ interface Row {
   event_id: string;
   doc: string;
 }
-
-const receivedBy = (doc: ScoredEvent, cutoff: number) => Date.parse(doc.receivedAt) <= cutoff;
 
 /**
  * Deleting a person on the embedded store. Each call is one transaction, so the figures always
@@ -74,13 +73,14 @@ export function createSqlitePersonErasure(db: DatabaseSync, parts: Parts): Perso
   const deleteProfile = db.prepare('DELETE FROM profiles WHERE user_id = ?');
 
   /** The ids' documents, parsed, split by the cut-off. */
-  const documentsOf = (userIds: readonly string[], cutoff: number) => {
+  const documentsOf = (userIds: readonly string[], receivedUpTo: string) => {
+    const inTime = receivedBy(receivedUpTo);
     const before: ScoredEvent[] = [];
     const after: ScoredEvent[] = [];
     for (const userId of new Set(userIds))
       for (const row of selectDocs.iterate(userId) as Iterable<Row>) {
         const doc = JSON.parse(row.doc) as ScoredEvent;
-        (receivedBy(doc, cutoff) ? before : after).push(doc);
+        (inTime(doc) ? before : after).push(doc);
       }
     return { before, after };
   };
@@ -174,7 +174,7 @@ export function createSqlitePersonErasure(db: DatabaseSync, parts: Parts): Perso
 
   return {
     async locate(userIds, receivedUpTo) {
-      const { before } = documentsOf(userIds, Date.parse(receivedUpTo));
+      const { before } = documentsOf(userIds, receivedUpTo);
       return {
         archiveHours: [...new Set(before.map((doc) => archiveHour(doc.receivedAt)))].sort(),
         days: [...new Set(before.map((doc) => doc.day))].sort(),
@@ -182,9 +182,8 @@ export function createSqlitePersonErasure(db: DatabaseSync, parts: Parts): Perso
     },
 
     async erase(userIds, receivedUpTo): Promise<ErasureStep> {
-      const cutoff = Date.parse(receivedUpTo);
       return transaction(() => {
-        const { before, after } = documentsOf(userIds, cutoff);
+        const { before, after } = documentsOf(userIds, receivedUpTo);
         if (before.length > ERASE_BATCH) {
           subtractDocuments(before.slice(0, ERASE_BATCH), true);
           return { documents: ERASE_BATCH, profiles: 0, identityLinks: 0, requests: 1, more: true };
