@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -83,16 +84,9 @@ export async function cosmosDocumentsHolding(client: CosmosClient, ids: readonly
   const found: string[] = [];
   const { resources: databases } = await client.databases.readAll().fetchAll();
   for (const { id: db } of databases) {
-    const { resources: containers } = await client
-      .database(db)
-      .containers.readAll()
-      .fetchAll();
+    const { resources: containers } = await client.database(db).containers.readAll().fetchAll();
     for (const { id: name } of containers) {
-      const { resources } = await client
-        .database(db)
-        .container(name)
-        .items.readAll()
-        .fetchAll();
+      const { resources } = await client.database(db).container(name).items.readAll().fetchAll();
       for (const doc of resources) {
         const json = JSON.stringify(doc);
         if (needles.some((n) => json.includes(n))) found.push(`${db}/${name}: ${json}`);
@@ -100,4 +94,30 @@ export async function cosmosDocumentsHolding(client: CosmosClient, ids: readonly
     }
   }
   return found;
+}
+
+/**
+ * A one-container part (keys, suppressions, audit log, deletion ledger) opened in a database of its
+ * own on the test server, as the app opens it; `cleanup` closes it and drops the database.
+ */
+export async function openInFreshDatabase<T extends { close(): Promise<void> }>(
+  client: CosmosClient,
+  container: string,
+  open: (
+    client: CosmosClient,
+    options: { database: string; container: string; createIfMissing: boolean },
+  ) => Promise<T>,
+) {
+  const database = `test-${randomUUID()}`;
+  const reopen = () => open(client, { database, container, createIfMissing: true });
+  const part = await reopen();
+  return {
+    part,
+    database,
+    reopen,
+    async cleanup() {
+      await part.close();
+      await client.database(database).delete();
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { deletionsContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosDeletionLedger } from '../../../src/adapters/cosmos/cosmosDeletionLedger.js';
-import { useCosmosServer } from '../../support/cosmosServer.js';
+import { openInFreshDatabase, useCosmosServer } from '../../support/cosmosServer.js';
 import { deletionLedgerContract, deletionRequest } from '../deletionLedgerContract.js';
 
 const cosmos = useCosmosServer();
@@ -17,16 +17,8 @@ const open = (database: string) =>
   });
 
 deletionLedgerContract('cosmos', async () => {
-  const database = `test-${randomUUID()}`;
-  const ledger = await open(database);
-  return {
-    ledger,
-    reopen: () => open(database),
-    async cleanup() {
-      await ledger.close();
-      await cosmos.client.database(database).delete();
-    },
-  };
+  const opened = await openInFreshDatabase(cosmos.client, 'deletions', createCosmosDeletionLedger);
+  return { ...opened, ledger: opened.part };
 });
 
 describe('createCosmosDeletionLedger', () => {

@@ -1,34 +1,18 @@
-import { randomUUID } from 'node:crypto';
-
 import { describe, expect, it } from 'vitest';
 
 import { keysContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosKeyStore } from '../../../src/adapters/cosmos/cosmosKeyStore.js';
-import { useCosmosServer } from '../../support/cosmosServer.js';
+import { openInFreshDatabase, useCosmosServer } from '../../support/cosmosServer.js';
 import { keyRecord, keyStoreContract } from '../keyStoreContract.js';
 
 const cosmos = useCosmosServer();
 
 const fresh = async () => {
-  const database = `test-${randomUUID()}`;
-  const store = await createCosmosKeyStore(cosmos.client, {
-    database,
-    container: 'keys',
-    createIfMissing: true,
-  });
-  return { store, database };
+  const opened = await openInFreshDatabase(cosmos.client, 'keys', createCosmosKeyStore);
+  return { ...opened, store: opened.part };
 };
 
-keyStoreContract('cosmos', async () => {
-  const { store, database } = await fresh();
-  return {
-    store,
-    async cleanup() {
-      await store.close();
-      await cosmos.client.database(database).delete();
-    },
-  };
-});
+keyStoreContract('cosmos', fresh);
 
 describe('createCosmosKeyStore', () => {
   it('creates the keys container partitioned by id and stores records without extra fields', async () => {

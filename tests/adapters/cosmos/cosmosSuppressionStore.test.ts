@@ -1,34 +1,22 @@
-import { randomUUID } from 'node:crypto';
-
 import { describe, expect, it } from 'vitest';
 
 import { suppressionsContainer } from '../../../src/adapters/cosmos/containers.js';
 import { createCosmosSuppressionStore } from '../../../src/adapters/cosmos/cosmosSuppressionStore.js';
-import { useCosmosServer } from '../../support/cosmosServer.js';
+import { openInFreshDatabase, useCosmosServer } from '../../support/cosmosServer.js';
 import { suppression, suppressionStoreContract } from '../suppressionStoreContract.js';
 
 const cosmos = useCosmosServer();
 
 const fresh = async () => {
-  const database = `test-${randomUUID()}`;
-  const store = await createCosmosSuppressionStore(cosmos.client, {
-    database,
-    container: 'suppressions',
-    createIfMissing: true,
-  });
-  return { store, database };
+  const opened = await openInFreshDatabase(
+    cosmos.client,
+    'suppressions',
+    createCosmosSuppressionStore,
+  );
+  return { ...opened, store: opened.part };
 };
 
-suppressionStoreContract('cosmos', async () => {
-  const { store, database } = await fresh();
-  return {
-    store,
-    async cleanup() {
-      await store.close();
-      await cosmos.client.database(database).delete();
-    },
-  };
-});
+suppressionStoreContract('cosmos', fresh);
 
 describe('createCosmosSuppressionStore', () => {
   it('creates the container partitioned by userId, a document per user', async () => {
