@@ -2,6 +2,7 @@ import { createOpenAccess } from '../../src/adapters/access/createOpenAccess.js'
 import { createErasedList } from '../../src/adapters/privacy/createErasedList.js';
 import { createSuppressionList } from '../../src/adapters/privacy/createSuppressionList.js';
 import { createSqliteAuditLog } from '../../src/adapters/sqlite/sqliteAuditLog.js';
+import { createSqliteDeletionLedger } from '../../src/adapters/sqlite/sqliteDeletionLedger.js';
 import { createSqliteStore } from '../../src/adapters/sqlite/sqliteStore.js';
 import { createSqliteSuppressionStore } from '../../src/adapters/sqlite/sqliteSuppressionStore.js';
 import { loadConfig } from '../../src/config.js';
@@ -17,7 +18,6 @@ import type {
   Telemetry,
 } from '../../src/ports/index.js';
 import type { Deps } from '../../src/wiring/deps.js';
-import { memoryDeletionLedger } from './memoryDeletionLedger.js';
 
 export interface Recorded {
   sent: { events: readonly AcceptedEvent[]; traceparent?: string | undefined }[];
@@ -72,7 +72,7 @@ export function testDeps(
   let id = 0;
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const suppressions = createSqliteSuppressionStore(':memory:');
-  const ledger = memoryDeletionLedger();
+  const ledger = createSqliteDeletionLedger(':memory:');
   return {
     config: loaded.config,
     queue,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createSqliteAuditLog } from '../../../../src/adapters/sqlite/sqliteAuditLog.js';
+import { createSqliteDeletionLedger } from '../../../../src/adapters/sqlite/sqliteDeletionLedger.js';
 import { createSqliteStore } from '../../../../src/adapters/sqlite/sqliteStore.js';
 import type { ArchivedEvent } from '../../../../src/core/archive/archivedEvent.js';
 import { newDeletionRequest } from '../../../../src/core/privacy/deletion/deletionRequestBody.js';
@@ -12,7 +13,6 @@ import {
 } from '../../../../src/core/privacy/deletion/runDeletion.js';
 import type { ScoreStore } from '../../../../src/ports/index.js';
 import { scoredEvent } from '../../../adapters/storeContract.js';
-import { memoryDeletionLedger } from '../../../support/memoryDeletionLedger.js';
 
 const NOW = Date.parse('2026-07-10T12:00:00Z');
 const at = (day: number, hour = 9) => new Date(Date.UTC(2026, 6, day, hour)).toISOString();
@@ -50,7 +50,7 @@ async function setup(options: { failAt?: string; store?: (s: ScoreStore) => Scor
     scoredEvent('ann', at(10, 13), { receivedAt: at(10, 13) }),
   ];
   await store.write(docs);
-  const ledger = memoryDeletionLedger();
+  const ledger = createSqliteDeletionLedger(':memory:');
   const archive = recordingArchive(
     docs.map(({ score: _s, ...e }) => e as ArchivedEvent),
     options.failAt,
