@@ -60,8 +60,8 @@ export const startsAt = (request: DeletionRequest, startDelayMs: number) =>
 
 /**
  * Runs one deletion to its end, step by step (ports/deletion.ts names them). The request is saved
- * after every step and after every bounded piece of a step (an erase call, an archive hour), so a
- * crash loses at most that piece, and a restart, which runs the same request again from its saved
+ * after every step and after every bounded piece of a step (an erase call; archive hours at most
+ * once a second), so a crash loses at most that piece, and a restart, which runs the same request again from its saved
  * step, redoes it: every step is idempotent. A failure saves the request as `failed` with the
  * reason, and the next run retries it from that step.
  */
